@@ -1,0 +1,126 @@
+# kanalytic — build, test, sanitize, fuzz, install.
+#   make                 build/kanalytic
+#   make check           set-up (packages, dockerd, base image) + every test; what CI runs
+#   make demo            set-up + build and test the sklearn-cluster analytic end to end
+#   make test            unit, command-line and Docker integration tests
+#   make check-sanitize  the unit and command-line tests under ASan+UBSan
+#   make fuzz            libFuzzer targets (clang); make fuzz-run FUZZ_SECONDS=N runs each
+#   make install PREFIX=/usr/local
+CC ?= cc
+CLANG ?= clang
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+PKGS := libgit2 yaml-0.1 libcurl jansson libarchive zlib libzstd snappy liblz4
+
+# Deferred (=) so `make check` can install the -dev packages before anything asks pkg-config.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Itool $(PKG_CFLAGS) \
+	-DKANALYTIC_VERSION='"$(VERSION)"' -DKANALYTIC_DATADIR='"$(PREFIX)/share/kanalytic"'
+OPT ?= -O2 -g
+CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(CFLAGS)
+
+LIB_SRC := $(sort $(shell find tool -name '*.c' ! -path tool/main.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+OBJ_DIR := $(BUILD)/obj
+LIB_OBJ := $(LIB_SRC:%.c=$(OBJ_DIR)/%.o)
+LIB := $(BUILD)/libkanalytic.a
+BIN := $(BUILD)/kanalytic
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test unit cli integration check check-sanitize fuzz fuzz-run demo setup install \
+	clean format bench
+all: $(BIN)
+
+$(OBJ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(OBJ_DIR)/tool/main.o $(LIB)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJ_DIR)/tool/main.o -Wl,--whole-archive $(LIB) \
+	-Wl,--no-whole-archive $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+
+# Unit tests run from the repository root so they find tests/fixtures and ../shared.
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+cli: $(BIN)
+	@KANALYTIC=$(abspath $(BIN)) tests/cli/run-all.sh
+
+integration: $(BIN)
+	@KANALYTIC=$(abspath $(BIN)) tests/integration/run-all.sh
+
+test: unit cli integration
+
+# ASan + UBSan build of the library, binary and unit tests in their own tree.
+check-sanitize:
+	$(MAKE) BUILD=$(BUILD)/asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' unit cli
+
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Itool $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+fuzz: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+FUZZ_SECONDS ?= 20
+fuzz-run: fuzz
+	@set -e; for f in $(FUZZ_SRC:fuzz/%.c=%); do \
+		corpus=$(BUILD)/fuzz/corpus-$$f; mkdir -p $$corpus; \
+		seeds=$$(ls -d fuzz/seeds/$$f 2>/dev/null || true); \
+		echo "== fuzz $$f for $(FUZZ_SECONDS)s"; \
+		$(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+			-print_final_stats=1 $$corpus $$seeds 2>&1 | tail -n 3; \
+		test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+setup:
+	@scripts/setup.sh
+
+check: setup
+	$(MAKE) all
+	$(MAKE) test
+	$(MAKE) check-sanitize
+	$(MAKE) fuzz-run
+
+demo: setup
+	$(MAKE) all
+	$(BIN) validate sklearn-cluster
+	$(BIN) build sklearn-cluster
+	$(BIN) test sklearn-cluster
+
+bench: $(BIN)
+	@bench/run-all.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kanalytic/schemas
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kanalytic
+	install -m 644 schemas/* $(DESTDIR)$(PREFIX)/share/kanalytic/schemas/
+	if [ -f docs/kanalytic.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
+		install -m 644 docs/kanalytic.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	if [ -f docs/kanalytic.bash-completion ]; then \
+		install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions && \
+		install -m 644 docs/kanalytic.bash-completion \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kanalytic; fi
+
+format:
+	clang-format -i $(LIB_SRC) tool/main.c $(shell find tool -name '*.h') $(UNIT_SRC)
+
+clean:
+	rm -rf $(BUILD)
+
+SHELL := /bin/bash
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,93 @@
+/* kanalytic's Parquet library: a hardened streaming reader and a writer for flat tables and
+ * lists of primitives, over the table model of table/table.h. Functions return 0 on success
+ * and -1 with the error slot (util/error.h) set to a message naming the file and, where it
+ * applies, the column, page and byte offset. */
+#ifndef KANALYTIC_PARQUET_H
+#define KANALYTIC_PARQUET_H
+
+#include "table/table.h"
+#include "util/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pq_codec {
+    PQ_CODEC_UNCOMPRESSED = 0,
+    PQ_CODEC_SNAPPY = 1,
+    PQ_CODEC_GZIP = 2,
+    PQ_CODEC_LZO = 3,
+    PQ_CODEC_BROTLI = 4,
+    PQ_CODEC_LZ4 = 5,
+    PQ_CODEC_ZSTD = 6,
+    PQ_CODEC_LZ4_RAW = 7,
+};
+
+const char *pq_codec_name(enum pq_codec c);
+/* "snappy", "gzip", "zstd", "none"/"uncompressed" -> codec; -1 when unknown. */
+int pq_codec_parse(const char *name, enum pq_codec *out);
+
+/* ---- reading ---- */
+
+struct pq_reader_options {
+    size_t memory_limit; /* cap on memory for one row group's decoded data (bytes) */
+    bool verify_crc;     /* check page CRCs when present */
+};
+#define PQ_READER_OPTIONS_INIT {(size_t)2 << 30, false}
+
+/* A top-level column as the file's schema describes it. */
+struct pq_schema_column {
+    const char *name;
+    struct pq_type type; /* of the leaf (element type for lists) */
+    bool optional;
+    bool is_list;
+    bool element_optional;
+};
+
+struct pq_reader;
+
+/* Opens path and reads its footer; display_name (may be NULL = path) prefixes errors. */
+int pq_reader_open(struct pq_reader **out, const char *path,
+                   const struct pq_reader_options *opts);
+/* Same over a caller-owned memory buffer that must outlive the reader (fuzzing, archives). */
+int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
+                          const char *display_name, const struct pq_reader_options *opts);
+void pq_reader_free(struct pq_reader *r);
+
+uint64_t pq_reader_num_rows(const struct pq_reader *r);
+size_t pq_reader_num_row_groups(const struct pq_reader *r);
+uint64_t pq_reader_row_group_rows(const struct pq_reader *r, size_t rg);
+size_t pq_reader_num_columns(const struct pq_reader *r);
+const struct pq_schema_column *pq_reader_column(const struct pq_reader *r, size_t i);
+/* Codec of column i in the first row group (what `show --schema` reports). */
+enum pq_codec pq_reader_column_codec(const struct pq_reader *r, size_t i);
+const char *pq_reader_created_by(const struct pq_reader *r); /* may be NULL */
+/* Key-value metadata: value of key, or NULL. */
+const char *pq_reader_metadata(const struct pq_reader *r, const char *key);
+
+/* Decodes row group rg into *out (a fresh table: one column per wanted column, in schema
+ * order). want: array of pq_reader_num_columns() flags, or NULL for every column. */
+int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
+                             struct pq_table *out);
+/* Reads a whole file into one table. */
+int pq_read_file(const char *path, struct pq_table *out);
+
+/* ---- writing ---- */
+
+struct pq_writer_options {
+    enum pq_codec codec;
+    int compression_level;   /* 0 = codec default (gzip 6, zstd 3) */
+    bool dictionary;         /* dictionary-encode (falls back to PLAIN past 1 MiB) */
+    size_t row_group_rows;   /* rows per row group; 0 = 1 Mi rows */
+    const char *created_by;  /* NULL = "kanalytic version X" */
+};
+#define PQ_WRITER_OPTIONS_INIT {PQ_CODEC_SNAPPY, 0, true, 0, NULL}
+
+/* Writes t to path atomically (temporary file + rename): never a half-written file. */
+int pq_write_file(const char *path, const struct pq_table *t,
+                  const struct pq_writer_options *opts);
+/* Serialises t into out (appended). */
+int pq_write_buffer(struct buf *out, const struct pq_table *t,
+                    const struct pq_writer_options *opts);
+
+#endif

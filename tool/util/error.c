@@ -1,0 +1,50 @@
+/* Per-thread error-detail slot: see error.h. */
+#include "error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ERR_MAX 4096
+static _Thread_local char err_msg[ERR_MAX];
+
+int err_set(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err_msg, sizeof err_msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int err_prefix(const char *fmt, ...)
+{
+    char prefix[1024], old[ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, err_msg, sizeof old);
+    /* truncation is acceptable for a message */
+    int n = snprintf(err_msg, sizeof err_msg, "%s: ", prefix);
+    if (n > 0 && (size_t)n < sizeof err_msg)
+        snprintf(err_msg + n, sizeof err_msg - (size_t)n, "%s", old[0] ? old : "unknown error");
+    return -1;
+}
+
+int err_errno(const char *what)
+{
+    int e = errno;
+    return err_set("%s: %s", what, strerror(e));
+}
+
+const char *err_last(void)
+{
+    return err_msg[0] ? err_msg : "unknown error";
+}
+
+void err_clear(void)
+{
+    err_msg[0] = '\0';
+}

@@ -1,0 +1,42 @@
+/* Allocation helpers that never return NULL, and overflow-checked size arithmetic.
+ * Running out of memory is the one failure that ends the process (as in git's xmalloc):
+ * every other error is returned to the caller. */
+#ifndef KANALYTIC_XALLOC_H
+#define KANALYTIC_XALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* true when a + b or a * b overflows size_t; *out is set otherwise. */
+static inline bool size_add_overflow(size_t a, size_t b, size_t *out)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+static inline bool size_mul_overflow(size_t a, size_t b, size_t *out)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+/* Grow an array of `nmemb` items so it holds at least `need`; doubles. */
+#define ARRAY_GROW(ptr, need, cap)                                                                 \
+    do {                                                                                           \
+        if ((need) > (cap)) {                                                                      \
+            size_t ag_new_ = (cap) ? (cap)*2 : 8;                                                  \
+            while (ag_new_ < (need))                                                               \
+                ag_new_ *= 2;                                                                      \
+            (ptr) = xreallocarray((ptr), ag_new_, sizeof(*(ptr)));                                 \
+            (cap) = ag_new_;                                                                       \
+        }                                                                                          \
+    } while (0)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
