@@ -28,8 +28,13 @@ int err_prefix(const char *fmt, ...)
     memcpy(old, err_msg, sizeof old);
     /* truncation is acceptable for a message */
     int n = snprintf(err_msg, sizeof err_msg, "%s: ", prefix);
-    if (n > 0 && (size_t)n < sizeof err_msg)
-        snprintf(err_msg + n, sizeof err_msg - (size_t)n, "%s", old[0] ? old : "unknown error");
+    if (n > 0 && (size_t)n < sizeof err_msg) {
+        const char *rest = old[0] ? old : "unknown error";
+        size_t room = sizeof err_msg - (size_t)n - 1;
+        size_t len = strnlen(rest, room);
+        memcpy(err_msg + n, rest, len);
+        err_msg[(size_t)n + len] = '\0';
+    }
     return -1;
 }
 

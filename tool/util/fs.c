@@ -231,7 +231,7 @@ char *path_join(const char *a, const char *b)
     char *p = xmalloc(la + lb + 2);
     memcpy(p, a, la);
     size_t n = la;
-    if (la && lb)
+    if (la && lb && a[la - 1] != '/')
         p[n++] = '/';
     memcpy(p + n, b, lb);
     p[n + lb] = '\0';

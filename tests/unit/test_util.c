@@ -1,0 +1,143 @@
+/* Unit tests of tool/util: buffers, diagnostics, atomic writes, paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_buf_grows_and_formats(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    assert_string_equal(b.data, "");
+    for (int i = 0; i < 1000; i++)
+        buf_addf(&b, "%d,", i);
+    assert_int_equal(b.len, strlen(b.data));
+    assert_memory_equal(b.data, "0,1,2,", 6);
+    assert_string_equal(b.data + b.len - 4, "999,");
+    buf_setlen(&b, 2);
+    assert_string_equal(b.data, "0,");
+    buf_free(&b);
+}
+
+static void test_buf_json_escape(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    const char in[] = "a\"b\\c\n\x01";
+    buf_add_json_escaped(&b, in, sizeof in - 1);
+    assert_string_equal(b.data, "a\\\"b\\\\c\\n\\u0001");
+    buf_free(&b);
+}
+
+static void test_diag_text_and_github(void **state)
+{
+    (void)state;
+    struct diag_list l = DIAG_LIST_INIT;
+    diag_add(&l, DIAG_WARNING, "b.yaml", 3, 1, "w", "later %s", "file");
+    diag_add(&l, DIAG_ERROR, "a.yaml", 12, 7, "e", "unknown entity type '%s'", "x,y");
+    diag_sort(&l);
+    assert_int_equal(diag_count(&l, DIAG_ERROR), 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    diag_print(&l, DIAG_FORMAT_GITHUB, f);
+    fclose(f);
+    assert_non_null(strstr(text, "a.yaml:12:7: error: unknown entity type 'x,y'\n"));
+    assert_non_null(strstr(text, "::error file=a.yaml,line=12,col=7::unknown entity type 'x,y'\n"));
+    assert_true(strstr(text, "a.yaml") < strstr(text, "b.yaml"));
+    free(text);
+    diag_promote_warnings(&l);
+    assert_int_equal(diag_count(&l, DIAG_ERROR), 2);
+    diag_list_free(&l);
+}
+
+static void test_atomic_write_leaves_nothing_on_failure(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kanalytic-util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = path_join(dir, "out.txt");
+    assert_int_equal(fs_write_atomic(path, "hello", 5), 0);
+    struct buf b = BUF_INIT;
+    assert_int_equal(fs_read_file(path, 100, &b), 0);
+    assert_string_equal(b.data, "hello");
+    buf_reset(&b);
+    assert_int_equal(fs_read_file(path, 3, &b), -1);
+    assert_non_null(strstr(err_last(), "too large"));
+
+    struct fs_atomic a;
+    assert_int_equal(fs_atomic_open(&a, path), 0);
+    assert_int_equal(write(a.fd, "partial", 7), 7);
+    fs_atomic_abort(&a);
+    struct fs_names names = {0};
+    assert_int_equal(fs_list_dir(dir, &names), 0);
+    assert_int_equal(names.count, 1); /* only out.txt, no temporary file */
+    assert_string_equal(names.names[0], "out.txt");
+    fs_names_free(&names);
+    assert_int_equal(fs_read_file(path, 100, &b), 0);
+    assert_string_equal(b.data, "hello");
+
+    char *missing = path_join(dir, "no/such/dir/x");
+    assert_int_equal(fs_write_atomic(missing, "x", 1), -1);
+    assert_non_null(strstr(err_last(), "no/such/dir/x"));
+    free(missing);
+    buf_free(&b);
+    assert_int_equal(fs_remove_tree(dir), 0);
+    assert_false(fs_exists(dir));
+    free(path);
+}
+
+static void test_remove_tree_does_not_follow_links(void **state)
+{
+    (void)state;
+    char outside[] = "/tmp/kanalytic-keep.XXXXXX";
+    char dir[] = "/tmp/kanalytic-rm.XXXXXX";
+    assert_non_null(mkdtemp(outside));
+    assert_non_null(mkdtemp(dir));
+    char *keep = path_join(outside, "keep");
+    assert_int_equal(fs_write_atomic(keep, "k", 1), 0);
+    char *link = path_join(dir, "link");
+    assert_int_equal(symlink(outside, link), 0);
+    assert_int_equal(fs_remove_tree(dir), 0);
+    assert_true(fs_is_file(keep));
+    assert_int_equal(fs_remove_tree(outside), 0);
+    free(keep);
+    free(link);
+}
+
+static void test_path_join(void **state)
+{
+    (void)state;
+    char *p = path_join("a/", "/b");
+    assert_string_equal(p, "a/b");
+    free(p);
+    p = path_join("/", "x");
+    assert_string_equal(p, "/x");
+    free(p);
+    assert_string_equal(path_basename("a/b/c.txt"), "c.txt");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_grows_and_formats),
+        cmocka_unit_test(test_buf_json_escape),
+        cmocka_unit_test(test_diag_text_and_github),
+        cmocka_unit_test(test_atomic_write_leaves_nothing_on_failure),
+        cmocka_unit_test(test_remove_tree_does_not_follow_links),
+        cmocka_unit_test(test_path_join),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
