@@ -1,0 +1,478 @@
+/* Renderers of the CI gate's result: see ci_report.h. */
+#include "ci_report.h"
+#include "util/term.h"
+#include "util/xalloc.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ci_step *ci_result_add_step(struct ci_result *r, const char *check, const char *analytic,
+                                   const char *command)
+{
+    ARRAY_GROW(r->steps, r->nsteps + 1, r->steps_cap);
+    struct ci_step *s = &r->steps[r->nsteps++];
+    memset(s, 0, sizeof *s);
+    s->check = xstrdup(check);
+    s->analytic = analytic ? xstrdup(analytic) : NULL;
+    s->command = xstrdup(command ? command : check);
+    s->status = CI_SKIP;
+    s->exit_code = -1;
+    buf_init(&s->output);
+    return s;
+}
+
+void ci_result_conclude(struct ci_result *r)
+{
+    bool failed = diag_count(&r->findings, DIAG_ERROR) > 0, trouble = r->policy_error != NULL;
+    for (size_t i = 0; i < r->nsteps; i++) {
+        failed |= r->steps[i].status == CI_FAIL;
+        trouble |= r->steps[i].status == CI_ERROR;
+    }
+    r->exit_code = failed ? 1 : trouble ? 2 : 0;
+}
+
+void ci_result_free(struct ci_result *r)
+{
+    for (size_t i = 0; i < r->nsteps; i++) {
+        struct ci_step *s = &r->steps[i];
+        free(s->check);
+        free(s->analytic);
+        free(s->command);
+        free(s->note);
+        buf_free(&s->output);
+    }
+    free(r->steps);
+    free(r->policy_error);
+    diag_list_free(&r->findings);
+    memset(r, 0, sizeof *r);
+}
+
+const char *ci_status_name(enum ci_status s)
+{
+    switch (s) {
+    case CI_PASS: return "pass";
+    case CI_FAIL: return "fail";
+    case CI_ERROR: return "error";
+    default: return "skipped";
+    }
+}
+
+static const char *verdict(int exit_code)
+{
+    return exit_code == 0 ? "mergeable" : exit_code == 1 ? "NOT mergeable" : "could not run";
+}
+
+static size_t count_status(const struct ci_result *r, const char *check, enum ci_status st)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsteps; i++)
+        n += r->steps[i].status == st && (!check || !strcmp(r->steps[i].check, check));
+    return n;
+}
+
+/* The last `max_lines` lines of s. */
+static const char *tail_lines(const struct buf *s, int max_lines)
+{
+    const char *p = s->data + s->len;
+    int n = 0;
+    while (p > s->data) {
+        if (p[-1] == '\n' && p != s->data + s->len && ++n >= max_lines)
+            break;
+        p--;
+    }
+    return p;
+}
+
+/* ---- console ---------------------------------------------------------------------------- */
+
+void ci_report_list(const struct changes *c, size_t total, unsigned shard_index,
+                    unsigned shard_count, FILE *out)
+{
+    fprintf(out, "base: %.7s (%s)\n", c->base_oid, c->base_desc ? c->base_desc : "");
+    fprintf(out, "selected %zu of %zu analytics", c->count, total);
+    if (shard_count)
+        fprintf(out, " (shard %u/%u)", shard_index, shard_count);
+    fprintf(out, "%s\n", c->count ? ":" : "");
+    size_t w = 0;
+    for (size_t i = 0; i < c->count; i++)
+        w = strlen(c->items[i].name) > w ? strlen(c->items[i].name) : w;
+    for (size_t i = 0; i < c->nskipped; i++)
+        w = strlen(c->skipped[i].name) > w ? strlen(c->skipped[i].name) : w;
+    for (size_t i = 0; i < c->count; i++)
+        fprintf(out, "  %-*s  %s\n", (int)w, c->items[i].name, c->items[i].reason);
+    if (c->nskipped) {
+        fprintf(out, "skipped:\n");
+        for (size_t i = 0; i < c->nskipped; i++)
+            fprintf(out, "  %-*s  %s\n", (int)w, c->skipped[i].name, c->skipped[i].reason);
+    }
+}
+
+void ci_report_text(const struct ci_result *r, FILE *out)
+{
+    const char *bold = term_color(out, TC_BOLD), *reset = term_color(out, TC_RESET);
+    fprintf(out, "\n%ssummary%s: base %.7s (%s), %zu of %zu analytics selected", bold, reset,
+            r->changes->base_oid, r->changes->base_desc, r->changes->count, r->total_analytics);
+    if (r->shard_count)
+        fprintf(out, ", shard %u/%u", r->shard_index, r->shard_count);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        if (s->analytic)
+            continue;
+        fprintf(out, "  %-28s %s%s%s\n", s->command, ci_status_name(s->status),
+                s->note ? ": " : "", s->note ? s->note : "");
+    }
+    if (r->policy_error)
+        fprintf(out, "  %-28s error: %s\n", "policy", r->policy_error);
+    else
+        fprintf(out, "  %-28s %zu finding%s\n", "policy", diag_count(&r->findings, DIAG_ERROR),
+                diag_count(&r->findings, DIAG_ERROR) == 1 ? "" : "s");
+    for (size_t i = 0; i < r->changes->count; i++) {
+        const char *name = r->changes->items[i].name;
+        fprintf(out, "  %-28s", name);
+        const char *sep = " ";
+        for (size_t j = 0; j < r->nsteps; j++) {
+            const struct ci_step *s = &r->steps[j];
+            if (!s->analytic || strcmp(s->analytic, name))
+                continue;
+            fprintf(out, "%s%s %s", sep, s->check, ci_status_name(s->status));
+            sep = ", ";
+        }
+        fprintf(out, "\n");
+    }
+    size_t failed_steps = count_status(r, NULL, CI_FAIL), err_steps = count_status(r, NULL, CI_ERROR);
+    fprintf(out, "%s%s%s%s", bold,
+            term_color(out, r->exit_code == 0 ? TC_GREEN : r->exit_code == 1 ? TC_RED : TC_YELLOW),
+            verdict(r->exit_code), reset);
+    if (r->exit_code)
+        fprintf(out, " (%zu policy finding%s, %zu failed step%s, %zu step%s could not run)",
+                diag_count(&r->findings, DIAG_ERROR),
+                diag_count(&r->findings, DIAG_ERROR) == 1 ? "" : "s", failed_steps,
+                failed_steps == 1 ? "" : "s", err_steps, err_steps == 1 ? "" : "s");
+    fprintf(out, "\n");
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static json_t *selection_json(const struct changes *c, size_t total, unsigned si, unsigned sn)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "base", json_string(c->base_oid));
+    json_object_set_new(o, "base_description", json_string(c->base_desc ? c->base_desc : ""));
+    json_object_set_new(o, "analytics_total", json_integer((json_int_t)total));
+    if (sn)
+        json_object_set_new(o, "shard", json_pack("{s:i,s:i}", "index", (int)si, "count", (int)sn));
+    json_t *sel = json_array();
+    for (size_t i = 0; i < c->count; i++) {
+        const struct selected_analytic *s = &c->items[i];
+        json_t *files = json_array();
+        for (size_t j = 0; j < s->nfiles; j++) {
+            char st[2] = {s->files[j].status, '\0'};
+            json_t *f = json_pack("{s:s,s:s}", "path", s->files[j].path, "status", st);
+            if (s->files[j].old_path)
+                json_object_set_new(f, "old_path", json_string(s->files[j].old_path));
+            json_array_append_new(files, f);
+        }
+        json_array_append_new(sel, json_pack("{s:s,s:s,s:b,s:b,s:s,s:o}", "name", s->name,
+                                             "base_name", s->base_name, "new", s->is_new,
+                                             "own_change", s->own_change, "reason", s->reason,
+                                             "files", files));
+    }
+    json_object_set_new(o, "selected", sel);
+    json_t *sk = json_array();
+    for (size_t i = 0; i < c->nskipped; i++)
+        json_array_append_new(sk, json_pack("{s:s,s:s}", "name", c->skipped[i].name, "reason",
+                                            c->skipped[i].reason));
+    json_object_set_new(o, "skipped", sk);
+    json_t *tp = json_array();
+    for (size_t i = 0; i < c->ntrigger; i++)
+        json_array_append_new(tp, json_string(c->trigger_paths[i]));
+    json_object_set_new(o, "trigger_paths", tp);
+    return o;
+}
+
+static int dump(json_t *o, FILE *out)
+{
+    int r = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    fputc('\n', out);
+    json_decref(o);
+    return r;
+}
+
+int ci_report_list_json(const struct changes *c, size_t total, unsigned shard_index,
+                        unsigned shard_count, FILE *out)
+{
+    return dump(selection_json(c, total, shard_index, shard_count), out);
+}
+
+/* Output as a JSON string; bytes that are not UTF-8 are replaced with '?'. */
+static json_t *output_json(const struct buf *b)
+{
+    json_t *s = json_stringn(b->data, b->len);
+    if (s)
+        return s;
+    char *copy = xmalloc(b->len + 1);
+    for (size_t i = 0; i < b->len; i++)
+        copy[i] = (b->data[i] & 0x80) || !b->data[i] ? '?' : b->data[i];
+    copy[b->len] = '\0';
+    s = json_string(copy);
+    free(copy);
+    return s;
+}
+
+int ci_report_json(const struct ci_result *r, FILE *out)
+{
+    json_t *o = selection_json(r->changes, r->total_analytics, r->shard_index, r->shard_count);
+    json_t *steps = json_array();
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        json_t *j = json_pack("{s:s,s:s,s:s,s:i,s:f,s:b}", "check", s->check, "command",
+                              s->command, "status", ci_status_name(s->status), "exit_code",
+                              s->exit_code, "seconds", s->seconds, "truncated", s->truncated);
+        json_object_set_new(j, "analytic", s->analytic ? json_string(s->analytic) : json_null());
+        json_object_set_new(j, "note", s->note ? json_string(s->note) : json_null());
+        json_object_set_new(j, "output", output_json(&s->output));
+        json_array_append_new(steps, j);
+    }
+    json_object_set_new(o, "steps", steps);
+    json_t *f = json_array();
+    for (size_t i = 0; i < r->findings.count; i++) {
+        const struct diag *d = &r->findings.items[i];
+        json_array_append_new(f, json_pack("{s:s,s:i,s:i,s:s,s:s,s:s}", "file", d->file, "line",
+                                           d->line, "column", d->col, "severity",
+                                           diag_severity_name(d->severity), "rule",
+                                           d->rule ? d->rule : "", "message", d->message));
+    }
+    json_object_set_new(o, "findings", f);
+    json_object_set_new(o, "policy_error",
+                        r->policy_error ? json_string(r->policy_error) : json_null());
+    json_object_set_new(o, "result", json_string(r->exit_code == 0   ? "mergeable"
+                                                 : r->exit_code == 1 ? "not-mergeable"
+                                                                     : "error"));
+    json_object_set_new(o, "exit_code", json_integer(r->exit_code));
+    return dump(o, out);
+}
+
+/* ---- JUnit ------------------------------------------------------------------------------ */
+
+/* XML 1.0 text: escapes markup, drops characters XML cannot hold. */
+static void xml_escape(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            if (ch >= 0x20 || ch == '\n' || ch == '\t' || ch == '\r')
+                fputc(ch, out);
+        }
+    }
+}
+
+static void xml_str(FILE *out, const char *s)
+{
+    xml_escape(out, s, strlen(s));
+}
+
+static void junit_step(FILE *out, const struct ci_step *s)
+{
+    fputs("    <testcase classname=\"", out);
+    xml_str(out, s->analytic ? s->analytic : "repository");
+    fputs("\" name=\"", out);
+    xml_str(out, s->check);
+    fprintf(out, "\" time=\"%.3f\">\n", s->seconds);
+    if (s->status != CI_PASS) {
+        const char *tag = s->status == CI_FAIL ? "failure" : s->status == CI_ERROR ? "error"
+                                                                                  : "skipped";
+        fprintf(out, "      <%s message=\"", tag);
+        if (s->note)
+            xml_str(out, s->note);
+        else
+            fprintf(out, "exit %d", s->exit_code);
+        fputs("\"", out);
+        if (s->output.len) {
+            fputs(">", out);
+            xml_escape(out, s->output.data, s->output.len);
+            fprintf(out, "</%s>\n", tag);
+        } else {
+            fputs("/>\n", out);
+        }
+    }
+    if (s->output.len && s->status == CI_PASS) {
+        fputs("      <system-out>", out);
+        xml_escape(out, s->output.data, s->output.len);
+        fputs("</system-out>\n", out);
+    }
+    fputs("    </testcase>\n", out);
+}
+
+void ci_report_junit(const struct ci_result *r, FILE *out)
+{
+    size_t policy_cases = 0, policy_failed = 0;
+    for (size_t i = 0; i < r->changes->count; i++) {
+        const struct selected_analytic *s = &r->changes->items[i];
+        if (!s->own_change)
+            continue;
+        policy_cases++;
+        char prefix[512];
+        snprintf(prefix, sizeof prefix, "analytics/%s/", s->name);
+        for (size_t j = 0; j < r->findings.count; j++)
+            if (!strncmp(r->findings.items[j].file, prefix, strlen(prefix))) {
+                policy_failed++;
+                break;
+            }
+    }
+    size_t tests = r->nsteps + policy_cases + (r->policy_error ? 1 : 0);
+    size_t failures = count_status(r, NULL, CI_FAIL) + policy_failed;
+    size_t errors = count_status(r, NULL, CI_ERROR) + (r->policy_error ? 1 : 0);
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites name=\"kanalytic ci\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+            tests, failures, errors);
+
+    fprintf(out, "  <testsuite name=\"policy\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\">\n",
+            policy_cases + (r->policy_error ? 1 : 0), policy_failed, r->policy_error ? 1 : 0);
+    if (r->policy_error) {
+        fputs("    <testcase classname=\"repository\" name=\"policy\">\n      <error message=\"",
+              out);
+        xml_str(out, r->policy_error);
+        fputs("\"/>\n    </testcase>\n", out);
+    }
+    for (size_t i = 0; i < r->changes->count; i++) {
+        const struct selected_analytic *s = &r->changes->items[i];
+        if (!s->own_change)
+            continue;
+        fputs("    <testcase classname=\"", out);
+        xml_str(out, s->name);
+        fputs("\" name=\"policy\">\n", out);
+        char prefix[512];
+        snprintf(prefix, sizeof prefix, "analytics/%s/", s->name);
+        bool open = false;
+        for (size_t j = 0; j < r->findings.count; j++) {
+            const struct diag *d = &r->findings.items[j];
+            if (strncmp(d->file, prefix, strlen(prefix)))
+                continue;
+            if (!open) {
+                fputs("      <failure message=\"", out);
+                xml_str(out, d->message);
+                fputs("\">", out);
+                open = true;
+            }
+            fprintf(out, "%s:%d: ", d->file, d->line);
+            xml_str(out, d->rule ? d->rule : "policy");
+            fputs(": ", out);
+            xml_str(out, d->message);
+            fputs("\n", out);
+        }
+        if (open)
+            fputs("</failure>\n", out);
+        fputs("    </testcase>\n", out);
+    }
+    fputs("  </testsuite>\n", out);
+
+    fprintf(out, "  <testsuite name=\"checks\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+                 "skipped=\"%zu\">\n",
+            r->nsteps, count_status(r, NULL, CI_FAIL), count_status(r, NULL, CI_ERROR),
+            count_status(r, NULL, CI_SKIP));
+    for (size_t i = 0; i < r->nsteps; i++)
+        junit_step(out, &r->steps[i]);
+    fputs("  </testsuite>\n</testsuites>\n", out);
+}
+
+/* ---- Markdown --------------------------------------------------------------------------- */
+
+static void md_cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", out);
+        else if (*s == '\n')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+}
+
+void ci_report_markdown(const struct ci_result *r, FILE *out)
+{
+    const struct changes *c = r->changes;
+    fprintf(out, "## kanalytic ci: %s\n\n",
+            r->exit_code == 0 ? "mergeable" : r->exit_code == 1 ? "not mergeable" : "could not run");
+    fprintf(out, "Base `%.7s` (%s). %zu of %zu analytics selected", c->base_oid, c->base_desc,
+            c->count, r->total_analytics);
+    if (r->shard_count)
+        fprintf(out, " (shard %u/%u)", r->shard_index, r->shard_count);
+    fprintf(out, ".\n\n| check | analytic | result | time |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        fprintf(out, "| %s | %s | **%s**", s->check, s->analytic ? s->analytic : "(all)",
+                ci_status_name(s->status));
+        if (s->note) {
+            fputs(": ", out);
+            md_cell(out, s->note);
+        }
+        fprintf(out, " | %.1fs |\n", s->seconds);
+    }
+    size_t nf = diag_count(&r->findings, DIAG_ERROR);
+    fprintf(out, "| policy | (changed) | **%s** | |\n\n",
+            r->policy_error ? "error" : nf ? "fail" : "pass");
+    if (c->count) {
+        fputs("### Selected analytics\n\n", out);
+        for (size_t i = 0; i < c->count; i++) {
+            fprintf(out, "- `%s`: ", c->items[i].name);
+            md_cell(out, c->items[i].reason);
+            fputc('\n', out);
+        }
+        fputc('\n', out);
+    }
+    if (c->nskipped) {
+        fputs("### Skipped\n\n", out);
+        for (size_t i = 0; i < c->nskipped; i++)
+            fprintf(out, "- `%s`: %s\n", c->skipped[i].name, c->skipped[i].reason);
+        fputc('\n', out);
+    }
+    if (r->policy_error)
+        fprintf(out, "### Policy could not run\n\n%s\n\n", r->policy_error);
+    if (r->findings.count) {
+        fputs("### Policy findings\n\n", out);
+        for (size_t i = 0; i < r->findings.count; i++) {
+            const struct diag *d = &r->findings.items[i];
+            if (d->line > 0)
+                fprintf(out, "- `%s:%d` ", d->file, d->line);
+            else
+                fprintf(out, "- `%s` ", d->file);
+            fprintf(out, "(%s): ", d->rule ? d->rule : "policy");
+            md_cell(out, d->message);
+            fputc('\n', out);
+        }
+        fputc('\n', out);
+    }
+    bool header = false;
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        if (s->status != CI_FAIL && s->status != CI_ERROR)
+            continue;
+        if (!header) {
+            fputs("### Failures\n\n", out);
+            header = true;
+        }
+        fprintf(out, "<details><summary><code>%s</code>: %s</summary>\n\n```\n", s->command,
+                ci_status_name(s->status));
+        const char *t = tail_lines(&s->output, 60);
+        /* a fence inside the output would end the block early */
+        for (const char *p = t; *p; p++) {
+            if (p[0] == '`' && p[1] == '`' && p[2] == '`') {
+                fputs("'''", out);
+                p += 2;
+            } else {
+                fputc(*p, out);
+            }
+        }
+        if (s->output.len && s->output.data[s->output.len - 1] != '\n')
+            fputc('\n', out);
+        fputs("```\n</details>\n\n", out);
+    }
+}
