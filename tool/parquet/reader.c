@@ -1,0 +1,1133 @@
+/* The Parquet reader: footer and schema at open, then one row group at a time, column chunk
+ * by column chunk, page by page, into the table model. Files are mapped, so only the byte
+ * ranges of the wanted chunks are ever read; memory is bounded by one row group's decoded
+ * data (checked against options.memory_limit before allocating). Flat columns and LISTs of
+ * primitives (3-level and legacy 2-level); every other nesting is refused at open. */
+#include "parquet.h"
+
+#include "decompress.h"
+#include "encodings.h"
+#include "metadata.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+struct rcol {
+    struct pq_schema_column pub;
+    int max_def, max_rep;
+    int list_def; /* lists: definition level from which the list is non-null */
+    int elem_def; /* lists: definition level from which an element exists */
+};
+
+struct pq_reader {
+    char *name;
+    const uint8_t *data;
+    size_t size;
+    size_t map_len; /* non-zero when data is our mapping */
+    size_t footer_start;
+    struct pq_file_meta meta;
+    struct rcol *cols;
+    size_t ncols;
+    struct pq_reader_options opts;
+    struct pq_decompressor *dec;
+    /* scratch reused across pages */
+    uint8_t *page;
+    size_t page_cap;
+    uint8_t *defs, *reps, *present;
+    size_t lv_cap;
+    uint32_t *idx;
+    size_t idx_cap;
+    int64_t *tmp64;
+    size_t tmp_cap;
+};
+
+/* Per-chunk decoding state. */
+struct chunk {
+    struct pq_reader *r;
+    size_t rg;
+    const struct rcol *col;
+    struct pq_column *out;
+    const struct pq_column_meta *m;
+    size_t page_no;
+    uint64_t page_off;
+    bool in_page;
+    struct pq_vector dict;
+    bool has_dict;
+    size_t *used; /* bytes charged to this row group */
+    uint64_t levels;
+    uint64_t rows;
+    bool row_open, row_valid;
+};
+
+/* ---- small helpers ---- */
+
+static int charge(struct chunk *c, size_t bytes)
+{
+    size_t sum;
+    if (size_add_overflow(*c->used, bytes, &sum) || sum > c->r->opts.memory_limit)
+        return err_set("row group needs more than the memory limit of %zu bytes",
+                       c->r->opts.memory_limit);
+    *c->used = sum;
+    return 0;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    free(p);
+    p = xcalloc(n, elem);
+    *cap = n;
+    return p;
+}
+
+static int bit_width_of(int max)
+{
+    int w = 0;
+    while ((1 << w) <= max)
+        w++;
+    return w;
+}
+
+/* ---- schema ---- */
+
+static bool logical_fits(const struct pq_type *t)
+{
+    switch (t->logical) {
+    case PQ_LOGICAL_STRING:
+    case PQ_LOGICAL_ENUM:
+    case PQ_LOGICAL_JSON:
+    case PQ_LOGICAL_BSON: return t->physical == PQ_BYTE_ARRAY;
+    case PQ_LOGICAL_UUID: return t->physical == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length == 16;
+    case PQ_LOGICAL_FLOAT16:
+        return t->physical == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length == 2;
+    case PQ_LOGICAL_INTEGER:
+        return (t->physical == PQ_INT32 &&
+                (t->bit_width == 8 || t->bit_width == 16 || t->bit_width == 32)) ||
+               (t->physical == PQ_INT64 && (t->bit_width == 64 || t->bit_width == 32));
+    case PQ_LOGICAL_DECIMAL:
+        return (t->physical == PQ_INT32 || t->physical == PQ_INT64 ||
+                t->physical == PQ_BYTE_ARRAY || t->physical == PQ_FIXED_LEN_BYTE_ARRAY) &&
+               t->scale >= 0 && t->scale <= 1000 && t->precision >= 0;
+    case PQ_LOGICAL_DATE: return t->physical == PQ_INT32;
+    case PQ_LOGICAL_TIME:
+        return (t->physical == PQ_INT32 && t->unit == PQ_MILLIS) ||
+               (t->physical == PQ_INT64 && t->unit != PQ_MILLIS && t->unit != 0);
+    case PQ_LOGICAL_TIMESTAMP: return t->physical == PQ_INT64 && t->unit != 0;
+    case PQ_LOGICAL_NONE: return true;
+    }
+    return false;
+}
+
+static void converted_type(const struct pq_schema_element *e, struct pq_type *t)
+{
+    static const int widths[] = {8, 16, 32, 64};
+    int ct = e->converted_type;
+    switch (ct) {
+    case PQ_CT_UTF8: t->logical = PQ_LOGICAL_STRING; break;
+    case PQ_CT_ENUM: t->logical = PQ_LOGICAL_ENUM; break;
+    case PQ_CT_JSON: t->logical = PQ_LOGICAL_JSON; break;
+    case PQ_CT_BSON: t->logical = PQ_LOGICAL_BSON; break;
+    case PQ_CT_DECIMAL:
+        t->logical = PQ_LOGICAL_DECIMAL;
+        t->scale = e->scale;
+        t->precision = e->precision;
+        break;
+    case PQ_CT_DATE: t->logical = PQ_LOGICAL_DATE; break;
+    case PQ_CT_TIME_MILLIS:
+    case PQ_CT_TIME_MICROS:
+        t->logical = PQ_LOGICAL_TIME;
+        t->unit = ct == PQ_CT_TIME_MILLIS ? PQ_MILLIS : PQ_MICROS;
+        t->utc = true;
+        break;
+    case PQ_CT_TIMESTAMP_MILLIS:
+    case PQ_CT_TIMESTAMP_MICROS:
+        t->logical = PQ_LOGICAL_TIMESTAMP;
+        t->unit = ct == PQ_CT_TIMESTAMP_MILLIS ? PQ_MILLIS : PQ_MICROS;
+        t->utc = true;
+        break;
+    default:
+        if (ct >= PQ_CT_UINT_8 && ct <= PQ_CT_INT_64) {
+            t->logical = PQ_LOGICAL_INTEGER;
+            t->is_signed = ct >= PQ_CT_INT_8;
+            t->bit_width = widths[(ct - PQ_CT_UINT_8) % 4];
+        }
+    }
+}
+
+/* The leaf's type: LogicalType when present and understood, else ConvertedType; an
+ * annotation that does not fit the physical type is dropped (the physical type stands). */
+static void leaf_type(const struct pq_schema_element *e, struct pq_type *t)
+{
+    memset(t, 0, sizeof *t);
+    t->physical = (enum pq_physical)e->type;
+    t->type_length = e->type_length;
+    if (e->type == PQ_INT96) {
+        t->logical = PQ_LOGICAL_TIMESTAMP;
+        t->unit = PQ_NANOS;
+        return;
+    }
+    const struct pq_logical_type *l = &e->logical;
+    switch (l->id) {
+    case PQ_LT_STRING: t->logical = PQ_LOGICAL_STRING; break;
+    case PQ_LT_ENUM: t->logical = PQ_LOGICAL_ENUM; break;
+    case PQ_LT_JSON: t->logical = PQ_LOGICAL_JSON; break;
+    case PQ_LT_BSON: t->logical = PQ_LOGICAL_BSON; break;
+    case PQ_LT_UUID: t->logical = PQ_LOGICAL_UUID; break;
+    case PQ_LT_FLOAT16: t->logical = PQ_LOGICAL_FLOAT16; break;
+    case PQ_LT_DATE: t->logical = PQ_LOGICAL_DATE; break;
+    case PQ_LT_DECIMAL:
+        t->logical = PQ_LOGICAL_DECIMAL;
+        t->scale = l->scale;
+        t->precision = l->precision;
+        break;
+    case PQ_LT_TIME:
+    case PQ_LT_TIMESTAMP:
+        t->logical = l->id == PQ_LT_TIME ? PQ_LOGICAL_TIME : PQ_LOGICAL_TIMESTAMP;
+        t->unit = (enum pq_time_unit)l->unit;
+        t->utc = l->utc;
+        break;
+    case PQ_LT_INTEGER:
+        t->logical = PQ_LOGICAL_INTEGER;
+        t->bit_width = l->bit_width;
+        t->is_signed = l->is_signed;
+        break;
+    case 0: converted_type(e, t); break;
+    default: break; /* UNKNOWN (always null) or a type newer than us: physical type */
+    }
+    if (!logical_fits(t)) {
+        struct pq_type plain = {0};
+        plain.physical = t->physical;
+        plain.type_length = t->type_length;
+        *t = plain;
+    }
+}
+
+static bool is_list_annotated(const struct pq_schema_element *e)
+{
+    return e->logical.id == PQ_LT_LIST || e->converted_type == PQ_CT_LIST;
+}
+
+static int check_leaf(const struct pq_schema_element *e)
+{
+    if (e->type < 0)
+        return err_set("schema element '%s' has neither a type nor children", e->name);
+    if (e->type == PQ_FIXED_LEN_BYTE_ARRAY && (e->type_length <= 0 || e->type_length > (1 << 24)))
+        return err_set("column '%s': FIXED_LEN_BYTE_ARRAY of invalid length %d", e->name,
+                       e->type_length);
+    return 0;
+}
+
+static int nested_error(const char *name, const char *what)
+{
+    return err_set("column '%s': nested %s not supported (flat columns and lists of "
+                   "primitives only)", name, what);
+}
+
+/* One top-level field at *i: a primitive, or a LIST of a primitive. */
+static int build_column(struct pq_reader *r, uint32_t *i, struct rcol *c)
+{
+    const struct pq_file_meta *m = &r->meta;
+    if (*i >= m->nschema)
+        return err_set("schema tree is truncated");
+    const struct pq_schema_element *e = &m->schema[*i];
+    memset(c, 0, sizeof *c);
+    c->pub.name = e->name;
+    if (e->num_children < 0)
+        return err_set("schema element '%s' has %d children", e->name, e->num_children);
+    if (e->num_children == 0) {
+        if (check_leaf(e) < 0)
+            return -1;
+        leaf_type(e, &c->pub.type);
+        (*i)++;
+        if (e->repetition == PQ_REP_REPEATED) { /* legacy: a repeated primitive is a list */
+            c->pub.is_list = true;
+            c->list_def = 0;
+            c->elem_def = c->max_def = c->max_rep = 1;
+            return 0;
+        }
+        c->pub.optional = e->repetition == PQ_REP_OPTIONAL;
+        c->max_def = c->pub.optional ? 1 : 0;
+        return 0;
+    }
+    if (!is_list_annotated(e) || e->num_children != 1 || e->repetition == PQ_REP_REPEATED)
+        return nested_error(e->name, is_list_annotated(e) ? "list shape" : "group (struct/map)");
+    if (*i + 1 >= m->nschema)
+        return err_set("schema tree is truncated");
+    const struct pq_schema_element *rep = &m->schema[*i + 1];
+    if (rep->repetition != PQ_REP_REPEATED)
+        return nested_error(e->name, "list shape");
+    c->pub.is_list = true;
+    c->pub.optional = e->repetition == PQ_REP_OPTIONAL;
+    c->list_def = c->pub.optional ? 1 : 0;
+    c->elem_def = c->list_def + 1;
+    c->max_rep = 1;
+    if (rep->num_children == 0) { /* 2-level: the repeated field is the element */
+        if (check_leaf(rep) < 0)
+            return -1;
+        leaf_type(rep, &c->pub.type);
+        c->max_def = c->elem_def;
+        *i += 2;
+        return 0;
+    }
+    char tuple[512];
+    snprintf(tuple, sizeof tuple, "%s_tuple", e->name);
+    if (rep->num_children != 1 || !strcmp(rep->name, "array") || !strcmp(rep->name, tuple) ||
+        *i + 2 >= m->nschema)
+        return nested_error(e->name, "list of structs");
+    const struct pq_schema_element *el = &m->schema[*i + 2];
+    if (el->num_children != 0 || el->repetition == PQ_REP_REPEATED)
+        return nested_error(e->name, "list of lists or structs");
+    if (check_leaf(el) < 0)
+        return -1;
+    leaf_type(el, &c->pub.type);
+    c->pub.element_optional = el->repetition == PQ_REP_OPTIONAL;
+    c->max_def = c->elem_def + (c->pub.element_optional ? 1 : 0);
+    *i += 3;
+    return 0;
+}
+
+static int build_schema(struct pq_reader *r)
+{
+    const struct pq_file_meta *m = &r->meta;
+    if (m->nschema == 0)
+        return err_set("empty schema");
+    int32_t n = m->schema[0].num_children;
+    if (n < 0 || (uint32_t)n >= m->nschema + 1u)
+        return err_set("schema root claims %d children for %u elements", n, m->nschema);
+    r->cols = xcalloc((size_t)n + 1, sizeof *r->cols);
+    uint32_t i = 1;
+    for (int32_t k = 0; k < n; k++) {
+        if (build_column(r, &i, &r->cols[k]) < 0)
+            return -1;
+        r->ncols++;
+    }
+    if (i != m->nschema)
+        return err_set("schema has %u elements, its tree uses %u", m->nschema, i);
+    return 0;
+}
+
+/* ---- open ---- */
+
+static int reader_init(struct pq_reader *r)
+{
+    static const uint8_t magic[4] = {'P', 'A', 'R', '1'};
+    const uint8_t *d = r->data;
+    size_t size = r->size;
+    if (size < 12)
+        return err_set("not a Parquet file (%zu bytes, too short)", size);
+    if (!memcmp(d + size - 4, "PARE", 4))
+        return err_set("unsupported: encrypted Parquet file (encrypted footer)");
+    if (memcmp(d, magic, 4) || memcmp(d + size - 4, magic, 4))
+        return err_set("not a Parquet file (no PAR1 magic at %s)",
+                       memcmp(d, magic, 4) ? "the start" : "the end");
+    uint32_t flen;
+    memcpy(&flen, d + size - 8, 4);
+    if (flen > size - 12)
+        return err_set("footer length %u larger than the file (%zu bytes)", flen, size);
+    if (flen > r->opts.memory_limit || flen > (1u << 30))
+        return err_set("footer length %u over the limit", flen);
+    r->footer_start = size - 8 - flen;
+    if (pq_meta_parse(&r->meta, d + r->footer_start, flen) < 0)
+        return err_prefix("footer at offset %zu", r->footer_start);
+    struct pq_file_meta *m = &r->meta;
+    if (m->encrypted)
+        return err_set("unsupported: encrypted Parquet file (plaintext footer)");
+    if (m->num_rows < 0)
+        return err_set("negative row count %lld", (long long)m->num_rows);
+    if (build_schema(r) < 0)
+        return -1;
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < m->nrow_groups; g++) {
+        const struct pq_row_group *rg = &m->row_groups[g];
+        if (rg->num_rows < 0)
+            return err_set("row group %u: negative row count", g);
+        total += (uint64_t)rg->num_rows;
+        if (rg->ncolumns != r->ncols)
+            return err_set("row group %u has %u column chunks, the schema %zu columns", g,
+                           rg->ncolumns, r->ncols);
+    }
+    if (total != (uint64_t)m->num_rows)
+        return err_set("row groups hold %llu rows, the footer says %lld",
+                       (unsigned long long)total, (long long)m->num_rows);
+    r->dec = pq_decompressor_new();
+    return 0;
+}
+
+static void opts_or_default(struct pq_reader *r, const struct pq_reader_options *opts)
+{
+    struct pq_reader_options def = PQ_READER_OPTIONS_INIT;
+    r->opts = opts ? *opts : def;
+    if (r->opts.memory_limit == 0)
+        r->opts.memory_limit = def.memory_limit;
+}
+
+int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
+                          const char *display_name, const struct pq_reader_options *opts)
+{
+    struct pq_reader *r = xcalloc(1, sizeof *r);
+    r->name = xstrdup(display_name ? display_name : "<memory>");
+    r->data = data;
+    r->size = len;
+    opts_or_default(r, opts);
+    *out = NULL;
+    if (reader_init(r) < 0) {
+        err_prefix("%s", r->name);
+        pq_reader_free(r);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+int pq_reader_open(struct pq_reader **out, const char *path,
+                   const struct pq_reader_options *opts)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_errno(path);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        err_errno(path);
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return err_set("%s: not a regular file", path);
+    }
+    struct pq_reader *r = xcalloc(1, sizeof *r);
+    r->name = xstrdup(path);
+    r->size = (size_t)st.st_size;
+    opts_or_default(r, opts);
+    if (r->size > 0) {
+        void *p = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            err_errno(path);
+            close(fd);
+            pq_reader_free(r);
+            return -1;
+        }
+        r->data = p;
+        r->map_len = r->size;
+    } else {
+        r->data = (const uint8_t *)"";
+    }
+    close(fd);
+    if (reader_init(r) < 0) {
+        err_prefix("%s", r->name);
+        pq_reader_free(r);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+void pq_reader_free(struct pq_reader *r)
+{
+    if (!r)
+        return;
+    if (r->map_len)
+        munmap((void *)r->data, r->map_len);
+    pq_meta_free(&r->meta);
+    pq_decompressor_free(r->dec);
+    free(r->cols);
+    free(r->name);
+    free(r->page);
+    free(r->defs);
+    free(r->reps);
+    free(r->present);
+    free(r->idx);
+    free(r->tmp64);
+    free(r);
+}
+
+uint64_t pq_reader_num_rows(const struct pq_reader *r)
+{
+    return (uint64_t)r->meta.num_rows;
+}
+
+size_t pq_reader_num_row_groups(const struct pq_reader *r)
+{
+    return r->meta.nrow_groups;
+}
+
+uint64_t pq_reader_row_group_rows(const struct pq_reader *r, size_t rg)
+{
+    return rg < r->meta.nrow_groups ? (uint64_t)r->meta.row_groups[rg].num_rows : 0;
+}
+
+size_t pq_reader_num_columns(const struct pq_reader *r)
+{
+    return r->ncols;
+}
+
+const struct pq_schema_column *pq_reader_column(const struct pq_reader *r, size_t i)
+{
+    return i < r->ncols ? &r->cols[i].pub : NULL;
+}
+
+enum pq_codec pq_reader_column_codec(const struct pq_reader *r, size_t i)
+{
+    if (r->meta.nrow_groups == 0 || i >= r->meta.row_groups[0].ncolumns ||
+        !r->meta.row_groups[0].columns[i].has_meta)
+        return PQ_CODEC_UNCOMPRESSED;
+    return (enum pq_codec)r->meta.row_groups[0].columns[i].meta.codec;
+}
+
+const char *pq_reader_created_by(const struct pq_reader *r)
+{
+    return r->meta.created_by;
+}
+
+const char *pq_reader_metadata(const struct pq_reader *r, const char *key)
+{
+    for (uint32_t i = 0; i < r->meta.nkv; i++)
+        if (!strcmp(r->meta.kv[i].key, key))
+            return r->meta.kv[i].value;
+    return NULL;
+}
+
+/* ---- levels ---- */
+
+/* Decodes n levels (max `max`) in encoding enc; v1 RLE levels carry a 4-byte length. */
+static int decode_levels(const uint8_t *p, size_t len, int enc, int max, size_t n, bool prefixed,
+                         uint8_t *out, size_t *used, const char *what)
+{
+    int w = bit_width_of(max);
+    if (enc == PQ_ENC_RLE) {
+        size_t body = len, skip = 0;
+        if (prefixed) {
+            uint32_t l;
+            if (len < 4)
+                return err_set("%s levels: length prefix truncated", what);
+            memcpy(&l, p, 4);
+            if (l > len - 4)
+                return err_set("%s levels: length %u past the end of the page", what, l);
+            body = l;
+            skip = 4;
+        }
+        struct rle_decoder d;
+        rle_init(&d, p + skip, body, w);
+        if (rle_get_u8(&d, out, n) < 0)
+            return err_prefix("%s levels", what);
+        *used = skip + body;
+    } else if (enc == PQ_ENC_BIT_PACKED && prefixed) {
+        if (enc_bitpacked_msb(p, len, w, n, out, used) < 0)
+            return err_prefix("%s levels", what);
+    } else {
+        return err_set("%s levels: unsupported encoding %s", what, pq_encoding_name(enc));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (out[i] > max)
+            return err_set("%s level %u at value %zu exceeds the maximum %d", what, out[i], i,
+                           max);
+    return 0;
+}
+
+/* ---- values ---- */
+
+static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *h,
+                                  const uint8_t *p, size_t len)
+{
+    if (c->has_dict)
+        return err_set("second dictionary page");
+    if (c->page_no != 0)
+        return err_set("dictionary page is not the first page of the chunk");
+    if (h->dict_encoding != PQ_ENC_PLAIN && h->dict_encoding != PQ_ENC_PLAIN_DICTIONARY)
+        return err_set("dictionary page in unsupported encoding %s",
+                       pq_encoding_name(h->dict_encoding));
+    size_t n = (size_t)h->dict_num_values;
+    struct pq_vector *d = &c->dict;
+    size_t w = pqv_width(d->type.physical);
+    size_t minw = d->type.physical == PQ_BYTE_ARRAY ? 4
+                  : d->type.physical == PQ_INT96    ? 12
+                  : d->type.physical == PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)d->type.type_length
+                  : d->type.physical == PQ_BOOLEAN ? 0 : w;
+    if (minw && n > len / minw)
+        return err_set("dictionary of %zu entries does not fit in %zu bytes", n, len);
+    if (charge(c, n * (w ? w : 8) + len) < 0)
+        return -1;
+    pqv_reserve(d, n);
+    int rc;
+    switch (d->type.physical) {
+    case PQ_BOOLEAN: rc = enc_plain_bool(p, len, n, d->v.b); break;
+    case PQ_INT96: rc = enc_plain_int96(p, len, n, d->v.i64); break;
+    case PQ_BYTE_ARRAY: rc = enc_plain_bytes(p, len, n, 0, d); break;
+    case PQ_FIXED_LEN_BYTE_ARRAY: rc = enc_plain_bytes(p, len, n, d->type.type_length, d); break;
+    default: rc = enc_plain_fixed(p, len, n, w, d->v.b); break;
+    }
+    if (rc < 0)
+        return err_prefix("dictionary");
+    d->len = n;
+    c->has_dict = true;
+    return 0;
+}
+
+static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, size_t nn)
+{
+    struct pq_reader *r = c->r;
+    struct pq_vector *v = &c->out->values;
+    const struct pq_vector *d = &c->dict;
+    if (!c->has_dict)
+        return err_set("dictionary-encoded page without a dictionary page");
+    if (len < 1) {
+        if (nn == 0)
+            return 0;
+        return err_set("dictionary indices missing");
+    }
+    int w = p[0];
+    if (w > 32)
+        return err_set("dictionary index bit width %d exceeds 32", w);
+    r->idx = grow(r->idx, &r->idx_cap, nn ? nn : 1, sizeof *r->idx);
+    struct rle_decoder rd;
+    rle_init(&rd, p + 1, len - 1, w);
+    if (rle_get(&rd, r->idx, nn) < 0)
+        return err_prefix("dictionary indices");
+    const uint32_t *idx = r->idx;
+    size_t dn = d->len;
+    for (size_t i = 0; i < nn; i++)
+        if (idx[i] >= dn)
+            return err_set("dictionary index %u out of range (dictionary has %zu entries)",
+                           idx[i], dn);
+    size_t w8 = pqv_width(v->type.physical);
+    switch (w8) {
+    case 1:
+        for (size_t i = 0; i < nn; i++)
+            v->v.b[v->len + i] = d->v.b[idx[i]];
+        return 0;
+    case 4: {
+        int32_t *o = v->v.i32 + v->len;
+        const int32_t *s = d->v.i32;
+        for (size_t i = 0; i < nn; i++)
+            o[i] = s[idx[i]];
+        return 0;
+    }
+    case 8: {
+        int64_t *o = v->v.i64 + v->len;
+        const int64_t *s = d->v.i64;
+        for (size_t i = 0; i < nn; i++)
+            o[i] = s[idx[i]];
+        return 0;
+    }
+    default: break;
+    }
+    /* byte arrays: sizes first (a short page can repeat a long entry many times) */
+    const uint64_t *doff = d->offsets;
+    size_t total = 0;
+    for (size_t i = 0; i < nn; i++)
+        total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+    if (charge(c, total) < 0)
+        return -1;
+    pqv_reserve_data(v, total);
+    uint8_t *dst = v->data + v->data_len;
+    uint64_t o = v->data_len;
+    uint64_t *off = v->offsets + v->len;
+    for (size_t i = 0; i < nn; i++) {
+        size_t l = (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+        memcpy(dst, d->data + doff[idx[i]], l);
+        dst += l;
+        off[i + 1] = (o += l);
+    }
+    v->data_len = (size_t)o;
+    return 0;
+}
+
+/* Decodes nn values in encoding enc into the slots after v->len (v->len unchanged). */
+static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc, size_t nn)
+{
+    struct pq_reader *r = c->r;
+    struct pq_vector *v = &c->out->values;
+    enum pq_physical ph = v->type.physical;
+    size_t w = pqv_width(ph);
+    void *dst = w ? v->v.b + v->len * w : NULL;
+    size_t used;
+    switch (enc) {
+    case PQ_ENC_PLAIN:
+        switch (ph) {
+        case PQ_BOOLEAN: return enc_plain_bool(p, len, nn, dst);
+        case PQ_INT96: return enc_plain_int96(p, len, nn, dst);
+        case PQ_BYTE_ARRAY: return enc_plain_bytes(p, len, nn, 0, v);
+        case PQ_FIXED_LEN_BYTE_ARRAY: return enc_plain_bytes(p, len, nn, v->type.type_length, v);
+        default: return enc_plain_fixed(p, len, nn, w, dst);
+        }
+    case PQ_ENC_PLAIN_DICTIONARY:
+    case PQ_ENC_RLE_DICTIONARY: return decode_dict_indices(c, p, len, nn);
+    case PQ_ENC_RLE:
+        if (ph == PQ_BOOLEAN) {
+            uint32_t l;
+            if (len < 4)
+                return err_set("RLE booleans: length prefix truncated");
+            memcpy(&l, p, 4);
+            if (l > len - 4)
+                return err_set("RLE booleans: length %u past the end of the page", l);
+            struct rle_decoder d;
+            rle_init(&d, p + 4, l, 1);
+            return rle_get_u8(&d, dst, nn);
+        }
+        break;
+    case PQ_ENC_DELTA_BINARY_PACKED:
+        if (ph == PQ_INT32 || ph == PQ_INT64) {
+            r->tmp64 = grow(r->tmp64, &r->tmp_cap, nn ? nn : 1, sizeof *r->tmp64);
+            if (enc_delta_binary(p, len, nn, r->tmp64, ph == PQ_INT32, &used) < 0)
+                return -1;
+            if (ph == PQ_INT64) {
+                memcpy(dst, r->tmp64, nn * 8);
+            } else {
+                int32_t *o = dst;
+                for (size_t i = 0; i < nn; i++)
+                    o[i] = (int32_t)r->tmp64[i];
+            }
+            return 0;
+        }
+        break;
+    case PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
+        if (ph == PQ_BYTE_ARRAY)
+            return enc_delta_length_bytes(p, len, nn, v, r->opts.memory_limit);
+        break;
+    case PQ_ENC_DELTA_BYTE_ARRAY:
+        if (ph == PQ_BYTE_ARRAY || ph == PQ_FIXED_LEN_BYTE_ARRAY) {
+            size_t room = r->opts.memory_limit - *c->used;
+            size_t before = v->data_len;
+            int rc = enc_delta_bytes(p, len, nn,
+                                     ph == PQ_FIXED_LEN_BYTE_ARRAY ? v->type.type_length : 0, v,
+                                     room);
+            return rc < 0 ? rc : charge(c, v->data_len - before);
+        }
+        break;
+    case PQ_ENC_BYTE_STREAM_SPLIT:
+        if (ph == PQ_FLOAT || ph == PQ_DOUBLE || ph == PQ_INT32 || ph == PQ_INT64)
+            return enc_byte_stream_split(p, len, nn, w, dst);
+        if (ph == PQ_FIXED_LEN_BYTE_ARRAY) {
+            size_t fl = (size_t)v->type.type_length;
+            if (nn && len / nn != fl)
+                return err_set("BYTE_STREAM_SPLIT: %zu bytes for %zu values of %zu bytes", len,
+                               nn, fl);
+            uint8_t *tmp = xmalloc(len ? len : 1);
+            int rc = enc_byte_stream_split(p, len, nn, fl, tmp);
+            if (rc == 0)
+                rc = enc_plain_bytes(tmp, len, nn, (int32_t)fl, v);
+            free(tmp);
+            return rc;
+        }
+        break;
+    default:
+        return err_set("unsupported encoding %s (%d)", pq_encoding_name(enc), enc);
+    }
+    return err_set("encoding %s is not valid for this column's type", pq_encoding_name(enc));
+}
+
+/* Spreads the nn decoded values (at slots len..len+nn) over m slots where present[] says,
+ * nulls in between, and sets the validity bytes; v->len grows by m. */
+static void spread_nulls(struct pq_vector *v, const uint8_t *present, size_t m, size_t nn)
+{
+    size_t base = v->len;
+    if (nn < m) {
+        size_t w = pqv_width(v->type.physical);
+        size_t k = nn;
+        if (w) {
+            uint8_t *b = v->v.b;
+            for (size_t i = m; i-- > 0;) {
+                if (present[i])
+                    memmove(b + (base + i) * w, b + (base + --k) * w, w);
+                else
+                    memset(b + (base + i) * w, 0, w);
+            }
+        } else {
+            /* off[j + 1] is the end of value j; slot i ends where its last value does */
+            uint64_t *off = v->offsets + base;
+            for (size_t i = m; i-- > 0;) {
+                off[i + 1] = off[k];
+                if (present[i])
+                    k--;
+            }
+        }
+        if (!v->valid) {
+            v->valid = xmalloc(v->cap);
+            memset(v->valid, 1, base);
+        }
+        memcpy(v->valid + base, present, m);
+    } else if (v->valid) {
+        memset(v->valid + base, 1, m);
+    }
+    v->len = base + m;
+}
+
+/* Pushes one list row ending at element `end`. */
+static void list_push(struct pq_column *c, uint64_t end, bool valid)
+{
+    if (c->list_len + 1 > c->list_cap) {
+        size_t cap = c->list_cap ? c->list_cap * 2 : 16;
+        c->list_offsets = xreallocarray(c->list_offsets, cap + 1, sizeof *c->list_offsets);
+        if (c->list_valid)
+            c->list_valid = xrealloc(c->list_valid, cap);
+        c->list_cap = cap;
+    }
+    if (!valid && !c->list_valid) {
+        c->list_valid = xmalloc(c->list_cap);
+        memset(c->list_valid, 1, c->list_len);
+    }
+    if (c->list_valid)
+        c->list_valid[c->list_len] = valid;
+    c->list_offsets[++c->list_len] = end;
+}
+
+/* ---- pages ---- */
+
+static uint8_t *page_buffer(struct chunk *c, size_t n)
+{
+    struct pq_reader *r = c->r;
+    if (n > r->page_cap) {
+        free(r->page);
+        r->page = xmalloc(n);
+        r->page_cap = n;
+    }
+    return r->page;
+}
+
+static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
+                            const uint8_t *payload)
+{
+    struct pq_reader *r = c->r;
+    const struct rcol *col = c->col;
+    size_t n = (size_t)h->num_values;
+    const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
+    bool v2 = h->type == PQ_PAGE_DATA_V2;
+    if (!col->pub.is_list && c->levels + n > rg_rows)
+        return err_set("page holds %zu values, more than the row group's %llu rows", n,
+                       (unsigned long long)rg_rows);
+    /* each level takes at least one bit of the uncompressed page, except in RLE runs: cap
+     * by the memory budget before allocating anything proportional to n */
+    if (charge(c, n * (pqv_width(c->out->values.type.physical) + 10)) < 0)
+        return -1;
+    if (n > r->lv_cap) {
+        size_t cap = r->lv_cap;
+        r->defs = grow(r->defs, &cap, n, 1);
+        cap = r->lv_cap;
+        r->reps = grow(r->reps, &cap, n, 1);
+        cap = r->lv_cap;
+        r->present = grow(r->present, &cap, n, 1);
+        r->lv_cap = cap;
+    }
+    uint8_t *defs = r->defs, *reps = r->reps;
+    const uint8_t *vals;
+    size_t vals_len;
+    size_t comp = (size_t)h->compressed_size, unc = (size_t)h->uncompressed_size;
+    int codec = c->m->codec;
+    if (!v2) {
+        const uint8_t *p = payload;
+        size_t len = comp;
+        if (codec != PQ_CODEC_UNCOMPRESSED) {
+            uint8_t *buf = page_buffer(c, unc);
+            if (pq_decompress(r->dec, codec, payload, comp, buf, unc) < 0)
+                return -1;
+            p = buf;
+            len = unc;
+        }
+        size_t pos = 0, used = 0;
+        if (col->max_rep > 0) {
+            if (decode_levels(p, len, h->rep_encoding, col->max_rep, n, true, reps, &used,
+                              "repetition") < 0)
+                return -1;
+            pos += used;
+        }
+        if (col->max_def > 0) {
+            if (decode_levels(p + pos, len - pos, h->def_encoding, col->max_def, n, true, defs,
+                              &used, "definition") < 0)
+                return -1;
+            pos += used;
+        }
+        vals = p + pos;
+        vals_len = len - pos;
+    } else {
+        size_t rl = (size_t)h->rep_len, dl = (size_t)h->def_len;
+        if (rl + dl > comp || rl + dl > unc)
+            return err_set("level lengths %zu + %zu exceed the page size", rl, dl);
+        size_t used;
+        if (col->max_rep > 0) {
+            if (decode_levels(payload, rl, PQ_ENC_RLE, col->max_rep, n, false, reps, &used,
+                              "repetition") < 0)
+                return -1;
+        } else if (rl) {
+            return err_set("repetition levels in a column without repetition");
+        }
+        if (col->max_def > 0) {
+            if (decode_levels(payload + rl, dl, PQ_ENC_RLE, col->max_def, n, false, defs, &used,
+                              "definition") < 0)
+                return -1;
+        } else if (dl) {
+            return err_set("definition levels in a REQUIRED column");
+        }
+        const uint8_t *in = payload + rl + dl;
+        size_t in_len = comp - rl - dl, out_len = unc - rl - dl;
+        if (h->is_compressed && codec != PQ_CODEC_UNCOMPRESSED) {
+            uint8_t *buf = page_buffer(c, out_len ? out_len : 1);
+            if (pq_decompress(r->dec, codec, in, in_len, buf, out_len) < 0)
+                return -1;
+            vals = buf;
+            vals_len = out_len;
+        } else {
+            vals = in;
+            vals_len = in_len;
+        }
+    }
+    /* which slots hold values */
+    uint8_t *present = r->present;
+    size_t m = 0, nn = 0;
+    int maxd = col->max_def;
+    if (!col->pub.is_list) {
+        m = n;
+        if (maxd == 0) {
+            memset(present, 1, n);
+            nn = n;
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                present[i] = defs[i] == maxd;
+                nn += present[i];
+            }
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (defs[i] >= col->elem_def) {
+                present[m] = defs[i] == maxd;
+                nn += present[m++];
+            }
+        }
+    }
+    if (v2 && !col->pub.is_list && (size_t)h->num_nulls != n - nn)
+        return err_set("page header says %d nulls, the definition levels %zu", h->num_nulls,
+                       n - nn);
+    struct pq_vector *v = &c->out->values;
+    pqv_reserve(v, m);
+    int enc = h->encoding;
+    size_t data_before = v->data_len;
+    if (decode_values(c, vals, vals_len, enc, nn) < 0)
+        return err_prefix("%s values", pq_encoding_name(enc));
+    if (enc != PQ_ENC_PLAIN_DICTIONARY && enc != PQ_ENC_RLE_DICTIONARY &&
+        enc != PQ_ENC_DELTA_BYTE_ARRAY && charge(c, v->data_len - data_before) < 0)
+        return -1;
+    uint64_t elem_base = v->len;
+    spread_nulls(v, present, m, nn);
+    if (!col->pub.is_list) {
+        c->levels += n;
+        return 0;
+    }
+    /* list rows from repetition and definition levels */
+    struct pq_column *out = c->out;
+    uint64_t e = elem_base;
+    for (size_t i = 0; i < n; i++) {
+        if (reps[i] == 0) {
+            if (c->row_open)
+                list_push(out, e, c->row_valid);
+            c->row_open = true;
+            c->row_valid = defs[i] >= col->list_def;
+            c->rows++;
+        } else if (!c->row_open) {
+            return err_set("first value of the column chunk continues a row (repetition "
+                           "level %u)", reps[i]);
+        } else if (defs[i] < col->elem_def) {
+            return err_set("repeated value %zu is an empty or null list", i);
+        }
+        if (defs[i] >= col->elem_def)
+            e++;
+    }
+    c->levels += n;
+    if (c->rows > rg_rows)
+        return err_set("column holds more rows than the row group's %llu",
+                       (unsigned long long)rg_rows);
+    return 0;
+}
+
+static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_t file_off)
+{
+    struct pq_reader *r = c->r;
+    size_t pos = 0;
+    const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
+    while (pos < len) {
+        if (!c->col->pub.is_list && c->levels >= rg_rows)
+            break; /* all rows read; ignore trailing index pages */
+        struct pq_page_header h;
+        size_t hlen;
+        c->page_off = file_off + pos;
+        c->in_page = true;
+        if (pq_page_header_parse(&h, start + pos, len - pos, &hlen) < 0)
+            return -1;
+        size_t comp = (size_t)h.compressed_size;
+        if (comp > len - pos - hlen)
+            return err_set("page of %zu bytes runs past the end of the column chunk", comp);
+        if ((uint64_t)h.uncompressed_size > (uint64_t)r->opts.memory_limit)
+            return err_set("page declares %d uncompressed bytes, over the memory limit",
+                           h.uncompressed_size);
+        const uint8_t *payload = start + pos + hlen;
+        if (r->opts.verify_crc && h.has_crc &&
+            (uint32_t)crc32(0, payload, (uInt)comp) != h.crc)
+            return err_set("page CRC mismatch");
+        if (h.type == PQ_PAGE_DICTIONARY) {
+            const uint8_t *p = payload;
+            size_t plen = comp;
+            if (c->m->codec != PQ_CODEC_UNCOMPRESSED) {
+                uint8_t *buf = page_buffer(c, (size_t)h.uncompressed_size + 1);
+                if (pq_decompress(r->dec, c->m->codec, payload, comp, buf,
+                                  (size_t)h.uncompressed_size) < 0)
+                    return -1;
+                p = buf;
+                plen = (size_t)h.uncompressed_size;
+            }
+            if (decode_dictionary_page(c, &h, p, plen) < 0)
+                return -1;
+        } else if (h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2) {
+            if (decode_data_page(c, &h, payload) < 0)
+                return -1;
+        } /* index pages and unknown page types are skipped */
+        pos += hlen + comp;
+        c->page_no++;
+    }
+    c->in_page = false;
+    return 0;
+}
+
+static int read_chunk(struct chunk *c)
+{
+    struct pq_reader *r = c->r;
+    const struct pq_column_chunk *cc = &r->meta.row_groups[c->rg].columns[c->col - r->cols];
+    const struct pq_column_meta *m = &cc->meta;
+    c->m = m;
+    if (cc->encrypted)
+        return err_set("unsupported: encrypted column");
+    if (!cc->has_meta)
+        return err_set("column chunk without metadata");
+    if (cc->has_file_path)
+        return err_set("unsupported: column chunk in another file (file_path)");
+    if (m->type != (int)c->col->pub.type.physical)
+        return err_set("chunk type %d differs from the schema's %d", m->type,
+                       (int)c->col->pub.type.physical);
+    if (m->path_len == 0 || strcmp(m->path[0], c->col->pub.name))
+        return err_set("chunk path '%s' does not match the column",
+                       m->path_len ? m->path[0] : "");
+    if (pq_codec_check(m->codec) < 0)
+        return -1;
+    int64_t start = m->data_page_offset;
+    if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < m->data_page_offset)
+        start = m->dictionary_page_offset;
+    int64_t len = m->total_compressed_size;
+    if (start < 4 || len < 0 || (uint64_t)start > r->footer_start ||
+        (uint64_t)len > r->footer_start - (uint64_t)start)
+        return err_set("chunk byte range [%lld, +%lld) outside the file's data area [4, %zu)",
+                       (long long)start, (long long)len, r->footer_start);
+    if (read_pages(c, r->data + start, (size_t)len, (uint64_t)start) < 0)
+        return -1;
+    const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
+    if (c->col->pub.is_list) {
+        if (c->row_open)
+            list_push(c->out, c->out->values.len, c->row_valid);
+        if (c->rows != rg_rows)
+            return err_set("column has %llu rows, the row group %llu",
+                           (unsigned long long)c->rows, (unsigned long long)rg_rows);
+    } else if (c->levels != rg_rows) {
+        return err_set("column has %llu values, the row group %llu rows",
+                       (unsigned long long)c->levels, (unsigned long long)rg_rows);
+    }
+    if (r->map_len) /* let the kernel drop the chunk's pages: RSS stays one row group */
+        madvise((void *)((uintptr_t)(r->data + start) & ~(uintptr_t)4095),
+                (size_t)len + ((uintptr_t)(r->data + start) & 4095), MADV_DONTNEED);
+    return 0;
+}
+
+static void empty_table(const struct pq_reader *r, const bool *want, struct pq_table *out)
+{
+    *out = (struct pq_table)PQ_TABLE_INIT;
+    for (size_t i = 0; i < r->ncols; i++) {
+        if (want && !want[i])
+            continue;
+        const struct pq_schema_column *s = &r->cols[i].pub;
+        if (s->is_list)
+            table_add_list_column(out, s->name, s->type, s->optional, s->element_optional);
+        else
+            table_add_column(out, s->name, s->type, s->optional);
+    }
+}
+
+int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
+                             struct pq_table *out)
+{
+    empty_table(r, want, out);
+    if (rg >= r->meta.nrow_groups) {
+        table_free(out);
+        return err_set("%s: no row group %zu (the file has %u)", r->name, rg,
+                       r->meta.nrow_groups);
+    }
+    size_t used = 0, k = 0;
+    for (size_t i = 0; i < r->ncols; i++) {
+        if (want && !want[i])
+            continue;
+        struct chunk c = {0};
+        c.r = r;
+        c.rg = rg;
+        c.col = &r->cols[i];
+        c.out = &out->cols[k++];
+        c.used = &used;
+        c.dict.type = c.col->pub.type;
+        int rc = read_chunk(&c);
+        vector_free(&c.dict);
+        if (rc < 0) {
+            if (c.in_page)
+                err_prefix("%s: column '%s', row group %zu, page %zu at offset %llu", r->name,
+                           c.col->pub.name, rg, c.page_no, (unsigned long long)c.page_off);
+            else
+                err_prefix("%s: column '%s', row group %zu", r->name, c.col->pub.name, rg);
+            table_free(out);
+            return -1;
+        }
+    }
+    out->nrows = (size_t)r->meta.row_groups[rg].num_rows;
+    if (table_check(out) < 0) {
+        err_prefix("%s: row group %zu", r->name, rg);
+        table_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int pq_read_file(const char *path, struct pq_table *out)
+{
+    struct pq_reader *r;
+    *out = (struct pq_table)PQ_TABLE_INIT;
+    if (pq_reader_open(&r, path, NULL) < 0)
+        return -1;
+    empty_table(r, NULL, out);
+    for (size_t g = 0; g < pq_reader_num_row_groups(r); g++) {
+        struct pq_table t;
+        if (pq_reader_read_row_group(r, g, NULL, &t) < 0) {
+            table_free(out);
+            pq_reader_free(r);
+            return -1;
+        }
+        if (out->nrows == 0) {
+            table_free(out);
+            *out = t;
+            continue;
+        }
+        int rc = table_append(out, &t);
+        table_free(&t);
+        if (rc < 0) {
+            table_free(out);
+            pq_reader_free(r);
+            return -1;
+        }
+    }
+    pq_reader_free(r);
+    return 0;
+}
