@@ -861,15 +861,11 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
             if (decode_levels(payload, rl, PQ_ENC_RLE, col->max_rep, n, false, reps, &used,
                               "repetition") < 0)
                 return -1;
-        } else if (rl) {
-            return err_set("repetition levels in a column without repetition");
-        }
+        } /* else: some writers store width-0 levels anyway; skip them */
         if (col->max_def > 0) {
             if (decode_levels(payload + rl, dl, PQ_ENC_RLE, col->max_def, n, false, defs, &used,
                               "definition") < 0)
                 return -1;
-        } else if (dl) {
-            return err_set("definition levels in a REQUIRED column");
         }
         const uint8_t *in = payload + rl + dl;
         size_t in_len = comp - rl - dl, out_len = unc - rl - dl;
@@ -951,10 +947,16 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
     return 0;
 }
 
+/* Old parquet-mr (PARQUET-816, IMPALA-694) left the dictionary page header out of
+ * total_compressed_size: like Arrow, let a page run up to 100 bytes past the declared end,
+ * never past the data area. */
 static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_t file_off)
 {
     struct pq_reader *r = c->r;
     size_t pos = 0;
+    size_t slack = r->footer_start - (size_t)file_off - len;
+    if (slack > 100)
+        slack = 100;
     const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
     while (pos < len) {
         if (!c->col->pub.is_list && c->levels >= rg_rows)
@@ -963,10 +965,10 @@ static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_
         size_t hlen;
         c->page_off = file_off + pos;
         c->in_page = true;
-        if (pq_page_header_parse(&h, start + pos, len - pos, &hlen) < 0)
+        if (pq_page_header_parse(&h, start + pos, len + slack - pos, &hlen) < 0)
             return -1;
         size_t comp = (size_t)h.compressed_size;
-        if (comp > len - pos - hlen)
+        if (comp > len - pos - hlen && comp > slack + len - pos - hlen)
             return err_set("page of %zu bytes runs past the end of the column chunk", comp);
         if ((uint64_t)h.uncompressed_size > (uint64_t)r->opts.memory_limit)
             return err_set("page declares %d uncompressed bytes, over the memory limit",

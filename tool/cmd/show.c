@@ -1,0 +1,429 @@
+/* kanalytic show: print a Parquet file as a terminal table, CSV (RFC 4180) or canonical JSON
+ * Lines, or describe its schema. Reads one row group at a time and stops once --head rows
+ * are out, so a short look at a large file reads only its first row group's wanted chunks. */
+#include "cmd/cmd.h"
+#include "parquet/parquet.h"
+#include "table/format.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+enum show_format { FMT_TABLE, FMT_CSV, FMT_JSONL };
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic show FILE [--format table|csv|jsonl] [--schema] [--head N]\n"
+            "                           [--columns a,b,...]\n"
+            "\n"
+            "  -f, --format F    table (default; fits the terminal width), csv (RFC 4180) or\n"
+            "                    jsonl (canonical JSON Lines, keys in schema order)\n"
+            "  -s, --schema      print columns with physical and logical types, nullability,\n"
+            "                    rows, row groups, codec and created_by instead of the rows\n"
+            "  -n, --head N      print only the first N rows (reads only what it needs)\n"
+            "  -c, --columns L   print only these columns (comma-separated names)\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic show data/input/0.parquet.gz --head 10\n"
+            "  kanalytic show out.parquet --format jsonl --columns id,type\n"
+            "  kanalytic show out.parquet --schema\n");
+}
+
+static const char *physical_name(enum pq_physical p)
+{
+    static const char *names[] = {"BOOLEAN", "INT32",  "INT64",      "INT96",
+                                  "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+    return (unsigned)p < 8 ? names[p] : "?";
+}
+
+static int print_schema(struct pq_reader *r, const char *path, const bool *want)
+{
+    size_t nrg = pq_reader_num_row_groups(r);
+    const char *cb = pq_reader_created_by(r);
+    printf("file:        %s\n", path);
+    printf("rows:        %llu\n", (unsigned long long)pq_reader_num_rows(r));
+    printf("row groups:  %zu\n", nrg);
+    printf("created_by:  %s\n", cb ? cb : "(not recorded)");
+    size_t nc = pq_reader_num_columns(r), namew = 6;
+    for (size_t i = 0; i < nc; i++) {
+        size_t l = strlen(pq_reader_column(r, i)->name);
+        if (l > namew)
+            namew = l;
+    }
+    printf("columns:     %zu\n\n", nc);
+    printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, "column", "type", "physical",
+           "nulls", "codec");
+    for (size_t i = 0; i < nc; i++) {
+        if (want && !want[i])
+            continue;
+        const struct pq_schema_column *c = pq_reader_column(r, i);
+        char ty[96];
+        pq_type_describe(&c->type, c->is_list, ty, sizeof ty);
+        const char *rep = c->optional ? "optional" : "required";
+        char phys[64];
+        snprintf(phys, sizeof phys, "%s%s", physical_name(c->type.physical),
+                 c->is_list ? (c->element_optional ? " (list, opt. elements)" : " (list)") : "");
+        printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, c->name, ty, phys, rep,
+               nrg ? pq_codec_name(pq_reader_column_codec(r, i)) : "-");
+    }
+    return 0;
+}
+
+/* ---- CSV and JSON Lines ---- */
+
+static void csv_field(struct buf *out, const char *s, size_t n)
+{
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
+        !memchr(s, '\r', n)) {
+        buf_add(out, s, n);
+        return;
+    }
+    buf_addch(out, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            buf_addch(out, '"');
+        buf_addch(out, s[i]);
+    }
+    buf_addch(out, '"');
+}
+
+static void print_rows_csv(struct buf *out, const struct pq_table *t, size_t nrows)
+{
+    struct buf cell = BUF_INIT;
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                buf_addch(out, ',');
+            buf_reset(&cell);
+            format_cell_text(&cell, &t->cols[c], r, true);
+            csv_field(out, cell.data, cell.len);
+        }
+        buf_add(out, "\r\n", 2);
+    }
+    buf_free(&cell);
+}
+
+static void print_rows_jsonl(struct buf *out, const struct pq_table *t, size_t nrows)
+{
+    for (size_t r = 0; r < nrows; r++) {
+        buf_addch(out, '{');
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                buf_addstr(out, ", ");
+            buf_addch(out, '"');
+            buf_add_json_escaped(out, t->cols[c].name, strlen(t->cols[c].name));
+            buf_addstr(out, "\": ");
+            format_cell_json(out, &t->cols[c], r);
+        }
+        buf_addstr(out, "}\n");
+    }
+}
+
+/* ---- terminal table ---- */
+
+static size_t term_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *cols = getenv("COLUMNS");
+    if (cols && atoi(cols) > 0)
+        return (size_t)atoi(cols);
+    return 120;
+}
+
+/* Display columns of a UTF-8 string (one per code point; good enough for a preview). */
+static size_t display_len(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+/* Appends s padded or cut (with …) to exactly `width` display columns. */
+static void add_cell(struct buf *out, const char *s, size_t n, size_t width, bool last)
+{
+    size_t w = display_len(s, n);
+    if (w <= width) {
+        buf_add(out, s, n);
+        if (!last)
+            for (size_t i = w; i < width; i++)
+                buf_addch(out, ' ');
+        return;
+    }
+    size_t keep = width ? width - 1 : 0, cols = 0, i = 0;
+    for (; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (cols == keep)
+                break;
+            cols++;
+        }
+    }
+    buf_add(out, s, i);
+    if (width)
+        buf_addstr(out, "…");
+}
+
+/* A cell as one line: control characters shown as escapes. */
+static void table_cell_text(struct buf *cell, const struct pq_column *c, size_t row)
+{
+    struct buf raw = BUF_INIT;
+    format_cell_text(&raw, c, row, false);
+    for (size_t i = 0; i < raw.len; i++) {
+        unsigned char ch = (unsigned char)raw.data[i];
+        if (ch == '\n')
+            buf_addstr(cell, "\\n");
+        else if (ch == '\t')
+            buf_addstr(cell, "\\t");
+        else if (ch < 0x20)
+            buf_addf(cell, "\\x%02x", ch);
+        else
+            buf_addch(cell, (char)ch);
+    }
+    buf_free(&raw);
+}
+
+struct table_printer {
+    size_t *widths;
+    size_t ncols;
+    bool ready;
+};
+
+/* Widths from the header and the first batch of rows, shrunk to fit the terminal. */
+static void table_layout(struct table_printer *tp, const struct pq_table *t, size_t nrows,
+                         struct buf *out)
+{
+    tp->ncols = t->ncols;
+    tp->widths = xcalloc(t->ncols + 1, sizeof *tp->widths);
+    struct buf cell = BUF_INIT;
+    for (size_t c = 0; c < t->ncols; c++) {
+        tp->widths[c] = display_len(t->cols[c].name, strlen(t->cols[c].name));
+        for (size_t r = 0; r < nrows && r < 1000; r++) {
+            buf_reset(&cell);
+            table_cell_text(&cell, &t->cols[c], r);
+            size_t w = display_len(cell.data, cell.len);
+            if (w > tp->widths[c])
+                tp->widths[c] = w;
+        }
+    }
+    size_t avail = term_width(), total = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        total += tp->widths[c] + (c ? 2 : 0);
+    while (total > avail) { /* shave the widest column until it fits (min 4) */
+        size_t wi = 0;
+        for (size_t c = 1; c < t->ncols; c++)
+            if (tp->widths[c] > tp->widths[wi])
+                wi = c;
+        if (tp->widths[wi] <= 4)
+            break;
+        tp->widths[wi]--;
+        total--;
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        add_cell(out, t->cols[c].name, strlen(t->cols[c].name), tp->widths[c],
+                 c + 1 == t->ncols);
+        if (c + 1 < t->ncols)
+            buf_addstr(out, "  ");
+    }
+    buf_addch(out, '\n');
+    for (size_t c = 0; c < t->ncols; c++) {
+        for (size_t i = 0; i < tp->widths[c]; i++)
+            buf_addstr(out, "─");
+        if (c + 1 < t->ncols)
+            buf_addstr(out, "  ");
+    }
+    buf_addch(out, '\n');
+    buf_free(&cell);
+    tp->ready = true;
+}
+
+static void print_rows_table(struct table_printer *tp, struct buf *out, const struct pq_table *t,
+                             size_t nrows)
+{
+    if (!tp->ready)
+        table_layout(tp, t, nrows, out);
+    struct buf cell = BUF_INIT;
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            buf_reset(&cell);
+            table_cell_text(&cell, &t->cols[c], r);
+            add_cell(out, cell.data, cell.len, tp->widths[c], c + 1 == t->ncols);
+            if (c + 1 < t->ncols)
+                buf_addstr(out, "  ");
+        }
+        buf_addch(out, '\n');
+    }
+    buf_free(&cell);
+}
+
+/* ---- the command ---- */
+
+static int parse_columns(struct pq_reader *r, const char *list, bool **want_out)
+{
+    size_t nc = pq_reader_num_columns(r);
+    bool *want = xcalloc(nc + 1, sizeof *want);
+    char *copy = xstrdup(list), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < nc && strcmp(pq_reader_column(r, i)->name, tok))
+            i++;
+        if (i == nc) {
+            err_set("no column '%s' in the file", tok);
+            free(copy);
+            free(want);
+            return -1;
+        }
+        want[i] = true;
+    }
+    free(copy);
+    *want_out = want;
+    return 0;
+}
+
+static int write_out(struct buf *out)
+{
+    if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len)
+        return -1;
+    buf_reset(out);
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"schema", no_argument, NULL, 's'},
+        {"head", required_argument, NULL, 'n'},   {"columns", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    enum show_format fmt = FMT_TABLE;
+    bool schema = false;
+    long long head = -1;
+    const char *columns = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "f:sn:c:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'f':
+            if (!strcmp(optarg, "table"))
+                fmt = FMT_TABLE;
+            else if (!strcmp(optarg, "csv"))
+                fmt = FMT_CSV;
+            else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json"))
+                fmt = FMT_JSONL;
+            else {
+                fprintf(stderr, "kanalytic show: unknown format '%s' (table, csv, jsonl)\n",
+                        optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 's': schema = true; break;
+        case 'n': {
+            char *end;
+            head = strtoll(optarg, &end, 10);
+            if (*end || head < 0) {
+                fprintf(stderr, "kanalytic show: --head wants a non-negative number\n");
+                return EXIT_TROUBLE;
+            }
+            break;
+        }
+        case 'c': columns = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    const char *path = argv[optind];
+    struct pq_reader *r;
+    if (pq_reader_open(&r, path, NULL) < 0) {
+        fprintf(stderr, "kanalytic show: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
+    bool *want = NULL;
+    if (columns && parse_columns(r, columns, &want) < 0) {
+        fprintf(stderr, "kanalytic show: %s: %s\n", path, err_last());
+        pq_reader_free(r);
+        return EXIT_TROUBLE;
+    }
+    int rc = 0;
+    if (schema) {
+        print_schema(r, path, want);
+        goto done;
+    }
+    struct buf out = BUF_INIT;
+    struct table_printer tp = {0};
+    if (fmt == FMT_CSV) { /* header */
+        bool first = true;
+        for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
+            if (want && !want[i])
+                continue;
+            if (!first)
+                buf_addch(&out, ',');
+            first = false;
+            const char *n = pq_reader_column(r, i)->name;
+            csv_field(&out, n, strlen(n));
+        }
+        buf_add(&out, "\r\n", 2);
+    }
+    unsigned long long left = head < 0 ? ~0ULL : (unsigned long long)head;
+    size_t nrg = pq_reader_num_row_groups(r);
+    for (size_t g = 0; g < nrg && left > 0; g++) {
+        if (pq_reader_row_group_rows(r, g) == 0)
+            continue;
+        struct pq_table t;
+        if (pq_reader_read_row_group(r, g, want, &t) < 0) {
+            write_out(&out);
+            fflush(stdout);
+            fprintf(stderr, "kanalytic show: %s\n", err_last());
+            rc = EXIT_TROUBLE;
+            break;
+        }
+        size_t n = t.nrows < left ? t.nrows : (size_t)left;
+        left -= n;
+        if (fmt == FMT_CSV)
+            print_rows_csv(&out, &t, n);
+        else if (fmt == FMT_JSONL)
+            print_rows_jsonl(&out, &t, n);
+        else
+            print_rows_table(&tp, &out, &t, n);
+        table_free(&t);
+        if (write_out(&out) < 0) {
+            rc = EXIT_TROUBLE;
+            break;
+        }
+    }
+    if (rc == 0 && fmt == FMT_TABLE && !tp.ready) { /* no rows: header only */
+        struct pq_table empty = PQ_TABLE_INIT;
+        for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
+            const struct pq_schema_column *c = pq_reader_column(r, i);
+            if (!want || want[i])
+                table_add_column(&empty, c->name, c->type, c->optional);
+        }
+        print_rows_table(&tp, &out, &empty, 0);
+        table_free(&empty);
+        write_out(&out);
+    }
+    if (rc == 0 && fmt == FMT_TABLE && head < 0 && isatty(STDOUT_FILENO))
+        printf("(%llu rows)\n", (unsigned long long)pq_reader_num_rows(r));
+    free(tp.widths);
+    buf_free(&out);
+    if (fflush(stdout) != 0 && rc == 0) {
+        fprintf(stderr, "kanalytic show: write error\n");
+        rc = EXIT_TROUBLE;
+    }
+done:
+    free(want);
+    pq_reader_free(r);
+    return rc;
+}
