@@ -39,19 +39,23 @@ all: $(BIN)
 
 $(OBJ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BIN): $(OBJ_DIR)/tool/main.o $(LIB)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJ_DIR)/tool/main.o -Wl,--whole-archive $(LIB) \
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJ_DIR)/tool/main.o -Wl,--whole-archive $(LIB) \
 	-Wl,--no-whole-archive $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
 # Unit tests run from the repository root so they find tests/fixtures and ../shared.
 unit: $(UNIT_BIN)
