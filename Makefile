@@ -109,16 +109,19 @@ demo: setup
 bench: $(BIN)
 	@bench/run-all.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kanalytic/schemas
+# The man page is generated from the binary's own help texts (scripts/gen-man.sh).
+$(BUILD)/kanalytic.1: $(BIN) scripts/gen-man.sh
+	@echo "  MAN     $@"
+	@scripts/gen-man.sh $(BIN) >$@.tmp && mv $@.tmp $@
+
+install: $(BIN) $(BUILD)/kanalytic.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kanalytic/schemas \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kanalytic
 	install -m 644 schemas/* $(DESTDIR)$(PREFIX)/share/kanalytic/schemas/
-	if [ -f docs/kanalytic.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
-		install -m 644 docs/kanalytic.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
-	if [ -f docs/kanalytic.bash-completion ]; then \
-		install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions && \
-		install -m 644 docs/kanalytic.bash-completion \
-			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kanalytic; fi
+	install -m 644 $(BUILD)/kanalytic.1 $(DESTDIR)$(PREFIX)/share/man/man1/kanalytic.1
+	install -m 644 scripts/kanalytic.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kanalytic
 
 format:
 	clang-format -i $(LIB_SRC) tool/main.c $(shell find tool -name '*.h') $(UNIT_SRC)

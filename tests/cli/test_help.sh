@@ -1,0 +1,40 @@
+# Help everywhere: every command answers --help with usage and examples; the man page has
+# every command; bash completion completes commands, options and analytic names;
+# make install puts binary, schemas, man page and completion in place.
+source "$(dirname "$0")/../lib.sh"
+
+cmds=$("$KANALYTIC" --help | awk '/^commands:/{on=1;next} on && /^  [a-z]/{print $1}' | grep -v '^help$')
+[ -n "$cmds" ] || fail "no commands listed by --help"
+for c in $cmds; do
+  run "$KANALYTIC" help "$c"
+  expect_rc 0 "help $c"
+  grep -qi "usage" <<<"$out" || fail "help $c has no usage line"
+  grep -qi "example" <<<"$out" || fail "help $c has no examples"
+  run "$KANALYTIC" "$c" --help
+  expect_rc 0 "$c --help"
+done
+
+"$ROOT/scripts/gen-man.sh" "$KANALYTIC" >"$TMP/kanalytic.1" || fail "gen-man failed"
+for c in $cmds; do grep -q "^\.SS $c\$" "$TMP/kanalytic.1" || fail "man page lacks $c"; done
+if command -v man >/dev/null; then
+  man -l "$TMP/kanalytic.1" >/dev/null 2>"$TMP/man.err" || fail "man cannot render the page"
+  [ -s "$TMP/man.err" ] && grep -q warning "$TMP/man.err" && fail "man warnings: $(cat "$TMP/man.err")"
+fi
+
+# completion, driven the way bash drives it
+mkdir -p "$TMP/bin" "$TMP/repo/analytics/alpha-one" "$TMP/repo/analytics/beta"
+ln -s "$KANALYTIC" "$TMP/bin/kanalytic"
+complete_words() {
+  (cd "$TMP/repo" && PATH="$TMP/bin:$PATH" bash -c '
+    source "$0"; COMP_WORDS=("${@}"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+    _kanalytic; printf "%s\n" "${COMPREPLY[@]}"' "$ROOT/scripts/kanalytic.bash-completion" "$@")
+}
+[ "$(complete_words kanalytic fixt)" = fixture ] || fail "command completion: $(complete_words kanalytic fixt)"
+complete_words kanalytic test al | grep -qx alpha-one || fail "analytic name completion"
+complete_words kanalytic fixture --ty | grep -qx -- --type || fail "option completion"
+
+make -s -C "$ROOT" install PREFIX="$TMP/prefix" >/dev/null 2>"$TMP/install.err" || fail "make install: $(cat "$TMP/install.err")"
+expect_file "$TMP/prefix/bin/kanalytic"
+expect_file "$TMP/prefix/share/man/man1/kanalytic.1"
+expect_file "$TMP/prefix/share/bash-completion/completions/kanalytic"
+done_testing
