@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parquet/parquet.h"
 #include "table/compare.h"
 #include "table/table.h"
 #include "util/error.h"
@@ -617,6 +618,34 @@ static void test_mutations_hand_built(void **state)
     table_free(&t);
 }
 
+static void test_mutations_real_golden(void **state)
+{
+    (void)state;
+    const char *path = "../shared/kestrel-testdata/nettraffic.parquet.gz";
+    struct pq_table t = PQ_TABLE_INIT;
+    if (pq_read_file(path, &t) < 0)
+        fail_msg("%s", err_last());
+    assert_true(t.nrows >= 400);
+    assert_true(t.ncols >= 8);
+    size_t flat = 0;
+    for (size_t c = 0; c < t.ncols; c++)
+        flat += !t.cols[c].is_list;
+    size_t n = mutation_suite(&t, NULL);
+    assert_int_equal(n, flat * t.nrows + t.ncols * 2 + t.nrows * 2);
+
+    /* and matched by key: order ignored, still every change caught */
+    const char *key[] = {"id"};
+    struct compare_options o = COMPARE_OPTIONS_INIT;
+    o.key = key;
+    o.nkey = 1;
+    struct pq_table small;
+    copy_first(&small, &t, 120, SIZE_MAX, SIZE_MAX); /* keep the keyed run quick */
+    table_free(&t);
+    n = mutation_suite(&small, &o);
+    assert_int_equal(n, flat * 120 + small.ncols * 2 + 120 * 2);
+    table_free(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_lists_and_nulls),
         cmocka_unit_test(test_split_list),
         cmocka_unit_test(test_mutations_hand_built),
+        cmocka_unit_test(test_mutations_real_golden),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,229 @@
+/* kanalytic diff EXPECTED ACTUAL: the test runner's semantic comparator on two Parquet files.
+ * Both files are decoded in parallel (one thread each), then compared (table/compare.h). */
+#include "cmd.h"
+#include "parquet/parquet.h"
+#include "report/report.h"
+#include "table/compare.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic diff [options] EXPECTED ACTUAL\n"
+            "\n"
+            "Compares two Parquet files the way `kanalytic test` compares an output with its\n"
+            "golden: schema (column names and types) first, then the row count, then values.\n"
+            "\n"
+            "options:\n"
+            "  -k, --key COLS           match rows by these key columns (a,b), ignoring order\n"
+            "  -i, --ignore COLS        leave these columns out (repeatable, a,b)\n"
+            "      --rtol X             relative tolerance of numeric cells (default 0)\n"
+            "      --atol X             absolute tolerance (default 0): |a-e| <= atol + rtol*|e|\n"
+            "      --tolerance COL=RTOL,ATOL   a tolerance for one column (repeatable)\n"
+            "      --nan-unequal        NaN differs from NaN (default: NaN equals NaN)\n"
+            "      --strict-column-order  column order must match (default: ignored)\n"
+            "      --max-cells N        differing cells shown (default 20)\n"
+            "      --format F           text (default) or json\n"
+            "  -h, --help               this help\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic diff expected/output/0.parquet.gz out.parquet.gz\n"
+            "  kanalytic diff -k id --ignore first_observed --rtol 1e-9 a.parquet b.parquet\n"
+            "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
+            "\n"
+            "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n");
+}
+
+struct load_job {
+    const char *path;
+    struct pq_table t;
+    int rc;
+    char *error;
+};
+
+static void *load(void *arg)
+{
+    struct load_job *j = arg;
+    j->rc = pq_read_file(j->path, &j->t);
+    if (j->rc < 0)
+        j->error = xstrdup(err_last());
+    return NULL;
+}
+
+static int parse_double(const char *s, const char *what, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || isnan(v) || isinf(v) || v < 0) {
+        fprintf(stderr, "kanalytic diff: %s must be a number >= 0, not '%s'\n", what, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Appends the items of a comma list to a growing NULL-terminated-free array. */
+static void add_items(char ***list, size_t *n, const char *arg)
+{
+    size_t k;
+    char **items = compare_split_list(arg, &k);
+    *list = xreallocarray(*list, *n + k + 1, sizeof **list);
+    for (size_t i = 0; i < k; i++)
+        (*list)[(*n)++] = items[i];
+    (*list)[*n] = NULL;
+    free(items);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    enum { OPT_RTOL = 256, OPT_ATOL, OPT_TOL, OPT_NAN, OPT_ORDER, OPT_MAX, OPT_FORMAT };
+    static const struct option longopts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"ignore", required_argument, NULL, 'i'},
+        {"rtol", required_argument, NULL, OPT_RTOL},
+        {"atol", required_argument, NULL, OPT_ATOL},
+        {"tolerance", required_argument, NULL, OPT_TOL},
+        {"nan-unequal", no_argument, NULL, OPT_NAN},
+        {"strict-column-order", no_argument, NULL, OPT_ORDER},
+        {"max-cells", required_argument, NULL, OPT_MAX},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct compare_options o = COMPARE_OPTIONS_INIT;
+    char **key = NULL, **ignore = NULL;
+    size_t nkey = 0, nignore = 0;
+    struct compare_tolerance *tols = NULL;
+    size_t ntols = 0;
+    bool json = false;
+    int status = EXIT_TROUBLE;
+    optind = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "k:i:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'k': add_items(&key, &nkey, optarg); break;
+        case 'i': add_items(&ignore, &nignore, optarg); break;
+        case OPT_RTOL:
+            if (parse_double(optarg, "--rtol", &o.rtol) < 0)
+                goto out;
+            break;
+        case OPT_ATOL:
+            if (parse_double(optarg, "--atol", &o.atol) < 0)
+                goto out;
+            break;
+        case OPT_TOL: {
+            const char *eq = strchr(optarg, '=');
+            const char *comma = eq ? strchr(eq, ',') : NULL;
+            if (!eq || eq == optarg || !comma) {
+                fprintf(stderr, "kanalytic diff: --tolerance wants COLUMN=RTOL,ATOL, not '%s'\n",
+                        optarg);
+                goto out;
+            }
+            tols = xreallocarray(tols, ntols + 1, sizeof *tols);
+            struct compare_tolerance *t = &tols[ntols];
+            char *r = xstrndup(eq + 1, (size_t)(comma - eq - 1));
+            int bad = parse_double(r, "--tolerance RTOL", &t->rtol) < 0 ||
+                      parse_double(comma + 1, "--tolerance ATOL", &t->atol) < 0;
+            free(r);
+            if (bad)
+                goto out;
+            t->column = xstrndup(optarg, (size_t)(eq - optarg));
+            ntols++;
+            break;
+        }
+        case OPT_NAN: o.nan_equal = false; break;
+        case OPT_ORDER: o.strict_column_order = true; break;
+        case OPT_MAX: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 1000000) {
+                fprintf(stderr, "kanalytic diff: --max-cells must be 1..1000000\n");
+                goto out;
+            }
+            o.max_cells = (size_t)v;
+            break;
+        }
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "json"))
+                json = true;
+            else if (strcmp(optarg, "text")) {
+                fprintf(stderr, "kanalytic diff: --format is text or json, not '%s'\n", optarg);
+                goto out;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            status = 0;
+            goto out;
+        default: usage(stderr); goto out;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "kanalytic diff: expected two files: EXPECTED ACTUAL\n");
+        usage(stderr);
+        goto out;
+    }
+    o.key = (const char *const *)key;
+    o.nkey = nkey;
+    o.ignore = (const char *const *)ignore;
+    o.nignore = nignore;
+    o.tolerances = tols;
+    o.ntolerances = ntols;
+
+    struct load_job jobs[2] = {{argv[optind], PQ_TABLE_INIT, 0, NULL},
+                               {argv[optind + 1], PQ_TABLE_INIT, 0, NULL}};
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, load, &jobs[1]) == 0;
+    load(&jobs[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        load(&jobs[1]);
+    for (int i = 0; i < 2; i++)
+        if (jobs[i].rc < 0) {
+            fprintf(stderr, "kanalytic diff: %s\n", jobs[i].error);
+            goto free_tables;
+        }
+    struct compare_result r;
+    if (compare_tables(&jobs[0].t, &jobs[1].t, &o, &r) < 0) {
+        fprintf(stderr, "kanalytic diff: %s\n", err_last());
+        goto free_tables;
+    }
+    if (json) {
+        json_t *j = report_compare_json(&r);
+        json_object_set_new(j, "expected", json_string(jobs[0].path));
+        json_object_set_new(j, "actual", json_string(jobs[1].path));
+        json_dumpf(j, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        if (!r.equal)
+            printf("--- %s (expected)\n+++ %s (actual)\n", jobs[0].path, jobs[1].path);
+        report_compare_text(&r, stdout, "");
+    }
+    status = r.equal ? 0 : EXIT_FINDINGS;
+    compare_result_free(&r);
+free_tables:
+    for (int i = 0; i < 2; i++) {
+        table_free(&jobs[i].t);
+        free(jobs[i].error);
+    }
+out:
+    compare_free_list(key);
+    compare_free_list(ignore);
+    for (size_t i = 0; i < ntols; i++)
+        free((char *)tols[i].column);
+    free(tols);
+    return status;
+}

@@ -1,0 +1,138 @@
+/* The test result model: see result.h. */
+#include "result.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void case_result_init(struct case_result *r, const char *analytic, const char *case_name)
+{
+    memset(r, 0, sizeof *r);
+    r->analytic = xstrdup(analytic);
+    r->case_name = xstrdup(case_name);
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "%s/%s", analytic, case_name);
+    r->id = buf_detach(&b, NULL);
+    r->exit_code = -1;
+    r->status = CASE_PASS;
+}
+
+static void add_problem(struct case_result *r, const char *rule, const char *file,
+                        struct compare_result *cmp, const char *fmt, va_list ap)
+{
+    r->problems = xreallocarray(r->problems, r->nproblems + 1, sizeof *r->problems);
+    struct case_problem *p = &r->problems[r->nproblems++];
+    p->rule = xstrdup(rule);
+    p->file = file ? xstrdup(file) : NULL;
+    p->cmp = cmp;
+    struct buf b = BUF_INIT;
+    buf_vaddf(&b, fmt, ap);
+    p->message = buf_detach(&b, NULL);
+}
+
+void case_result_fail(struct case_result *r, const char *rule, const char *file,
+                      struct compare_result *cmp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_problem(r, rule, file, cmp, fmt, ap);
+    va_end(ap);
+    if (r->status != CASE_ERROR)
+        r->status = CASE_FAIL;
+}
+
+void case_result_error(struct case_result *r, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_problem(r, rule, NULL, NULL, fmt, ap);
+    va_end(ap);
+    r->status = CASE_ERROR;
+}
+
+bool case_result_has_rule(const struct case_result *r, const char *rule)
+{
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (!strcmp(r->problems[i].rule, rule))
+            return true;
+    return false;
+}
+
+void case_result_clear_problems(struct case_result *r)
+{
+    for (size_t i = 0; i < r->nproblems; i++) {
+        struct case_problem *p = &r->problems[i];
+        free(p->rule);
+        free(p->file);
+        free(p->message);
+        if (p->cmp) {
+            compare_result_free(p->cmp);
+            free(p->cmp);
+        }
+    }
+    free(r->problems);
+    r->problems = NULL;
+    r->nproblems = 0;
+    r->status = CASE_PASS;
+}
+
+static void free_list(char **l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+void case_result_free(struct case_result *r)
+{
+    case_result_clear_problems(r);
+    free(r->analytic);
+    free(r->case_name);
+    free(r->id);
+    free(r->description);
+    free(r->stderr_text);
+    free_list(r->created, r->ncreated);
+    free_list(r->updated, r->nupdated);
+    memset(r, 0, sizeof *r);
+}
+
+void run_result_free(struct run_result *r)
+{
+    for (size_t i = 0; i < r->ncases; i++)
+        case_result_free(&r->cases[i]);
+    free(r->cases);
+    memset(r, 0, sizeof *r);
+}
+
+const char *case_status_name(enum case_status s)
+{
+    switch (s) {
+    case CASE_PASS: return "PASS";
+    case CASE_CREATED: return "CREATED";
+    case CASE_FAIL: return "FAIL";
+    case CASE_ERROR: return "ERROR";
+    }
+    return "?";
+}
+
+void run_result_counts(const struct run_result *r, size_t *pass, size_t *fail, size_t *error)
+{
+    *pass = *fail = *error = 0;
+    for (size_t i = 0; i < r->ncases; i++) {
+        switch (r->cases[i].status) {
+        case CASE_PASS:
+        case CASE_CREATED: (*pass)++; break;
+        case CASE_FAIL: (*fail)++; break;
+        case CASE_ERROR: (*error)++; break;
+        }
+    }
+}
+
+int run_result_exit_code(const struct run_result *r)
+{
+    size_t pass, fail, error;
+    run_result_counts(r, &pass, &fail, &error);
+    return error ? 2 : fail ? 1 : 0;
+}
