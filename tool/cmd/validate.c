@@ -1,0 +1,168 @@
+/* kanalytic validate [--strict] [--format text|json] [NAME|PATH ...]: checks analytic
+ * manifests and test cases (tool/manifest) and prints the findings like a compiler. */
+#include "cmd/cmd.h"
+#include "manifest/manifest.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+#include "util/term.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic validate [--strict] [--format text|json] [NAME|PATH ...]\n"
+            "\n"
+            "Checks analytics/NAME/analytic.yaml against schemas/analytic.schema.json, the\n"
+            "semantic rules (entity types, parameter defaults, outputs, ...), the folder\n"
+            "(Dockerfile, README.md, build.include) and every tests/CASE/case.yaml.\n"
+            "Without arguments: every analytic in the repository, plus repository-wide checks.\n"
+            "\n"
+            "  --strict        warnings count as errors (the CI gate uses this)\n"
+            "  --format FMT    text (default; GitHub annotations too when GITHUB_ACTIONS=true)\n"
+            "                  or json (one array of findings)\n"
+            "  -h, --help      this help\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic validate\n"
+            "  kanalytic validate sklearn-cluster\n"
+            "  kanalytic validate --strict --format json ../my-analytic\n"
+            "\n"
+            "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n");
+}
+
+/* abs relative to the working directory when it is under it ("." for the directory
+ * itself); otherwise abs unchanged. Caller frees. */
+static char *relative_to_cwd(const char *abs)
+{
+    char cwd[PATH_MAX];
+    if (abs[0] != '/' || !getcwd(cwd, sizeof cwd))
+        return xstrdup(abs);
+    size_t n = strlen(cwd);
+    if (!strcmp(abs, cwd))
+        return xstrdup(".");
+    if (!strncmp(abs, cwd, n) && abs[n] == '/')
+        return xstrdup(abs + n + 1);
+    /* cwd below abs: "..", "../..", ... */
+    size_t m = strlen(abs);
+    if (!strncmp(cwd, abs, m) && (cwd[m] == '/' || m == 1)) {
+        struct buf b = BUF_INIT;
+        for (const char *p = cwd + (m == 1 ? 0 : m); *p; p++)
+            if (*p == '/')
+                buf_addstr(&b, b.len ? "/.." : "..");
+        return buf_detach(&b, NULL);
+    }
+    return xstrdup(abs);
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"strict", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool strict = false;
+    enum diag_format fmt = DIAG_FORMAT_TEXT;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': strict = true; break;
+        case 'f':
+            if (!strcmp(optarg, "json")) {
+                fmt = DIAG_FORMAT_JSON;
+            } else if (!strcmp(optarg, "text")) {
+                fmt = DIAG_FORMAT_TEXT;
+            } else {
+                fprintf(stderr, "kanalytic validate: unknown format '%s' (text or json)\n",
+                        optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    fmt = diag_format_from_env(fmt);
+
+    char *abs_root = NULL, *root = NULL;
+    if (repo_find_root(&abs_root) == 0)
+        root = relative_to_cwd(abs_root);
+    struct diag_list diags = DIAG_LIST_INIT;
+    int worst = 0;
+    size_t checked = 0;
+    if (optind >= argc) {
+        if (!root) {
+            fprintf(stderr, "kanalytic validate: %s\n", err_last());
+            free(abs_root);
+            return EXIT_TROUBLE;
+        }
+        struct fs_names names = {0};
+        if (repo_list_analytics(root, &names) == 0)
+            checked = names.count;
+        fs_names_free(&names);
+        worst = analytics_validate_all(root, strict, &diags);
+    }
+    for (int i = optind; i < argc && worst >= 0; i++) {
+        char *dir;
+        const char *name;
+        char *probe = path_join(argv[i], MANIFEST_FILE);
+        bool is_path = fs_is_file(probe) || strchr(argv[i], '/');
+        free(probe);
+        if (is_path) {
+            dir = xstrdup(argv[i]);
+            if (!fs_is_dir(dir)) {
+                err_set("%s: no such folder", argv[i]);
+                free(dir);
+                worst = -1;
+                break;
+            }
+        } else if (repo_resolve_analytic(abs_root, argv[i], &dir, &name) < 0) {
+            worst = -1;
+            break;
+        }
+        char *shown = relative_to_cwd(dir);
+        /* an analytic of this repository: include sources resolve against its root; a
+         * folder elsewhere: against its own ../.. (see analytic_validate) */
+        char real_dir[PATH_MAX];
+        bool inside = false;
+        if (abs_root && realpath(dir, real_dir)) {
+            size_t n = strlen(abs_root);
+            inside = !strncmp(real_dir, abs_root, n) && real_dir[n] == '/';
+        }
+        int r = analytic_validate(inside ? root : NULL, shown, strict, &diags);
+        checked++;
+        free(shown);
+        free(dir);
+        if (r < 0 || r > worst)
+            worst = r;
+    }
+    if (worst < 0)
+        fprintf(stderr, "kanalytic validate: %s\n", err_last());
+    if (strict)
+        diag_promote_warnings(&diags);
+    diag_sort(&diags);
+    if (fmt == DIAG_FORMAT_JSON || diags.count)
+        diag_print(&diags, fmt, stdout);
+    size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+    if (term_verbosity >= 0 && worst >= 0)
+        fprintf(stderr, "%zu analytic(s) checked: %zu error(s), %zu warning(s)\n", checked,
+                errors, warnings);
+    diag_list_free(&diags);
+    free(root);
+    free(abs_root);
+    if (worst < 0)
+        return EXIT_TROUBLE;
+    return errors ? EXIT_FINDINGS : 0;
+}

@@ -1,0 +1,205 @@
+/* Whole-analytic and repository-wide checks behind `kanalytic validate`: the manifest, the
+ * folder around it (name, Dockerfile, README.md, build.include sources), its test cases,
+ * and names across the repository. See manifest.h. */
+#include "manifest.h"
+#include "catalog.h"
+#include "check.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+#include "util/xalloc.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trimmed(const char *dir)
+{
+    char *d = xstrdup(dir);
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
+        d[--n] = '\0';
+    return d;
+}
+
+/* The repository holding an analytic folder outside any known root: DIR/../.. when DIR's
+ * parent is called analytics. */
+static char *guess_root(const char *dir)
+{
+    char real[PATH_MAX];
+    if (!realpath(dir, real))
+        return NULL;
+    char *slash = strrchr(real, '/');
+    if (!slash || slash == real)
+        return NULL;
+    *slash = '\0';
+    if (strcmp(path_basename(real), "analytics") != 0)
+        return NULL;
+    slash = strrchr(real, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xstrdup(*real ? real : "/");
+}
+
+/* An include source must exist and resolve (links followed) inside the repository. */
+static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
+                           const char *root, struct diag_list *diags)
+{
+    for (size_t i = 0; i < m->n_includes; i++) {
+        const struct manifest_include *inc = &m->includes[i];
+        int line, col;
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/build/include/%zu/src", i);
+        yaml_doc_loc(doc, ptr, false, &line, &col);
+        if (!root) {
+            diag_add(diags, DIAG_WARNING, m->path, line, col, "include-src",
+                     "build.include '%s' not checked: the analytic is not inside a repository",
+                     inc->src);
+            continue;
+        }
+        char *src = path_join(root, inc->src);
+        char real_root[PATH_MAX], real_src[PATH_MAX];
+        if (!realpath(src, real_src)) {
+            diag_add(diags, DIAG_ERROR, m->path, line, col, "include-src",
+                     "build.include src '%s' does not exist in the repository", inc->src);
+        } else if (realpath(root, real_root)) {
+            size_t n = strlen(real_root);
+            bool inside = !strncmp(real_src, real_root, n) &&
+                          (real_src[n] == '/' || real_src[n] == '\0' || n == 1);
+            if (!inside)
+                diag_add(diags, DIAG_ERROR, m->path, line, col, "include-src",
+                         "build.include src '%s' leads outside the repository (%s)", inc->src,
+                         real_src);
+        }
+        free(src);
+    }
+}
+
+/* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
+static int validate_one(const char *root, const char *analytic_dir, bool strict,
+                        struct diag_list *diags, struct manifest **keep)
+{
+    size_t errors_before = diag_count(diags, DIAG_ERROR);
+    size_t warnings_before = diag_count(diags, DIAG_WARNING);
+    char *dir = trimmed(analytic_dir);
+    char *path = path_join(dir, MANIFEST_FILE);
+    struct manifest *m = NULL;
+    struct yaml_doc *doc = NULL;
+    int r = 0;
+    if (!fs_is_dir(dir)) {
+        r = err_set("%s: no such folder", dir);
+        goto out;
+    }
+    if (!fs_exists(path)) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "manifest-missing", "missing %s", MANIFEST_FILE);
+        goto out;
+    }
+    r = manifest_load_doc(path, &m, &doc, diags);
+    if (r < 0)
+        goto out;
+    r = 0;
+    char real[PATH_MAX];
+    const char *folder = path_basename(realpath(dir, real) ? real : dir);
+    if (m && strcmp(m->name, folder) != 0) {
+        int line, col;
+        yaml_doc_loc(doc, "/name", false, &line, &col);
+        diag_add(diags, DIAG_ERROR, path, line, col, "name-folder",
+                 "name '%s' must equal the folder name '%s'", m->name, folder);
+    }
+    static const char *const required_files[] = {"Dockerfile", "README.md"};
+    for (size_t i = 0; i < ARRAY_SIZE(required_files); i++) {
+        char *f = path_join(dir, required_files[i]);
+        if (!fs_is_file(f))
+            diag_add(diags, DIAG_ERROR, f, 0, 0, "missing-file", "missing %s",
+                     required_files[i]);
+        free(f);
+    }
+    if (m) {
+        char *own_root = root ? NULL : guess_root(dir);
+        check_includes(m, doc, root ? root : own_root, diags);
+        free(own_root);
+        struct strlist cases = {0};
+        if (test_case_list(dir, &cases) < 0) {
+            r = -1;
+            goto out;
+        }
+        if (!cases.count) {
+            char *tests = path_join(dir, "tests");
+            diag_add(diags, DIAG_WARNING, tests, 0, 0, "no-test-cases",
+                     "no test cases (add tests/CASE/%s with input/ and expected/)", CASE_FILE);
+            free(tests);
+        }
+        for (size_t i = 0; i < cases.count && r >= 0; i++) {
+            char *tests = path_join(dir, "tests");
+            char *cdir = path_join(tests, cases.items[i]);
+            struct test_case *tc = NULL;
+            if (test_case_load(cdir, m, &tc, diags) < 0)
+                r = -1;
+            test_case_free(tc);
+            free(cdir);
+            free(tests);
+        }
+        strlist_free(&cases);
+    }
+out:
+    if (r >= 0 && keep && m) {
+        *keep = m;
+        m = NULL;
+    }
+    manifest_free(m);
+    yaml_doc_free(doc);
+    free(path);
+    free(dir);
+    if (r < 0)
+        return -1;
+    if (diag_count(diags, DIAG_ERROR) > errors_before)
+        return 1;
+    return strict && diag_count(diags, DIAG_WARNING) > warnings_before ? 1 : 0;
+}
+
+int analytic_validate(const char *root, const char *analytic_dir, bool strict,
+                      struct diag_list *diags)
+{
+    return validate_one(root, analytic_dir, strict, diags, NULL);
+}
+
+int analytics_validate_all(const char *root, bool strict, struct diag_list *diags)
+{
+    struct fs_names names = {0};
+    if (repo_list_analytics(root, &names) < 0)
+        return -1;
+    struct manifest **ms = xcalloc(names.count + 1, sizeof *ms);
+    char *adir = strcmp(root, ".") ? path_join(root, "analytics") : xstrdup("analytics");
+    int worst = 0;
+    for (size_t i = 0; i < names.count; i++) {
+        char *dir = path_join(adir, names.names[i]);
+        int r = validate_one(root, dir, strict, diags, &ms[i]);
+        free(dir);
+        if (r < 0) {
+            worst = -1;
+            break;
+        }
+        if (r > worst)
+            worst = r;
+    }
+    /* repository-wide: two manifests claiming one name (hence one image) */
+    for (size_t i = 0; worst >= 0 && i < names.count; i++) {
+        for (size_t k = 0; ms[i] && k < i; k++) {
+            if (ms[k] && !strcmp(ms[i]->name, ms[k]->name)) {
+                diag_add(diags, DIAG_ERROR, ms[i]->path, 0, 0, "duplicate-name",
+                         "name '%s' (image " IMAGE_PREFIX "%s) is also used by %s", ms[i]->name,
+                         ms[i]->name, ms[k]->path);
+                worst = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < names.count; i++)
+        manifest_free(ms[i]);
+    free(ms);
+    free(adir);
+    fs_names_free(&names);
+    return worst;
+}

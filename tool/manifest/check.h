@@ -1,0 +1,37 @@
+/* Internal to tool/manifest: findings at JSON Pointer positions of one YAML document, and
+ * helpers shared by manifest.c, testcase.c, params.c and analytic.c. */
+#ifndef KANALYTIC_MANIFEST_CHECK_H
+#define KANALYTIC_MANIFEST_CHECK_H
+
+#include "manifest.h"
+#include "yaml.h"
+#include "util/buf.h"
+
+#include <jansson.h>
+
+struct check {
+    const struct yaml_doc *doc; /* NULL: findings without a position */
+    struct diag_list *diags;
+    const char *file;
+    int errors;
+};
+
+void check_error(struct check *c, const char *pointer, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void check_warning(struct check *c, const char *pointer, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+void strlist_from_json(struct strlist *out, const json_t *arr);
+void render_json_value(struct buf *out, const json_t *v);
+bool path_is_contained(const char *p);
+
+/* manifest_load that also hands back the parsed document (for positions) on success. */
+int manifest_load_doc(const char *path, struct manifest **out, struct yaml_doc **doc,
+                      struct diag_list *diags);
+
+/* params_render with the position of the parameters block for "missing required". */
+int params_render_at(const struct manifest *m, const struct param_value *given, size_t n,
+                     struct env_list *out, struct diag_list *diags, const char *file, int line,
+                     int col);
+
+#endif

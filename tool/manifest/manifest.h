@@ -1,0 +1,232 @@
+/* The analytic manifest (analytics/NAME/analytic.yaml), its test cases
+ * (analytics/NAME/tests/CASE/case.yaml) and the checks behind `kanalytic validate`.
+ *
+ * Loading goes YAML (yaml.h, with positions) -> schemas/analytic.schema.json (schema.h) ->
+ * struct manifest -> semantic checks. Every finding lands in a diag_list with file:line:col;
+ * nothing here prints. Return convention of the loaders:
+ *    0  loaded (warnings may have been added to diags)
+ *    1  findings: at least one error in diags, *out is NULL
+ *   -1  could not read a file or find the schemas: err_last() says why (exit code 2)
+ * The schemas and schemas/entity-types.yaml are read once per process (thread-safe). */
+#ifndef KANALYTIC_MANIFEST_H
+#define KANALYTIC_MANIFEST_H
+
+#include "util/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MANIFEST_FILE "analytic.yaml"
+#define CASE_FILE "case.yaml"
+#define IMAGE_PREFIX "kestrel-analytics-"
+/* runtime defaults when analytic.yaml leaves them out */
+#define RUNTIME_DEFAULT_TIMEOUT 300
+#define RUNTIME_DEFAULT_MEMORY (1024ULL * 1024 * 1024)
+
+enum param_type { PARAM_STRING, PARAM_INTEGER, PARAM_NUMBER, PARAM_BOOLEAN, PARAM_LIST };
+enum attr_type { ATTR_STRING, ATTR_INTEGER, ATTR_NUMBER, ATTR_BOOLEAN, ATTR_LIST, ATTR_TIMESTAMP };
+enum display_kind { DISPLAY_NONE, DISPLAY_HTML };
+
+const char *param_type_name(enum param_type t);
+const char *attr_type_name(enum attr_type t);
+
+struct strlist {
+    char **items;
+    size_t count;
+};
+
+struct manifest_input {
+    struct strlist entity_types; /* ["*"] means any */
+    struct strlist required_attributes;
+};
+
+struct manifest_param {
+    char *name;
+    enum param_type type;
+    bool required;
+    char *default_text;     /* the default rendered as Kestrel would pass it; NULL: none */
+    struct strlist enum_values; /* rendered the same way; empty: no enum */
+    bool has_minimum, has_maximum;
+    double minimum, maximum;
+    enum param_type items_type; /* for PARAM_LIST (PARAM_STRING when not given) */
+    char *description;          /* may be NULL */
+    int line, col;              /* of the entry in analytic.yaml */
+};
+
+struct manifest_attr {
+    char *name;
+    enum attr_type type;
+    char *description; /* may be NULL */
+};
+
+struct manifest_output {
+    size_t input; /* index of the input this output rewrites (/data/output/INPUT.parquet.gz) */
+    struct manifest_attr *attributes;
+    size_t n_attributes;
+};
+
+struct manifest_runtime {
+    bool network;      /* default false */
+    unsigned timeout;  /* seconds; default RUNTIME_DEFAULT_TIMEOUT */
+    uint64_t memory;   /* bytes; default RUNTIME_DEFAULT_MEMORY */
+};
+
+struct manifest_include {
+    char *src;  /* relative to the repository root */
+    char *dest; /* relative path inside the build context */
+};
+
+struct manifest_build_arg {
+    char *key;
+    char *value;
+};
+
+struct manifest {
+    char *path; /* display path of analytic.yaml */
+    int schema_version;
+    char *name, *version, *description, *license;
+    char *homepage; /* may be NULL */
+    struct strlist authors;
+    struct strlist tags;
+    struct manifest_input *inputs;
+    size_t n_inputs;
+    struct manifest_param *params;
+    size_t n_params;
+    struct manifest_output *outputs;
+    size_t n_outputs;
+    enum display_kind display;
+    struct manifest_runtime runtime;
+    struct manifest_include *includes;
+    size_t n_includes;
+    struct manifest_build_arg *build_args;
+    size_t n_build_args;
+    char *json; /* the whole manifest as compact JSON (keys sorted), e.g. for an image label */
+};
+
+/* Loads and checks analytic.yaml at path (findings are reported under path as given). */
+int manifest_load(const char *path, struct manifest **out, struct diag_list *diags);
+/* The same from memory (the CI gate reads old versions from git blobs); display_path is
+ * the name used in findings. */
+int manifest_load_buffer(const char *data, size_t len, const char *display_path,
+                         struct manifest **out, struct diag_list *diags);
+void manifest_free(struct manifest *m);
+const char *manifest_json(const struct manifest *m);
+/* "kestrel-analytics-NAME"; caller frees. */
+char *manifest_image_name(const struct manifest *m);
+const struct manifest_param *manifest_find_param(const struct manifest *m, const char *name);
+
+/* ---- parameters (params.c) ---- */
+
+enum param_value_kind { PV_STRING, PV_INTEGER, PV_NUMBER, PV_BOOLEAN, PV_LIST };
+
+/* One WITH parameter as given (case.yaml or --param). Scalars keep their text as written;
+ * lists hold scalar items. */
+struct param_value {
+    char *name;
+    enum param_value_kind kind;
+    char *text;   /* scalars: as written (booleans "true"/"True" as written; numbers as read) */
+    long long i;  /* PV_INTEGER */
+    double d;     /* PV_NUMBER (also set for PV_INTEGER) */
+    struct param_value *items; /* PV_LIST: scalar items (their name is NULL) */
+    size_t n_items;
+    const char *file; /* where it was given, for findings ("--param" on the command line) */
+    int line, col;    /* of the value (0: no position) */
+    int key_line, key_col; /* of the name in case.yaml (0: none) */
+};
+
+struct env_var {
+    char *name;
+    char *value;
+};
+
+struct env_list {
+    struct env_var *items;
+    size_t count, cap;
+};
+
+void env_list_free(struct env_list *env);
+const char *env_list_get(const struct env_list *env, const char *name);
+void param_value_free(struct param_value *v); /* frees the contents, not v itself */
+void param_values_free(struct param_value *v, size_t n); /* frees contents and the array */
+
+/* Checks the given WITH parameters against the manifest (unknown name with a did-you-mean
+ * suggestion, wrong type, missing required, enum, bounds) and renders them exactly as
+ * Kestrel passes them as environment variables: numbers as Python str() (5, 1500.0, 0.5),
+ * booleans and strings as written, lists joined by "," without spaces. Defaults are not
+ * rendered (Kestrel passes only WITH values; the analytic applies its defaults).
+ * Every given parameter is rendered into out, valid or not (Kestrel checks nothing), so a
+ * test case can pass a bad value on purpose. Returns 0, or 1 with errors in diags. */
+int params_render(const struct manifest *m, const struct param_value *given, size_t n,
+                  struct env_list *out, struct diag_list *diags);
+/* Parses one `--param K=V`: V "a,b" or "[a,b]" is a list; integers, decimals, true/false
+ * are typed as Kestrel's grammar would read them; 'x' or "x" is a string. -1 + err_set. */
+int params_parse_arg(const char *arg, struct param_value *out);
+/* Python's str() of a float: shortest round-trip digits, "1500.0", "1e+16", "5e-05". */
+void params_format_double(double d, char *out, size_t size);
+
+/* ---- test cases ---- */
+
+struct column_tolerance {
+    char *column;
+    double rtol, atol;
+};
+
+struct golden {
+    size_t index; /* output index N of expected/output/N.parquet.gz */
+    char *path;
+};
+
+struct test_case {
+    char *name; /* folder name */
+    char *dir;  /* as given */
+    char *description;
+    struct param_value *params;
+    size_t n_params;
+    struct env_list env; /* params rendered as Kestrel would pass them */
+    /* compare */
+    struct strlist key;            /* empty: row order matters */
+    struct strlist ignore_columns;
+    bool column_order_strict;      /* default false */
+    bool nan_equal;                /* default true */
+    double rtol, atol;             /* default 0, 0: exact */
+    struct column_tolerance *column_tolerances;
+    size_t n_column_tolerances;
+    /* expect */
+    int exit_code;                 /* default 0; non-zero: the case expects failure */
+    char *stderr_contains;         /* NULL: no check */
+    size_t *expect_outputs;        /* outputs that must be written */
+    size_t n_expect_outputs;       /* default: those with goldens */
+    bool expect_display;           /* default: expected/display.html exists */
+    unsigned timeout;              /* seconds: case.yaml timeout, else the manifest's */
+    /* files */
+    char **inputs; /* input/N.parquet.gz for N in 0..manifest n_inputs-1 */
+    size_t n_inputs;
+    struct golden *goldens; /* sorted by index */
+    size_t n_goldens;
+    char *expected_display; /* expected/display.html or NULL */
+};
+
+/* Loads case_dir/case.yaml and checks it (schema, parameters against m, input files count
+ * equals the manifest's inputs, goldens only for declared outputs). */
+int test_case_load(const char *case_dir, const struct manifest *m, struct test_case **out,
+                   struct diag_list *diags);
+void test_case_free(struct test_case *tc);
+/* Sorted names of the case folders under analytic_dir/tests (those holding case.yaml). */
+int test_case_list(const char *analytic_dir, struct strlist *out);
+void strlist_free(struct strlist *l);
+
+/* ---- whole analytics (validate.c) ---- */
+
+/* Everything `kanalytic validate` checks for one analytic folder: the manifest, name equals
+ * the folder, Dockerfile and README.md present, build.include sources inside root, at least
+ * one test case (warning; error when strict), every test case. root may be NULL (folder
+ * outside a repository: include sources are then resolved against the folder's ../..).
+ * Returns 0 clean (warnings allowed unless strict), 1 findings, -1 I/O (err_last()). */
+int analytic_validate(const char *root, const char *analytic_dir, bool strict,
+                      struct diag_list *diags);
+/* Every analytic under root/analytics plus the repository-wide checks (duplicate names and
+ * image names). Same return convention. */
+int analytics_validate_all(const char *root, bool strict, struct diag_list *diags);
+
+#endif

@@ -1,0 +1,424 @@
+/* WITH parameters: checking given values against the manifest and rendering them the way
+ * Kestrel v1 hands them to the container (../shared/reference/kestrel-interface.md §3):
+ * numbers through Python str(), strings and bare words as written, lists joined by ",".
+ * Also the `--param K=V` command-line parser. See manifest.h. */
+#include "manifest.h"
+#include "check.h"
+#include "schema.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void params_format_double(double d, char *out, size_t size)
+{
+    if (isnan(d)) {
+        snprintf(out, size, "nan");
+        return;
+    }
+    if (isinf(d)) {
+        snprintf(out, size, d < 0 ? "-inf" : "inf");
+        return;
+    }
+    /* shortest %.Ne that reads back as d */
+    char sci[40];
+    for (int p = 0; p < 17; p++) {
+        snprintf(sci, sizeof sci, "%.*e", p, d);
+        if (strtod(sci, NULL) == d)
+            break;
+    }
+    const char *s = sci;
+    bool neg = *s == '-';
+    if (neg)
+        s++;
+    char digits[24];
+    size_t n = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9' && n < sizeof digits - 1)
+            digits[n++] = *s;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    int exp = atoi(s + 1);
+    struct buf b = BUF_INIT;
+    if (neg)
+        buf_addch(&b, '-');
+    if (exp < -4 || exp >= 16) {
+        buf_addch(&b, digits[0]);
+        if (n > 1)
+            buf_addf(&b, ".%s", digits + 1);
+        buf_addf(&b, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    } else if (exp < 0) {
+        buf_addstr(&b, "0.");
+        for (int i = 0; i < -exp - 1; i++)
+            buf_addch(&b, '0');
+        buf_addstr(&b, digits);
+    } else {
+        int decpt = exp + 1;
+        for (int i = 0; i < decpt; i++)
+            buf_addch(&b, (size_t)i < n ? digits[i] : '0');
+        buf_addch(&b, '.');
+        if ((size_t)decpt < n)
+            buf_addstr(&b, digits + decpt);
+        else
+            buf_addch(&b, '0');
+    }
+    snprintf(out, size, "%s", b.data);
+    buf_free(&b);
+}
+
+void param_value_free(struct param_value *v)
+{
+    free(v->name);
+    free(v->text);
+    for (size_t i = 0; i < v->n_items; i++)
+        param_value_free(&v->items[i]);
+    free(v->items);
+    memset(v, 0, sizeof *v);
+}
+
+void param_values_free(struct param_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        param_value_free(&v[i]);
+    free(v);
+}
+
+void env_list_free(struct env_list *env)
+{
+    for (size_t i = 0; i < env->count; i++) {
+        free(env->items[i].name);
+        free(env->items[i].value);
+    }
+    free(env->items);
+    env->items = NULL;
+    env->count = env->cap = 0;
+}
+
+const char *env_list_get(const struct env_list *env, const char *name)
+{
+    for (size_t i = 0; i < env->count; i++)
+        if (!strcmp(env->items[i].name, name))
+            return env->items[i].value;
+    return NULL;
+}
+
+static void env_add(struct env_list *env, const char *name, const char *value)
+{
+    ARRAY_GROW(env->items, env->count + 1, env->cap);
+    env->items[env->count].name = xstrdup(name);
+    env->items[env->count++].value = xstrdup(value);
+}
+
+static const char *kind_name(enum param_value_kind k)
+{
+    static const char *const names[] = {"string", "integer", "number", "boolean", "list"};
+    return names[k];
+}
+
+static void finding(struct diag_list *diags, enum diag_severity sev, const struct param_value *v,
+                    const char *rule, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void finding(struct diag_list *diags, enum diag_severity sev, const struct param_value *v,
+                    const char *rule, const char *fmt, ...)
+{
+    /* findings about the name (unknown, duplicate) point at the key */
+    bool at_key = v->key_line && (!strcmp(rule, "param-unknown") || !strcmp(rule, "param-duplicate"));
+    struct buf msg = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    diag_add(diags, sev, v->file ? v->file : "--param", at_key ? v->key_line : v->line,
+             at_key ? v->key_col : v->col, rule, "%s", msg.data);
+    buf_free(&msg);
+}
+
+static bool is_bool_text(const char *s)
+{
+    return !strcasecmp(s, "true") || !strcasecmp(s, "false");
+}
+
+static void render_scalar(const struct param_value *v, struct buf *out)
+{
+    /* Kestrel: numbers through str(); everything else as written */
+    if (v->kind == PV_INTEGER) {
+        buf_addf(out, "%lld", v->i);
+    } else if (v->kind == PV_NUMBER) {
+        char num[64];
+        params_format_double(v->d, num, sizeof num);
+        buf_addstr(out, num);
+    } else {
+        buf_addstr(out, v->text);
+    }
+}
+
+/* Checks one scalar against a scalar type, enum and bounds. */
+static bool check_scalar(const struct manifest_param *p, enum param_type type,
+                         const struct param_value *v, const char *pname, struct diag_list *diags)
+{
+    bool ok;
+    switch (type) {
+    case PARAM_STRING: ok = true; break;
+    case PARAM_INTEGER: ok = v->kind == PV_INTEGER; break;
+    case PARAM_NUMBER: ok = v->kind == PV_INTEGER || v->kind == PV_NUMBER; break;
+    case PARAM_BOOLEAN:
+        ok = v->kind == PV_BOOLEAN || (v->kind == PV_STRING && is_bool_text(v->text));
+        break;
+    default: ok = false;
+    }
+    if (!ok) {
+        finding(diags, DIAG_ERROR, v, "param-type", "parameter '%s' is %s, got %s '%s'", pname,
+                type == PARAM_INTEGER ? "an integer" : type == PARAM_NUMBER ? "a number"
+                                                                              : "a boolean",
+                kind_name(v->kind), v->text);
+        return false;
+    }
+    if (p->enum_values.count) {
+        bool found = false;
+        for (size_t i = 0; i < p->enum_values.count && !found; i++) {
+            const char *e = p->enum_values.items[i];
+            if (!strcmp(e, v->text)) {
+                found = true;
+            } else if (v->kind == PV_INTEGER || v->kind == PV_NUMBER) {
+                char *end;
+                double x = strtod(e, &end);
+                found = !*end && *e && x == v->d;
+            }
+        }
+        if (!found) {
+            struct buf list = BUF_INIT;
+            for (size_t i = 0; i < p->enum_values.count; i++)
+                buf_addf(&list, "%s%s", i ? ", " : "", p->enum_values.items[i]);
+            const char *sugg = suggest_closest(v->text, (const char *const *)p->enum_values.items,
+                                               p->enum_values.count);
+            if (sugg)
+                finding(diags, DIAG_ERROR, v, "param-enum",
+                        "parameter '%s': '%s' is not one of: %s (did you mean '%s'?)", pname,
+                        v->text, list.data, sugg);
+            else
+                finding(diags, DIAG_ERROR, v, "param-enum",
+                        "parameter '%s': '%s' is not one of: %s", pname, v->text, list.data);
+            buf_free(&list);
+            return false;
+        }
+    }
+    if (v->kind == PV_INTEGER || v->kind == PV_NUMBER) {
+        if (p->has_minimum && v->d < p->minimum) {
+            finding(diags, DIAG_ERROR, v, "param-bounds",
+                    "parameter '%s': %s is less than the minimum %g", pname, v->text, p->minimum);
+            return false;
+        }
+        if (p->has_maximum && v->d > p->maximum) {
+            finding(diags, DIAG_ERROR, v, "param-bounds",
+                    "parameter '%s': %s is greater than the maximum %g", pname, v->text,
+                    p->maximum);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Renders v as Kestrel would (whatever the manifest says) into out. */
+static void render_value(const struct param_value *v, struct buf *out)
+{
+    if (v->kind != PV_LIST) {
+        render_scalar(v, out);
+        return;
+    }
+    for (size_t i = 0; i < v->n_items; i++) {
+        if (i)
+            buf_addch(out, ',');
+        render_scalar(&v->items[i], out);
+    }
+}
+
+/* Checks v against p; findings go to diags. */
+static bool check_value(const struct manifest_param *p, const struct param_value *v,
+                        struct diag_list *diags)
+{
+    if (p->type != PARAM_LIST) {
+        if (v->kind == PV_LIST) {
+            finding(diags, DIAG_ERROR, v, "param-type", "parameter '%s' is a single %s, got a list",
+                    p->name, param_type_name(p->type));
+            return false;
+        }
+        return check_scalar(p, p->type, v, p->name, diags);
+    }
+    if (v->kind != PV_LIST) /* one item: Kestrel passes str(item) */
+        return check_scalar(p, p->items_type, v, p->name, diags);
+    bool ok = true;
+    for (size_t i = 0; i < v->n_items; i++) {
+        ok &= check_scalar(p, p->items_type, &v->items[i], p->name, diags);
+        if (v->items[i].kind == PV_STRING && strchr(v->items[i].text, ','))
+            finding(diags, DIAG_WARNING, &v->items[i], "param-list-comma",
+                    "parameter '%s': item '%s' contains ',', so the analytic will see it split",
+                    p->name, v->items[i].text);
+    }
+    return ok;
+}
+
+int params_render_at(const struct manifest *m, const struct param_value *given, size_t n,
+                     struct env_list *out, struct diag_list *diags, const char *file, int line,
+                     int col)
+{
+    size_t before = diag_count(diags, DIAG_ERROR);
+    const char **names = xcalloc(m->n_params + 1, sizeof *names);
+    for (size_t i = 0; i < m->n_params; i++)
+        names[i] = m->params[i].name;
+    for (size_t i = 0; i < n; i++) {
+        const struct param_value *v = &given[i];
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = !strcmp(given[k].name, v->name);
+        if (dup) {
+            finding(diags, DIAG_ERROR, v, "param-duplicate", "parameter '%s' given twice",
+                    v->name);
+            continue;
+        }
+        const struct manifest_param *p = manifest_find_param(m, v->name);
+        if (!p) {
+            const char *s = suggest_closest(v->name, names, m->n_params);
+            if (s)
+                finding(diags, DIAG_ERROR, v, "param-unknown",
+                        "unknown parameter '%s' (did you mean '%s'?)", v->name, s);
+            else if (m->n_params)
+                finding(diags, DIAG_ERROR, v, "param-unknown",
+                        "unknown parameter '%s' (%s takes: %s%s)", v->name, m->name, names[0],
+                        m->n_params > 1 ? ", ..." : "");
+            else
+                finding(diags, DIAG_ERROR, v, "param-unknown",
+                        "unknown parameter '%s' (%s takes no parameters)", v->name, m->name);
+            continue;
+        }
+        check_value(p, v, diags);
+    }
+    /* Kestrel passes whatever it was given, valid or not, under the name as written */
+    for (size_t i = 0; i < n; i++) {
+        if (env_list_get(out, given[i].name))
+            continue;
+        struct buf b = BUF_INIT;
+        render_value(&given[i], &b);
+        env_add(out, given[i].name, b.data);
+        buf_free(&b);
+    }
+    for (size_t i = 0; i < m->n_params; i++) {
+        if (!m->params[i].required)
+            continue;
+        bool given_it = false;
+        for (size_t k = 0; k < n && !given_it; k++)
+            given_it = !strcmp(given[k].name, m->params[i].name);
+        if (!given_it)
+            diag_add(diags, DIAG_ERROR, file ? file : "--param", line, col, "param-missing",
+                     "missing required parameter '%s' (%s)", m->params[i].name,
+                     param_type_name(m->params[i].type));
+    }
+    free(names);
+    return diag_count(diags, DIAG_ERROR) > before ? 1 : 0;
+}
+
+int params_render(const struct manifest *m, const struct param_value *given, size_t n,
+                  struct env_list *out, struct diag_list *diags)
+{
+    const char *file = n && given[0].file ? given[0].file : "--param";
+    return params_render_at(m, given, n, out, diags, file, 0, 0);
+}
+
+/* ---- --param K=V ---- */
+
+static bool all_digits(const char *s)
+{
+    return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* Kestrel's NUMBER: an integer or a decimal with optional exponent (sign allowed here). */
+static void scalar_from_text(struct param_value *v, const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    char *t = xstrndup(s, len);
+    v->kind = PV_STRING;
+    if (len >= 2 && (t[0] == '\'' || t[0] == '"') && t[len - 1] == t[0]) {
+        v->text = xstrndup(t + 1, len - 2);
+        free(t);
+        return;
+    }
+    v->text = t;
+    const char *digits = (*t == '-' || *t == '+') ? t + 1 : t;
+    char *end;
+    if (all_digits(digits)) {
+        errno = 0;
+        long long i = strtoll(t, &end, 10);
+        if (errno != ERANGE) {
+            v->kind = PV_INTEGER;
+            v->i = i;
+            v->d = (double)i;
+            return;
+        }
+    }
+    if (*digits && strchr("0123456789.", *digits)) {
+        double d = strtod(t, &end);
+        if (!*end && isfinite(d) && strpbrk(t, "0123456789")) {
+            v->kind = PV_NUMBER;
+            v->d = d;
+            return;
+        }
+    }
+    if (is_bool_text(t))
+        v->kind = PV_BOOLEAN;
+}
+
+int params_parse_arg(const char *arg, struct param_value *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return err_set("--param '%s': expected NAME=VALUE", arg);
+    size_t nlen = (size_t)(eq - arg);
+    for (size_t i = 0; i < nlen; i++) {
+        char ch = arg[i];
+        bool ok = ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                  (i > 0 && ((ch >= '0' && ch <= '9') || ch == '-'));
+        if (!ok)
+            return err_set("--param '%s': '%.*s' is not a parameter name", arg, (int)nlen, arg);
+    }
+    const char *v = eq + 1;
+    size_t len = strlen(v);
+    out->name = xstrndup(arg, nlen);
+    out->file = "--param";
+    bool bracketed = len >= 2 && ((v[0] == '[' && v[len - 1] == ']') ||
+                                  (v[0] == '(' && v[len - 1] == ')'));
+    bool quoted = len >= 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
+    if (bracketed || (!quoted && strchr(v, ','))) {
+        if (bracketed) {
+            v++;
+            len -= 2;
+        }
+        out->kind = PV_LIST;
+        out->text = xstrndup(v, len);
+        size_t start = 0, cap = 0;
+        for (size_t i = 0; i <= len; i++) {
+            if (i < len && v[i] != ',')
+                continue;
+            if (i == start && len == 0)
+                break;
+            ARRAY_GROW(out->items, out->n_items + 1, cap);
+            struct param_value *item = &out->items[out->n_items++];
+            memset(item, 0, sizeof *item);
+            item->file = "--param";
+            scalar_from_text(item, v + start, i - start);
+            start = i + 1;
+        }
+        return 0;
+    }
+    scalar_from_text(out, v, len);
+    return 0;
+}

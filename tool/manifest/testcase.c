@@ -1,0 +1,381 @@
+/* Test cases: analytics/NAME/tests/CASE/{case.yaml, input/N.parquet.gz,
+ * expected/output/N.parquet.gz, expected/display.html}. Loading checks case.yaml against
+ * schemas/test-case.schema.json, its parameters against the manifest, and the files against
+ * the manifest's inputs, outputs and display. See manifest.h. */
+#include "manifest.h"
+#include "catalog.h"
+#include "check.h"
+#include "yaml.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PARQUET_SUFFIX ".parquet.gz"
+
+void test_case_free(struct test_case *tc)
+{
+    if (!tc)
+        return;
+    free(tc->name);
+    free(tc->dir);
+    free(tc->description);
+    param_values_free(tc->params, tc->n_params);
+    env_list_free(&tc->env);
+    strlist_free(&tc->key);
+    strlist_free(&tc->ignore_columns);
+    for (size_t i = 0; i < tc->n_column_tolerances; i++)
+        free(tc->column_tolerances[i].column);
+    free(tc->column_tolerances);
+    free(tc->stderr_contains);
+    free(tc->expect_outputs);
+    for (size_t i = 0; i < tc->n_inputs; i++)
+        free(tc->inputs[i]);
+    free(tc->inputs);
+    for (size_t i = 0; i < tc->n_goldens; i++)
+        free(tc->goldens[i].path);
+    free(tc->goldens);
+    free(tc->expected_display);
+    free(tc);
+}
+
+int test_case_list(const char *analytic_dir, struct strlist *out)
+{
+    out->items = NULL;
+    out->count = 0;
+    char *tests = path_join(analytic_dir, "tests");
+    if (!fs_is_dir(tests)) {
+        free(tests);
+        return 0;
+    }
+    struct fs_names names = {0};
+    if (fs_list_dir(tests, &names) < 0) {
+        free(tests);
+        return -1;
+    }
+    out->items = xcalloc(names.count + 1, sizeof *out->items);
+    for (size_t i = 0; i < names.count; i++) {
+        char *dir = path_join(tests, names.names[i]);
+        char *cf = path_join(dir, CASE_FILE);
+        if (fs_is_file(cf))
+            out->items[out->count++] = xstrdup(names.names[i]);
+        free(cf);
+        free(dir);
+    }
+    fs_names_free(&names);
+    free(tests);
+    return 0;
+}
+
+/* A JSON scalar (from case.yaml) as a parameter value, keeping its rendered text. */
+static void value_from_json(struct param_value *v, const json_t *j, const char *file, int line,
+                            int col)
+{
+    v->file = file;
+    v->line = line;
+    v->col = col;
+    struct buf b = BUF_INIT;
+    render_json_value(&b, j);
+    v->text = buf_detach(&b, NULL);
+    switch (json_typeof(j)) {
+    case JSON_INTEGER:
+        v->kind = PV_INTEGER;
+        v->i = (long long)json_integer_value(j);
+        v->d = (double)v->i;
+        break;
+    case JSON_REAL:
+        v->kind = PV_NUMBER;
+        v->d = json_real_value(j);
+        break;
+    case JSON_TRUE:
+    case JSON_FALSE: v->kind = PV_BOOLEAN; break;
+    case JSON_ARRAY:
+        v->kind = PV_LIST;
+        v->n_items = json_array_size(j);
+        v->items = xcalloc(v->n_items + 1, sizeof *v->items);
+        for (size_t i = 0; i < v->n_items; i++)
+            value_from_json(&v->items[i], json_array_get(j, i), file, line, col);
+        break;
+    default: v->kind = PV_STRING; break;
+    }
+}
+
+static void load_params(struct test_case *tc, const struct manifest *m, const json_t *params,
+                        const struct yaml_doc *doc, struct diag_list *diags)
+{
+    tc->n_params = json_object_size(params);
+    tc->params = xcalloc(tc->n_params + 1, sizeof *tc->params);
+    size_t i = 0;
+    const char *k;
+    json_t *v;
+    struct buf ptr = BUF_INIT;
+    json_object_foreach((json_t *)params, k, v)
+    {
+        buf_reset(&ptr);
+        buf_addstr(&ptr, "/parameters");
+        json_pointer_add(&ptr, k);
+        struct yaml_pos pos = {0, 0, 0, 0};
+        yaml_doc_find(doc, ptr.data, &pos);
+        value_from_json(&tc->params[i], v, yaml_doc_path(doc), pos.line, pos.col);
+        if (json_is_array(v)) {
+            for (size_t n = 0; n < json_array_size(v); n++) {
+                size_t len = ptr.len;
+                json_pointer_add_index(&ptr, n);
+                yaml_doc_find(doc, ptr.data, &pos);
+                tc->params[i].items[n].line = pos.line;
+                tc->params[i].items[n].col = pos.col;
+                buf_setlen(&ptr, len);
+            }
+            yaml_doc_find(doc, ptr.data, &pos);
+        }
+        tc->params[i].key_line = pos.key_line;
+        tc->params[i].key_col = pos.key_col;
+        tc->params[i].name = xstrdup(k);
+        i++;
+    }
+    buf_free(&ptr);
+    int line, col;
+    yaml_doc_loc(doc, "/parameters", params != NULL, &line, &col);
+    struct diag_list found = DIAG_LIST_INIT;
+    params_render_at(m, tc->params, tc->n_params, &tc->env, &found, yaml_doc_path(doc), line,
+                     col);
+    /* A case that expects the analytic to fail may pass bad parameters on purpose: Kestrel
+     * does not check them either, so the findings are notes there. */
+    for (size_t f = 0; f < found.count; f++) {
+        const struct diag *d = &found.items[f];
+        bool on_purpose = tc->exit_code != 0 && d->severity == DIAG_ERROR;
+        diag_add(diags, on_purpose ? DIAG_NOTE : d->severity, d->file, d->line, d->col, d->rule,
+                 "%s%s", d->message, on_purpose ? " (the case expects the analytic to fail)" : "");
+    }
+    diag_list_free(&found);
+}
+
+static void load_compare(struct test_case *tc, const json_t *cmp)
+{
+    strlist_from_json(&tc->key, json_object_get(cmp, "key"));
+    strlist_from_json(&tc->ignore_columns, json_object_get(cmp, "ignore_columns"));
+    const char *order = json_string_value(json_object_get(cmp, "column_order"));
+    tc->column_order_strict = order && !strcmp(order, "strict");
+    const json_t *nan = json_object_get(cmp, "nan_equal");
+    tc->nan_equal = !nan || json_is_true(nan);
+    const json_t *tol = json_object_get(cmp, "tolerance");
+    tc->rtol = json_number_value(json_object_get(tol, "rtol"));
+    tc->atol = json_number_value(json_object_get(tol, "atol"));
+    const json_t *cols = json_object_get(tol, "columns");
+    tc->column_tolerances = xcalloc(json_object_size(cols) + 1, sizeof *tc->column_tolerances);
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)cols, k, v)
+    {
+        struct column_tolerance *ct = &tc->column_tolerances[tc->n_column_tolerances++];
+        ct->column = xstrdup(k);
+        /* a column's own rtol/atol replace the global ones; an absent one is inherited */
+        const json_t *r = json_object_get(v, "rtol"), *a = json_object_get(v, "atol");
+        ct->rtol = r ? json_number_value(r) : tc->rtol;
+        ct->atol = a ? json_number_value(a) : tc->atol;
+    }
+}
+
+static bool is_declared_output(const struct manifest *m, size_t idx)
+{
+    for (size_t i = 0; i < m->n_outputs; i++)
+        if (m->outputs[i].input == idx)
+            return true;
+    return false;
+}
+
+/* "N.parquet.gz" -> N; false for any other name. */
+static bool parquet_index(const char *name, size_t *out)
+{
+    size_t n = strspn(name, "0123456789");
+    if (!n || n > 6 || strcmp(name + n, PARQUET_SUFFIX) != 0 || (name[0] == '0' && n > 1))
+        return false;
+    *out = (size_t)strtoul(name, NULL, 10);
+    return true;
+}
+
+static void check_inputs(struct test_case *tc, const struct manifest *m, struct check *c)
+{
+    char *dir = path_join(tc->dir, "input");
+    tc->inputs = xcalloc(m->n_inputs + 1, sizeof *tc->inputs);
+    tc->n_inputs = m->n_inputs;
+    for (size_t i = 0; i < m->n_inputs; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%zu" PARQUET_SUFFIX, i);
+        tc->inputs[i] = path_join(dir, name);
+        if (!fs_is_file(tc->inputs[i])) {
+            diag_add(c->diags, DIAG_ERROR, tc->inputs[i], 0, 0, "case-input",
+                     "missing input file: %s declares %zu input(s), so the case needs "
+                     "input/0..%zu" PARQUET_SUFFIX,
+                     m->name, m->n_inputs, m->n_inputs - 1);
+            c->errors++;
+        }
+    }
+    struct fs_names names = {0};
+    if (fs_is_dir(dir) && fs_list_dir(dir, &names) == 0) {
+        for (size_t i = 0; i < names.count; i++) {
+            size_t idx;
+            char *p = path_join(dir, names.names[i]);
+            if (!parquet_index(names.names[i], &idx)) {
+                diag_add(c->diags, DIAG_ERROR, p, 0, 0, "case-input",
+                         "unexpected file: inputs are named input/N" PARQUET_SUFFIX);
+                c->errors++;
+            } else if (idx >= m->n_inputs) {
+                diag_add(c->diags, DIAG_ERROR, p, 0, 0, "case-input",
+                         "input %zu is not declared: %s has %zu input(s)", idx, m->name,
+                         m->n_inputs);
+                c->errors++;
+            }
+            free(p);
+        }
+    }
+    fs_names_free(&names);
+    free(dir);
+}
+
+static int golden_cmp(const void *a, const void *b)
+{
+    const struct golden *x = a, *y = b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void check_expected(struct test_case *tc, const struct manifest *m, struct check *c)
+{
+    char *exp = path_join(tc->dir, "expected");
+    char *outdir = path_join(exp, "output");
+    struct fs_names names = {0};
+    if (fs_is_dir(outdir) && fs_list_dir(outdir, &names) == 0) {
+        tc->goldens = xcalloc(names.count + 1, sizeof *tc->goldens);
+        for (size_t i = 0; i < names.count; i++) {
+            size_t idx;
+            char *p = path_join(outdir, names.names[i]);
+            if (!parquet_index(names.names[i], &idx)) {
+                diag_add(c->diags, DIAG_ERROR, p, 0, 0, "case-golden",
+                         "unexpected file: goldens are named expected/output/N" PARQUET_SUFFIX);
+                c->errors++;
+                free(p);
+            } else if (!is_declared_output(m, idx)) {
+                diag_add(c->diags, DIAG_ERROR, p, 0, 0, "case-golden",
+                         "golden for output %zu, but the manifest declares no output for "
+                         "input %zu",
+                         idx, idx);
+                c->errors++;
+                free(p);
+            } else {
+                tc->goldens[tc->n_goldens].index = idx;
+                tc->goldens[tc->n_goldens++].path = p;
+            }
+        }
+        qsort(tc->goldens, tc->n_goldens, sizeof *tc->goldens, golden_cmp);
+    }
+    fs_names_free(&names);
+    char *disp = path_join(exp, "display.html");
+    if (fs_is_file(disp)) {
+        if (m->display == DISPLAY_NONE) {
+            diag_add(c->diags, DIAG_ERROR, disp, 0, 0, "case-golden",
+                     "golden display, but the manifest says display: none");
+            c->errors++;
+        }
+        tc->expected_display = disp;
+    } else {
+        free(disp);
+    }
+    free(outdir);
+    free(exp);
+}
+
+static void load_expect(struct test_case *tc, const struct manifest *m, const json_t *expect,
+                        struct check *c)
+{
+    tc->exit_code = (int)json_integer_value(json_object_get(expect, "exit_code"));
+    const char *s = json_string_value(json_object_get(expect, "stderr_contains"));
+    tc->stderr_contains = s ? xstrdup(s) : NULL;
+    const json_t *outs = json_object_get(expect, "outputs");
+    if (outs) {
+        tc->n_expect_outputs = json_array_size(outs);
+        tc->expect_outputs = xcalloc(tc->n_expect_outputs + 1, sizeof *tc->expect_outputs);
+        for (size_t i = 0; i < tc->n_expect_outputs; i++) {
+            tc->expect_outputs[i] = (size_t)json_integer_value(json_array_get(outs, i));
+            if (!is_declared_output(m, tc->expect_outputs[i])) {
+                char ptr[64];
+                snprintf(ptr, sizeof ptr, "/expect/outputs/%zu", i);
+                check_error(c, ptr, "case-expect",
+                            "output %zu is not declared in the manifest's outputs",
+                            tc->expect_outputs[i]);
+            }
+        }
+    } else {
+        tc->n_expect_outputs = tc->n_goldens;
+        tc->expect_outputs = xcalloc(tc->n_goldens + 1, sizeof *tc->expect_outputs);
+        for (size_t i = 0; i < tc->n_goldens; i++)
+            tc->expect_outputs[i] = tc->goldens[i].index;
+    }
+    const json_t *d = json_object_get(expect, "display");
+    tc->expect_display = d ? json_is_true(d) : tc->expected_display != NULL;
+    if (tc->expect_display && m->display == DISPLAY_NONE)
+        check_error(c, "/expect/display", "case-expect",
+                    "expects a display, but the manifest says display: none");
+}
+
+int test_case_load(const char *case_dir, const struct manifest *m, struct test_case **out,
+                   struct diag_list *diags)
+{
+    *out = NULL;
+    if (catalog_load() < 0)
+        return -1;
+    char *path = path_join(case_dir, CASE_FILE);
+    struct yaml_doc *doc;
+    int r = yaml_load_file(path, path, &doc, diags);
+    if (r) {
+        free(path);
+        return r;
+    }
+    if (catalog_validate(CATALOG_TEST_CASE, doc, diags)) {
+        yaml_doc_free(doc);
+        free(path);
+        return 1;
+    }
+    const json_t *root = yaml_doc_root(doc);
+    struct test_case *tc = xcalloc(1, sizeof *tc);
+    tc->dir = xstrdup(case_dir);
+    size_t n = strlen(tc->dir);
+    while (n > 1 && tc->dir[n - 1] == '/')
+        tc->dir[--n] = '\0';
+    tc->name = xstrdup(path_basename(tc->dir));
+    tc->description = xstrdup(json_string_value(json_object_get(root, "description")));
+    struct check c = {doc, diags, path, 0};
+    size_t errors_before = diag_count(diags, DIAG_ERROR);
+    tc->exit_code =
+        (int)json_integer_value(json_object_get(json_object_get(root, "expect"), "exit_code"));
+    load_params(tc, m, json_object_get(root, "parameters"), doc, diags);
+    load_compare(tc, json_object_get(root, "compare"));
+    check_inputs(tc, m, &c);
+    check_expected(tc, m, &c);
+    load_expect(tc, m, json_object_get(root, "expect"), &c);
+    const json_t *t = json_object_get(root, "timeout");
+    tc->timeout = t ? (unsigned)json_integer_value(t) : m->runtime.timeout;
+    for (size_t i = 0; i < tc->n_column_tolerances; i++) {
+        for (size_t k = 0; k < tc->ignore_columns.count; k++) {
+            if (!strcmp(tc->ignore_columns.items[k], tc->column_tolerances[i].column)) {
+                struct buf ptr = BUF_INIT;
+                buf_addstr(&ptr, "/compare/tolerance/columns");
+                json_pointer_add(&ptr, tc->column_tolerances[i].column);
+                check_warning(&c, ptr.data, "case-compare",
+                              "column '%s' is ignored, so its tolerance has no effect",
+                              tc->column_tolerances[i].column);
+                buf_free(&ptr);
+            }
+        }
+    }
+    yaml_doc_free(doc);
+    free(path);
+    if (diag_count(diags, DIAG_ERROR) > errors_before) {
+        test_case_free(tc);
+        return 1;
+    }
+    *out = tc;
+    return 0;
+}
