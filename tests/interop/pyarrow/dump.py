@@ -1,5 +1,6 @@
 """Prints what pyarrow reads from each Parquet file given, one JSON object per file:
-{"file", "num_rows", "schema": {name: arrow type}, "rows": [...]} for small files (timestamps
+{"file", "num_rows", "meta": {row groups, codec, encodings}, "schema": {name: arrow type},
+"rows": [...]} for small files (timestamps
 as integers in their unit, dates ISO, decimals as strings, binary base64), and for files over
 1000 rows "summary": {name: {"count", "distinct", "min", "max", "sum"}} instead of rows."""
 import base64
@@ -15,6 +16,10 @@ import pyarrow.parquet as pq
 
 
 def value(v):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int) and abs(v) > 2**53:
+        return str(v)  # beyond what a JSON reader keeps exactly
     if isinstance(v, float):
         if math.isnan(v):
             return "NaN"
@@ -57,7 +62,14 @@ def summary(col):
 
 for path in sys.argv[1:]:
     t = pq.read_table(path)
-    res = {"file": path.rsplit("/", 1)[-1], "num_rows": t.num_rows,
+    md = pq.ParquetFile(path).metadata
+    rg0 = md.row_group(0) if md.num_row_groups else None
+    meta = {"row_groups": md.num_row_groups,
+            "codec": rg0.column(0).compression if rg0 else None,
+            "encodings": {rg0.column(i).path_in_schema.split(".")[0]:
+                          sorted(rg0.column(i).encodings) for i in range(rg0.num_columns)}
+            if rg0 else {}}
+    res = {"file": path.rsplit("/", 1)[-1], "num_rows": t.num_rows, "meta": meta,
            "schema": {f.name: str(f.type) + ("" if f.nullable else " not null")
                       for f in t.schema}}
     if t.num_rows > 1000:
