@@ -96,8 +96,8 @@ function checkRows(reader, got, cols, file) {
 
 function checkMeta(reader, got, file, rowGroups, codec) {
   if (!got) return;
-  if (got.meta.row_groups !== rowGroups) fail(`${reader} ${file}: ${got.meta.row_groups} row groups, expected ${rowGroups}`);
-  if (got.meta.codec !== codec) fail(`${reader} ${file}: codec ${got.meta.codec}, expected ${codec}`);
+  if (got.meta?.row_groups !== rowGroups) fail(`${reader} ${file}: ${got.meta.row_groups} row groups, expected ${rowGroups}`);
+  if (got.meta?.codec !== codec) fail(`${reader} ${file}: codec ${got.meta.codec}, expected ${codec}`);
 }
 
 const files = [
