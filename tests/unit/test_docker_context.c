@@ -1,0 +1,312 @@
+/* Unit tests of the build context (tool/docker/context.c): which files are sent under a
+ * .dockerignore, in which order, with which metadata, and what is refused. The tar is read
+ * back with libarchive. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "docker/context.h"
+#include "docker/sha256.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static char tmp[64];
+
+static void put(const char *rel, const char *content)
+{
+    char *p = path_join(tmp, rel);
+    char *slash = strrchr(p, '/');
+    *slash = '\0';
+    assert_int_equal(fs_mkdirs(p, 0755), 0);
+    *slash = '/';
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+    free(p);
+}
+
+static void link_at(const char *rel, const char *target)
+{
+    char *p = path_join(tmp, rel);
+    assert_int_equal(symlink(target, p), 0);
+    free(p);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmp, "/tmp/kanalytic-ctx.XXXXXX");
+    assert_non_null(mkdtemp(tmp));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fs_remove_tree(tmp);
+    return 0;
+}
+
+/* Streams the whole context through reads of `chunk` bytes. */
+static void stream_all(struct context *c, size_t chunk, struct buf *out)
+{
+    char *b = malloc(chunk);
+    for (;;) {
+        ssize_t n = context_read(c, b, chunk);
+        if (n < 0)
+            fail_msg("context_read: %s", err_last());
+        if (n == 0)
+            break;
+        buf_add(out, b, (size_t)n);
+    }
+    free(b);
+}
+
+struct tar_entry {
+    char name[256];
+    mode_t type;
+    int64_t uid, gid;
+    char uname[32];
+    char link[256];
+    char data[64];
+    time_t mtime;
+};
+
+static size_t read_tar(const struct buf *tar, struct tar_entry *out, size_t max)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    assert_int_equal(archive_read_open_memory(a, tar->data, tar->len), ARCHIVE_OK);
+    struct archive_entry *e;
+    size_t n = 0;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK && n < max) {
+        struct tar_entry *t = &out[n++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->name, sizeof t->name, "%s", archive_entry_pathname(e));
+        t->type = archive_entry_filetype(e);
+        t->uid = archive_entry_uid(e);
+        t->gid = archive_entry_gid(e);
+        const char *u = archive_entry_uname(e);
+        snprintf(t->uname, sizeof t->uname, "%s", u ? u : "");
+        const char *l = archive_entry_symlink(e);
+        snprintf(t->link, sizeof t->link, "%s", l ? l : "");
+        t->mtime = archive_entry_mtime(e);
+        ssize_t got = archive_read_data(a, t->data, sizeof t->data - 1);
+        if (got > 0)
+            t->data[got] = '\0';
+    }
+    archive_read_free(a);
+    return n;
+}
+
+static void test_dockerignore_order_and_metadata(void **state)
+{
+    (void)state;
+    put("Dockerfile", "FROM scratch\n");
+    put(".dockerignore", "# build junk\n*.log\nsecret/\n!secret/keep.txt\ndocs/**\n"
+                         "Dockerfile\n.dockerignore\n");
+    put("app/main.py", "print(1)\n");
+    put("app/debug.log", "x");
+    put("a-c", "dash");
+    put("a/b", "slash");
+    put("top.log", "x");
+    put("secret/key", "k");
+    put("secret/keep.txt", "kept");
+    put("docs/readme", "r");
+    link_at("app/link", "main.py");
+    link_at("uplink", "app/../a/b");
+    /* a known mtime */
+    char *f = path_join(tmp, "a-c");
+    struct timeval tv[2] = {{1700000000, 0}, {1700000000, 500000}};
+    assert_int_equal(utimes(f, tv), 0);
+    free(f);
+
+    struct context_opts o = {.dir = tmp};
+    struct context *c = NULL;
+    if (context_scan(&o, &c) < 0)
+        fail_msg("%s", err_last());
+    /* "*.log" matches at the top only (app/debug.log is sent, as docker does);
+     * component-wise order: "a/..." before "a-c"; excluded dirs' own entries absent */
+    const char *want[] = {".dockerignore", "Dockerfile", "a",           "a/b",
+                          "a-c",           "app",        "app/debug.log", "app/link", "app/main.py",
+                          "docs",          "secret/keep.txt", "uplink"};
+    size_t nw = sizeof want / sizeof want[0];
+    /* "docs/ + **" excludes what is inside docs, not docs itself */
+    assert_int_equal(context_file_count(c), nw);
+    for (size_t i = 0; i < nw; i++)
+        assert_string_equal(context_entry_name(c, i), want[i]);
+    /* sizes of regular files sent */
+    uint64_t size = strlen("FROM scratch\n") +
+                    strlen("# build junk\n*.log\nsecret/\n!secret/keep.txt\ndocs/**\n"
+                           "Dockerfile\n.dockerignore\n") +
+                    5 + 4 + 1 + 9 + 4;
+    assert_int_equal(context_size(c), size);
+
+    /* stream it in awkward chunk sizes: same bytes every time */
+    struct buf t1 = BUF_INIT, t2 = BUF_INIT;
+    stream_all(c, 1, &t1);
+    assert_int_equal(context_rewind(c), 0);
+    stream_all(c, 4093, &t2);
+    assert_int_equal(t1.len, t2.len);
+    assert_memory_equal(t1.data, t2.data, t1.len);
+    assert_int_equal(t1.len % 512, 0);
+
+    struct tar_entry e[32];
+    size_t n = read_tar(&t1, e, 32);
+    assert_int_equal(n, nw);
+    for (size_t i = 0; i < n; i++) {
+        char expect[256];
+        bool dir = !strcmp(want[i], "a") || !strcmp(want[i], "app") || !strcmp(want[i], "docs");
+        snprintf(expect, sizeof expect, "%s%s", want[i], dir ? "/" : "");
+        assert_string_equal(e[i].name, expect);
+        assert_int_equal(e[i].uid, 0);
+        assert_int_equal(e[i].gid, 0);
+        assert_string_equal(e[i].uname, "");
+    }
+    assert_int_equal(e[4].type, AE_IFREG);
+    assert_string_equal(e[4].data, "dash");
+    assert_int_equal(e[4].mtime, 1700000000);
+    assert_int_equal(e[7].type, AE_IFLNK);
+    assert_string_equal(e[7].link, "main.py");
+    assert_string_equal(e[10].data, "kept");
+    assert_string_equal(e[11].link, "app/../a/b");
+    buf_free(&t1);
+    buf_free(&t2);
+
+    /* the digest follows content metadata and the extra text */
+    char d1[80], d2[80];
+    snprintf(d1, sizeof d1, "%s", context_digest(c, "{}"));
+    snprintf(d2, sizeof d2, "%s", context_digest(c, "{\"A\":\"1\"}"));
+    assert_int_equal(strlen(d1), 7 + 64);
+    assert_string_not_equal(d1, d2);
+    assert_string_equal(d1, context_digest(c, "{}"));
+    context_free(c);
+}
+
+static void test_includes_and_collisions(void **state)
+{
+    (void)state;
+    put("ctx/Dockerfile", "FROM scratch\n");
+    put("ctx/src/x.c", "x");
+    put("lib/util/buf.c", "buf");
+    put("lib/util/buf.h", "h");
+    put("lib/one.txt", "1");
+    char *ctx = path_join(tmp, "ctx");
+    char *util = path_join(tmp, "lib/util");
+    char *one = path_join(tmp, "lib/one.txt");
+    struct context_include inc[] = {{util, "vendor/tool/util"}, {one, "src/one.txt"}};
+    struct context_opts o = {.dir = ctx, .includes = inc, .n_includes = 2};
+    struct context *c = NULL;
+    if (context_scan(&o, &c) < 0)
+        fail_msg("%s", err_last());
+    const char *want[] = {"Dockerfile", "src", "src/one.txt", "src/x.c", "vendor", "vendor/tool",
+                          "vendor/tool/util", "vendor/tool/util/buf.c", "vendor/tool/util/buf.h"};
+    assert_int_equal(context_file_count(c), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_string_equal(context_entry_name(c, i), want[i]);
+    struct buf t = BUF_INIT;
+    stream_all(c, 777, &t);
+    struct tar_entry e[16];
+    assert_int_equal(read_tar(&t, e, 16), 9);
+    assert_string_equal(e[4].name, "vendor/");
+    assert_int_equal(e[4].type, AE_IFDIR);
+    assert_string_equal(e[7].data, "buf");
+    buf_free(&t);
+    context_free(c);
+
+    /* a destination that is already in the context */
+    struct context_include clash[] = {{one, "src/x.c"}};
+    o.includes = clash;
+    o.n_includes = 1;
+    assert_true(context_scan(&o, &c) < 0);
+    assert_non_null(strstr(err_last(), "'src/x.c' is already in the build context"));
+    struct context_include escape[] = {{one, "../x"}};
+    o.includes = escape;
+    assert_true(context_scan(&o, &c) < 0);
+    assert_non_null(strstr(err_last(), "not a path inside the context"));
+    free(ctx);
+    free(util);
+    free(one);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    put("c1/Dockerfile", "FROM scratch\n");
+    put("c1/ok", "1");
+    link_at("c1/escape", "../../etc/passwd");
+    char *c1 = path_join(tmp, "c1");
+    struct context_opts o = {.dir = c1};
+    struct context *c = NULL;
+    assert_true(context_scan(&o, &c) < 0);
+    assert_null(c);
+    assert_non_null(strstr(err_last(), "c1/escape: symbolic link to '../../etc/passwd' points "
+                                       "outside the build context"));
+    char *esc = path_join(c1, "escape");
+    unlink(esc);
+    assert_int_equal(symlink("/etc/passwd", esc), 0);
+    assert_true(context_scan(&o, &c) < 0);
+    assert_non_null(strstr(err_last(), "points outside"));
+    /* an ignored escaping link is fine: it is not sent */
+    put("c1/.dockerignore", "escape\n");
+    if (context_scan(&o, &c) < 0)
+        fail_msg("%s", err_last());
+    context_free(c);
+    free(esc);
+
+    put("c2/notdockerfile", "x");
+    char *c2 = path_join(tmp, "c2");
+    o.dir = c2;
+    assert_true(context_scan(&o, &c) < 0);
+    assert_non_null(strstr(err_last(), "no Dockerfile"));
+    put("c2/Dockerfile", "FROM scratch\n");
+    put("c2/.dockerignore", "ok\n[bad\n");
+    assert_true(context_scan(&o, &c) < 0);
+    assert_non_null(strstr(err_last(), ".dockerignore:2:"));
+    free(c1);
+    free(c2);
+}
+
+static void test_sha256_known_answers(void **state)
+{
+    (void)state;
+    struct sha256 s;
+    char hex[65];
+    sha256_init(&s);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_init(&s);
+    sha256_update(&s, "abc", 3);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha256_init(&s);
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    for (size_t i = 0; i < strlen(m); i++)
+        sha256_update(&s, m + i, 1);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_dockerignore_order_and_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_includes_and_collisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test(test_sha256_known_answers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
