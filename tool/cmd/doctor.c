@@ -1,0 +1,238 @@
+/* kanalytic doctor: is the Docker engine usable for kanalytic? Reachability and version, the
+ * API version in use, the storage driver, the base images the repository's Dockerfiles need
+ * (FROM lines; scratch and earlier stage names skipped) and free disk. */
+#include "cmd/cmd.h"
+#include "docker/docker.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+#include "util/term.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: kanalytic doctor\n"
+                 "\n"
+                 "Checks the Docker engine kanalytic will use: that it answers (DOCKER_HOST, else\n"
+                 "/var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock), its version and the\n"
+                 "API version negotiated, the storage driver, whether the base images named by\n"
+                 "the FROM lines of the repository's Dockerfiles are present (nothing is pulled),\n"
+                 "and the free disk space under the engine's data root.\n"
+                 "Exit 0 all good, 1 a base image is missing, 2 the engine cannot be reached.\n"
+                 "\n"
+                 "examples:\n"
+                 "  kanalytic doctor\n"
+                 "  DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock kanalytic doctor\n");
+}
+
+struct base_image {
+    char *image;
+    char *used_by; /* first Dockerfile naming it */
+};
+
+struct base_list {
+    struct base_image *items;
+    size_t n, cap;
+};
+
+static void base_add(struct base_list *l, const char *image, const char *file)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].image, image))
+            return;
+    ARRAY_GROW(l->items, l->n + 1, l->cap);
+    l->items[l->n].image = xstrdup(image);
+    l->items[l->n].used_by = xstrdup(file);
+    l->n++;
+}
+
+/* Next white-space separated word of *p (advanced); NULL at the end. */
+static char *word(char **p)
+{
+    char *s = *p;
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    if (!*s)
+        return NULL;
+    char *start = s;
+    while (*s && !isspace((unsigned char)*s))
+        s++;
+    if (*s)
+        *s++ = '\0';
+    *p = s;
+    return start;
+}
+
+/* Collects the FROM images of one Dockerfile. */
+static void scan_dockerfile(const char *path, const char *label, struct base_list *out)
+{
+    struct buf text = BUF_INIT;
+    if (fs_read_file(path, 1 << 20, &text) < 0) {
+        buf_free(&text);
+        return;
+    }
+    char **stages = NULL;
+    size_t nstages = 0, cap = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *p = line;
+        char *kw = word(&p);
+        if (!kw || strcasecmp(kw, "FROM"))
+            continue;
+        char *image = word(&p);
+        while (image && !strncmp(image, "--", 2))
+            image = word(&p);
+        if (!image)
+            continue;
+        char *as = word(&p);
+        char *stage = as && !strcasecmp(as, "AS") ? word(&p) : NULL;
+        bool skip = !strcasecmp(image, "scratch") || strchr(image, '$');
+        for (size_t i = 0; i < nstages && !skip; i++)
+            skip = !strcasecmp(stages[i], image);
+        if (!skip)
+            base_add(out, image, label);
+        if (stage) {
+            ARRAY_GROW(stages, nstages + 1, cap);
+            stages[nstages++] = xstrdup(stage);
+        }
+    }
+    for (size_t i = 0; i < nstages; i++)
+        free(stages[i]);
+    free(stages);
+    buf_free(&text);
+}
+
+static void collect_base_images(const char *root, struct base_list *out)
+{
+    struct fs_names names = {0};
+    if (repo_list_analytics(root, &names) == 0) {
+        for (size_t i = 0; i < names.count; i++) {
+            struct buf p = BUF_INIT, label = BUF_INIT;
+            buf_addf(&p, "%s/analytics/%s/Dockerfile", root, names.names[i]);
+            buf_addf(&label, "analytics/%s/Dockerfile", names.names[i]);
+            scan_dockerfile(p.data, label.data, out);
+            buf_free(&p);
+            buf_free(&label);
+        }
+    }
+    fs_names_free(&names);
+    char *t = path_join(root, "template/Dockerfile");
+    scan_dockerfile(t, "template/Dockerfile", out);
+    free(t);
+}
+
+static void human_size(char *out, size_t cap, double bytes)
+{
+    const char *units[] = {"B", "KB", "MB", "GB", "TB"};
+    size_t u = 0;
+    while (bytes >= 1000 && u + 1 < ARRAY_SIZE(units)) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    const char *ok = term_color(stdout, TC_GREEN), *bad = term_color(stdout, TC_RED);
+    const char *warn = term_color(stdout, TC_YELLOW), *reset = term_color(stdout, TC_RESET);
+
+    struct docker *d = NULL;
+    if (docker_open(&d) < 0) {
+        printf("%sfail%s  engine: %s\n", bad, reset, err_last());
+        return EXIT_TROUBLE;
+    }
+    int status = 0;
+    printf("%sok%s    engine: %s, Docker %s\n", ok, reset, docker_endpoint(d),
+           *docker_engine_version(d) ? docker_engine_version(d) : "(version unknown)");
+    printf("%sok%s    API version in use: %s (engine minimum %s, kanalytic tested up to %s)\n",
+           ok, reset, docker_api_version(d),
+           *docker_engine_min_api(d) ? docker_engine_min_api(d) : "?", DOCKER_API_MAX);
+
+    json_t *info = NULL;
+    const char *root_dir = NULL;
+    if (docker_info(d, &info) < 0) {
+        printf("%swarn%s  engine info: %s\n", warn, reset, err_last());
+    } else {
+        const char *driver = json_string_value(json_object_get(info, "Driver"));
+        const char *os = json_string_value(json_object_get(info, "OperatingSystem"));
+        root_dir = json_string_value(json_object_get(info, "DockerRootDir"));
+        printf("%sok%s    storage driver: %s%s%s\n", ok, reset, driver ? driver : "?",
+               os ? ", " : "", os ? os : "");
+    }
+
+    char *root = NULL;
+    if (repo_find_root(&root) < 0) {
+        printf("%sskip%s  base images: %s\n", warn, reset, err_last());
+    } else {
+        struct base_list bases = {0};
+        collect_base_images(root, &bases);
+        if (!bases.n)
+            printf("%sskip%s  base images: no FROM lines in analytics/*/Dockerfile\n", warn,
+                   reset);
+        for (size_t i = 0; i < bases.n; i++) {
+            struct docker_image img;
+            int r = docker_image_inspect(d, bases.items[i].image, &img);
+            if (r == 0) {
+                char sz[32];
+                human_size(sz, sizeof sz, (double)img.size);
+                printf("%sok%s    base image %s present (%.19s, %s; %s)\n", ok, reset,
+                       bases.items[i].image, img.id, sz, bases.items[i].used_by);
+                docker_image_free(&img);
+            } else if (r == DOCKER_ENOTFOUND) {
+                printf("%sfail%s  base image %s missing (needed by %s); kanalytic never pulls: "
+                       "load or build it first\n",
+                       bad, reset, bases.items[i].image, bases.items[i].used_by);
+                status = EXIT_FINDINGS;
+            } else {
+                printf("%sfail%s  base image %s: %s\n", bad, reset, bases.items[i].image,
+                       err_last());
+                status = EXIT_FINDINGS;
+            }
+            free(bases.items[i].image);
+            free(bases.items[i].used_by);
+        }
+        free(bases.items);
+        free(root);
+    }
+
+    struct statvfs vfs;
+    if (root_dir && strncmp(docker_endpoint(d), "unix://", 7) == 0 &&
+        statvfs(root_dir, &vfs) == 0) {
+        char sz[32];
+        double free_bytes = (double)vfs.f_bavail * (double)vfs.f_frsize;
+        human_size(sz, sizeof sz, free_bytes);
+        bool low = free_bytes < 2e9;
+        printf("%s%s%s  free disk under %s: %s%s\n", low ? warn : ok, low ? "warn" : "ok  ", reset,
+               root_dir, sz, low ? " (builds may fail below 2 GB)" : "");
+    } else {
+        printf("%sskip%s  free disk: the engine's data root %s is not visible from here\n", warn,
+               reset, root_dir ? root_dir : "(unknown)");
+    }
+    json_decref(info);
+    docker_close(d);
+    return status;
+}

@@ -1,0 +1,110 @@
+/* kanalytic gc: removes what kanalytic left behind in the Docker engine: containers labelled
+ * io.kanalytic=1 (the test runner's) and dangling images that kanalytic made (labelled
+ * io.kanalytic=1, or superseded analytic builds carrying io.kanalytic.manifest). */
+#include "cmd/cmd.h"
+#include "docker/docker.h"
+#include "util/error.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: kanalytic gc [-n|--dry-run]\n"
+                 "\n"
+                 "Removes containers labelled io.kanalytic=1 (left by interrupted test runs) and\n"
+                 "dangling images kanalytic built (untagged by a newer build), and prints each.\n"
+                 "\n"
+                 "  -n, --dry-run   only print what would be removed\n"
+                 "\n"
+                 "examples:\n"
+                 "  kanalytic gc\n"
+                 "  kanalytic gc --dry-run\n");
+}
+
+static bool kanalytic_image(json_t *img)
+{
+    json_t *labels = json_object_get(img, "Labels");
+    const char *mark = json_string_value(json_object_get(labels, "io.kanalytic"));
+    return (mark && !strcmp(mark, "1")) || json_object_get(labels, "io.kanalytic.manifest");
+}
+
+int cmd_gc(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dry-run", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool dry = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n': dry = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    struct docker *d = NULL;
+    if (docker_open(&d) < 0) {
+        fprintf(stderr, "kanalytic gc: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
+    int status = 0;
+    size_t removed = 0;
+    const char *verb = dry ? "would remove" : "removed";
+
+    struct docker_container_list l;
+    if (docker_container_list_by_label(d, "io.kanalytic=1", &l) < 0) {
+        fprintf(stderr, "kanalytic gc: %s\n", err_last());
+        docker_close(d);
+        return EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < l.count; i++) {
+        struct docker_container_summary *s = &l.items[i];
+        if (!dry && docker_container_remove(d, s->id, true) < 0) {
+            fprintf(stderr, "kanalytic gc: %s\n", err_last());
+            status = EXIT_TROUBLE;
+            continue;
+        }
+        printf("%s container %s (%.12s, image %s, %s)\n", verb, s->name, s->id, s->image,
+               s->state);
+        removed++;
+    }
+    docker_container_list_free(&l);
+
+    json_t *imgs = NULL;
+    if (docker_image_list(d, "{\"dangling\":[\"true\"]}", &imgs) < 0) {
+        fprintf(stderr, "kanalytic gc: %s\n", err_last());
+        docker_close(d);
+        return EXIT_TROUBLE;
+    }
+    size_t i;
+    json_t *img;
+    json_array_foreach(imgs, i, img)
+    {
+        const char *id = json_string_value(json_object_get(img, "Id"));
+        if (!id || !kanalytic_image(img))
+            continue;
+        const char *title = json_string_value(
+            json_object_get(json_object_get(img, "Labels"), "org.opencontainers.image.title"));
+        if (!dry && docker_image_remove(d, id, false) < 0) {
+            /* still used by a container outside kanalytic: leave it */
+            fprintf(stderr, "kanalytic gc: %s\n", err_last());
+            continue;
+        }
+        printf("%s image %.19s%s%s\n", verb, id, title ? " " : "", title ? title : "");
+        removed++;
+    }
+    json_decref(imgs);
+    docker_close(d);
+    if (!removed)
+        printf("nothing to remove\n");
+    return status;
+}
