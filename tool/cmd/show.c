@@ -194,7 +194,8 @@ static void table_cell_text(struct buf *cell, const struct pq_column *c, size_t 
 
 struct table_printer {
     size_t *widths;
-    size_t ncols;
+    size_t ncols; /* columns shown: those that fit the terminal */
+    bool more;    /* columns left out on the right */
     bool ready;
 };
 
@@ -218,27 +219,42 @@ static void table_layout(struct table_printer *tp, const struct pq_table *t, siz
     size_t avail = term_width(), total = 0;
     for (size_t c = 0; c < t->ncols; c++)
         total += tp->widths[c] + (c ? 2 : 0);
-    while (total > avail) { /* shave the widest column until it fits (min 4) */
-        size_t wi = 0;
-        for (size_t c = 1; c < t->ncols; c++)
-            if (tp->widths[c] > tp->widths[wi])
+    /* shave the widest shrinkable column until it fits; a column keeps at least its
+     * name's first 8 characters (and 3 at worst) */
+    while (total > avail) {
+        size_t wi = t->ncols;
+        for (size_t c = 0; c < t->ncols; c++) {
+            size_t nl = display_len(t->cols[c].name, strlen(t->cols[c].name));
+            size_t min = nl < 3 ? 3 : nl > 8 ? 8 : nl;
+            if (tp->widths[c] > min && (wi == t->ncols || tp->widths[c] > tp->widths[wi]))
                 wi = c;
-        if (tp->widths[wi] <= 4)
+        }
+        if (wi == t->ncols)
             break;
         tp->widths[wi]--;
         total--;
     }
-    for (size_t c = 0; c < t->ncols; c++) {
+    while (total > avail && tp->ncols > 1) { /* still too wide: leave columns out */
+        tp->ncols--;
+        total -= tp->widths[tp->ncols] + 2;
+        tp->more = true;
+    }
+    if (tp->more)
+        while (total + 3 > avail && tp->ncols > 1) /* room for the "  …" marker */
+            total -= tp->widths[--tp->ncols] + 2;
+    for (size_t c = 0; c < tp->ncols; c++) {
         add_cell(out, t->cols[c].name, strlen(t->cols[c].name), tp->widths[c],
-                 c + 1 == t->ncols);
-        if (c + 1 < t->ncols)
+                 c + 1 == tp->ncols && !tp->more);
+        if (c + 1 < tp->ncols)
             buf_addstr(out, "  ");
     }
+    if (tp->more)
+        buf_addstr(out, "  …");
     buf_addch(out, '\n');
-    for (size_t c = 0; c < t->ncols; c++) {
+    for (size_t c = 0; c < tp->ncols; c++) {
         for (size_t i = 0; i < tp->widths[c]; i++)
             buf_addstr(out, "─");
-        if (c + 1 < t->ncols)
+        if (c + 1 < tp->ncols)
             buf_addstr(out, "  ");
     }
     buf_addch(out, '\n');
@@ -253,13 +269,15 @@ static void print_rows_table(struct table_printer *tp, struct buf *out, const st
         table_layout(tp, t, nrows, out);
     struct buf cell = BUF_INIT;
     for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) {
+        for (size_t c = 0; c < tp->ncols; c++) {
             buf_reset(&cell);
             table_cell_text(&cell, &t->cols[c], r);
-            add_cell(out, cell.data, cell.len, tp->widths[c], c + 1 == t->ncols);
-            if (c + 1 < t->ncols)
+            add_cell(out, cell.data, cell.len, tp->widths[c], c + 1 == tp->ncols && !tp->more);
+            if (c + 1 < tp->ncols)
                 buf_addstr(out, "  ");
         }
+        if (tp->more)
+            buf_addstr(out, "  …");
         buf_addch(out, '\n');
     }
     buf_free(&cell);

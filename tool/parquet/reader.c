@@ -1072,6 +1072,8 @@ int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
                        r->meta.nrow_groups);
     }
     size_t used = 0, k = 0;
+    if (r->meta.row_groups[rg].num_rows == 0)
+        return 0; /* nothing to decode; writers leave such chunks at offset 0 */
     for (size_t i = 0; i < r->ncols; i++) {
         if (want && !want[i])
             continue;
