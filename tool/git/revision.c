@@ -85,3 +85,35 @@ done:
     git_libgit2_shutdown();
     return r;
 }
+
+int revision_remote_url(const char *dir, char **out)
+{
+    *out = NULL;
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    git_remote *remote = NULL;
+    int r = 0;
+    if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+        r = git_fail("not in a git repository", dir);
+    } else if (git_remote_lookup(&remote, repo, "origin") < 0 || !git_remote_url(remote)) {
+        r = git_fail("no remote 'origin'", dir);
+    } else {
+        const char *url = git_remote_url(remote);
+        /* drop credentials: scheme://user:pass@host -> scheme://host */
+        const char *scheme = strstr(url, "://");
+        const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+        const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+        struct buf b = BUF_INIT;
+        if (at && (!slash || at < slash)) {
+            buf_add(&b, url, (size_t)(scheme + 3 - url));
+            buf_addstr(&b, at + 1);
+        } else {
+            buf_addstr(&b, url);
+        }
+        *out = buf_detach(&b, NULL);
+    }
+    git_remote_free(remote);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return r;
+}

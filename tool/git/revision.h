@@ -7,4 +7,8 @@
  * a git work tree or HEAD has no commit yet. */
 int revision_describe(const char *dir, char **out);
 
+/* Sets *out (caller frees) to the URL of the remote "origin" of the repository holding dir,
+ * with any user:password@ removed. Fails when there is none. */
+int revision_remote_url(const char *dir, char **out);
+
 #endif
