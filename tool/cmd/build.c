@@ -140,7 +140,7 @@ static void job_line(struct build_run *run, struct job *j, const char *line)
         fprintf(stderr, "[%s] %s\n", j->name, line);
     else if (run->live && is_step)
         draw_row(run, j, line);
-    else if (!run->live && is_step)
+    else if (!run->live && is_step && term_verbosity >= 0)
         fprintf(stderr, "%s: %.*s%s\n", j->name, 120, line, strlen(line) > 120 ? "..." : "");
     pthread_mutex_unlock(&run->lock);
 }
@@ -207,7 +207,7 @@ static void build_one(struct build_run *run, struct docker *d, struct job *j)
                      term_color(stderr, TC_RESET), j->image_id, j->seconds);
         draw_row(run, j, b.data);
         buf_free(&b);
-    } else {
+    } else if (term_verbosity >= 0) {
         if (j->failed)
             fprintf(stderr, "%s: failed\n", j->name);
         else
