@@ -364,7 +364,7 @@ static void scalar_from_text(struct param_value *v, const char *s, size_t len)
             return;
         }
     }
-    if (*digits && strchr("0123456789.", *digits)) {
+    if (*digits && strchr("0123456789.", *digits) && !strpbrk(t, "xXpP")) {
         double d = strtod(t, &end);
         if (!*end && isfinite(d) && strpbrk(t, "0123456789")) {
             v->kind = PV_NUMBER;

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -101,24 +102,32 @@ bool json_value_equal(const json_t *a, const json_t *b)
     }
 }
 
+/* Optimal string alignment distance: edits plus adjacent transpositions (fsat -> fast). */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return (size_t)-1;
-    size_t prev[65], cur[65];
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
+        d[0][j] = j;
     for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-        memcpy(prev, cur, sizeof(size_t) * (lb + 1));
     }
-    return prev[lb];
+    return d[la][lb];
 }
 
 const char *suggest_closest(const char *word, const char *const *cands, size_t n)
@@ -131,7 +140,16 @@ const char *suggest_closest(const char *word, const char *const *cands, size_t n
     if (limit > 3)
         limit = 3;
     for (size_t i = 0; i < n; i++) {
-        size_t d = strcasecmp(word, cands[i]) == 0 ? 0 : edit_distance(word, cands[i]);
+        char a[65], b[65];
+        size_t la = strlen(word), lb = strlen(cands[i]);
+        if (la > 64 || lb > 64)
+            continue;
+        /* case-insensitive: treshold -> THRESHOLD */
+        for (size_t k = 0; k <= la; k++)
+            a[k] = (char)tolower((unsigned char)word[k]);
+        for (size_t k = 0; k <= lb; k++)
+            b[k] = (char)tolower((unsigned char)cands[i][k]);
+        size_t d = edit_distance(a, b);
         if (d < best_d) {
             best_d = d;
             best = cands[i];
@@ -968,8 +986,18 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
     return ok;
 }
 
-/* anyOf/oneOf: on failure, report the errors of the branch that came closest (fewest
- * errors), which is what a person fixing the file wants to see. */
+/* How far a failed branch is from matching: a branch whose type does not even fit is the
+ * farthest; otherwise the number of findings. */
+static size_t branch_distance(const struct schema_errors *e, const char *ptr)
+{
+    for (size_t i = 0; i < e->count; i++)
+        if (!strcmp(e->items[i].keyword, "type") && !strcmp(e->items[i].pointer, ptr))
+            return 100000 + e->count;
+    return e->count;
+}
+
+/* anyOf/oneOf: on failure, report the errors of the branch that came closest, which is
+ * what a person fixing the file wants to see. */
 static bool check_combinator(struct ctx *c, const char *kw, const json_t *list, const json_t *inst,
                              int depth)
 {
@@ -986,7 +1014,7 @@ static bool check_combinator(struct ctx *c, const char *kw, const json_t *list, 
                 break;
             continue;
         }
-        if (!have_best || e.count < best.count) {
+        if (!have_best || branch_distance(&e, c->ptr.data) < branch_distance(&best, c->ptr.data)) {
             schema_errors_free(&best);
             best = e;
             have_best = true;

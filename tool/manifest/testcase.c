@@ -315,7 +315,7 @@ static void load_expect(struct test_case *tc, const struct manifest *m, const js
     }
     const json_t *d = json_object_get(expect, "display");
     tc->expect_display = d ? json_is_true(d) : tc->expected_display != NULL;
-    if (tc->expect_display && m->display == DISPLAY_NONE)
+    if (d && tc->expect_display && m->display == DISPLAY_NONE)
         check_error(c, "/expect/display", "case-expect",
                     "expects a display, but the manifest says display: none");
 }

@@ -1,0 +1,343 @@
+/* Unit tests of test-case loading (tool/manifest/testcase.c) and of the whole-analytic and
+ * repository checks (tool/manifest/analytic.c), on analytics built in a temporary folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "manifest/manifest.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+    char *p = path_join(root, rel);
+    char *dir = xstrdup(p);
+    *strrchr(dir, '/') = '\0';
+    assert_int_equal(fs_mkdirs(dir, 0755), 0);
+    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
+    free(dir);
+    free(p);
+}
+
+static char *manifest_text(const char *name)
+{
+    struct buf b = BUF_INIT;
+    assert_int_equal(fs_read_file("tests/fixtures/manifest/good/base.yaml", 1 << 16, &b), 0);
+    char *at = strstr(b.data, "name: good");
+    assert_non_null(at);
+    struct buf out = BUF_INIT;
+    buf_add(&out, b.data, (size_t)(at - b.data));
+    buf_addf(&out, "name: %s", name);
+    buf_addstr(&out, at + strlen("name: good"));
+    buf_free(&b);
+    return buf_detach(&out, NULL);
+}
+
+/* analytics/NAME with a manifest (named `name`), Dockerfile, README.md. */
+static void make_analytic(const char *folder, const char *name)
+{
+    char rel[256];
+    char *text = manifest_text(name);
+    snprintf(rel, sizeof rel, "analytics/%s/analytic.yaml", folder);
+    put(rel, text);
+    free(text);
+    snprintf(rel, sizeof rel, "analytics/%s/Dockerfile", folder);
+    put(rel, "FROM debian:sid-slim\n");
+    snprintf(rel, sizeof rel, "analytics/%s/README.md", folder);
+    put(rel, "# x\n");
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(root, sizeof root, "/tmp/kanalytic-cases.XXXXXX");
+    if (!mkdtemp(root))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return fs_remove_tree(root);
+}
+
+static struct manifest *load_foo(void)
+{
+    char *p = path_join(root, "analytics/foo/analytic.yaml");
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct manifest *m = NULL;
+    assert_int_equal(manifest_load(p, &m, &diags), 0);
+    diag_list_free(&diags);
+    free(p);
+    return m;
+}
+
+static void dump(const struct diag_list *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(stderr, "    %s:%d:%d: %s [%s] %s\n", d->items[i].file, d->items[i].line,
+                d->items[i].col, diag_severity_name(d->items[i].severity),
+                d->items[i].rule ? d->items[i].rule : "-", d->items[i].message);
+}
+
+static bool has(const struct diag_list *d, enum diag_severity sev, const char *rule,
+                const char *file_end, int line, int col, const char *part)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const struct diag *g = &d->items[i];
+        size_t fl = strlen(g->file), el = strlen(file_end);
+        if (g->severity == sev && g->rule && !strcmp(g->rule, rule) && fl >= el &&
+            !strcmp(g->file + fl - el, file_end) && g->line == line && g->col == col &&
+            strstr(g->message, part))
+            return true;
+    }
+    dump(d);
+    return false;
+}
+
+static void test_good_case(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/basic/case.yaml",
+        "# yaml-language-server: $schema=../../../../schemas/test-case.schema.json\n"
+        "description: two clusters\n"
+        "parameters: {columns: [src_byte_count, dst_byte_count], n_clusters: 2}\n");
+    put("analytics/foo/tests/basic/input/0.parquet.gz", "PAR1");
+    put("analytics/foo/tests/basic/expected/output/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/basic");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
+    assert_int_equal(diags.count, 0);
+    assert_string_equal(tc->name, "basic");
+    assert_string_equal(tc->description, "two clusters");
+    assert_int_equal(tc->n_params, 2);
+    assert_int_equal(tc->env.count, 2);
+    assert_string_equal(env_list_get(&tc->env, "columns"), "src_byte_count,dst_byte_count");
+    assert_string_equal(env_list_get(&tc->env, "n_clusters"), "2");
+    /* defaults */
+    assert_int_equal(tc->key.count, 0);
+    assert_false(tc->column_order_strict);
+    assert_true(tc->nan_equal);
+    assert_true(tc->rtol == 0 && tc->atol == 0);
+    assert_int_equal(tc->exit_code, 0);
+    assert_null(tc->stderr_contains);
+    assert_int_equal(tc->n_expect_outputs, 1);
+    assert_int_equal(tc->expect_outputs[0], 0);
+    assert_false(tc->expect_display);
+    assert_int_equal(tc->timeout, 60);
+    assert_int_equal(tc->n_inputs, 1);
+    assert_non_null(strstr(tc->inputs[0], "basic/input/0.parquet.gz"));
+    assert_int_equal(tc->n_goldens, 1);
+    assert_non_null(strstr(tc->goldens[0].path, "basic/expected/output/0.parquet.gz"));
+    assert_null(tc->expected_display);
+    test_case_free(tc);
+
+    struct strlist cases = {0};
+    char *adir = path_join(root, "analytics/foo");
+    assert_int_equal(test_case_list(adir, &cases), 0);
+    assert_int_equal(cases.count, 1);
+    assert_string_equal(cases.items[0], "basic");
+    strlist_free(&cases);
+    free(adir);
+    free(dir);
+    diag_list_free(&diags);
+    manifest_free(m);
+}
+
+static void test_case_options(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/opts/case.yaml",
+        "description: every option\n"
+        "parameters:\n"
+        "  columns: x\n"
+        "compare:\n"
+        "  key: [id]\n"
+        "  ignore_columns: [first_observed]\n"
+        "  column_order: strict\n"
+        "  nan_equal: false\n"
+        "  tolerance: {rtol: 1e-6, atol: 0.5, columns: {cluster: {atol: 2}}}\n"
+        "expect:\n"
+        "  exit_code: 3\n"
+        "  stderr_contains: \"no columns\"\n"
+        "  outputs: []\n"
+        "  display: false\n"
+        "timeout: 9\n");
+    put("analytics/foo/tests/opts/input/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/opts");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
+    assert_int_equal(diags.count, 0);
+    assert_string_equal(env_list_get(&tc->env, "columns"), "x");
+    assert_int_equal(tc->key.count, 1);
+    assert_string_equal(tc->key.items[0], "id");
+    assert_string_equal(tc->ignore_columns.items[0], "first_observed");
+    assert_true(tc->column_order_strict);
+    assert_false(tc->nan_equal);
+    assert_true(tc->rtol == 1e-6 && tc->atol == 0.5);
+    assert_int_equal(tc->n_column_tolerances, 1);
+    assert_string_equal(tc->column_tolerances[0].column, "cluster");
+    assert_true(tc->column_tolerances[0].atol == 2);
+    assert_true(tc->column_tolerances[0].rtol == 1e-6); /* inherited */
+    assert_int_equal(tc->exit_code, 3);
+    assert_string_equal(tc->stderr_contains, "no columns");
+    assert_int_equal(tc->n_expect_outputs, 0);
+    assert_int_equal(tc->timeout, 9);
+    test_case_free(tc);
+    free(dir);
+    diag_list_free(&diags);
+    manifest_free(m);
+}
+
+static void test_bad_cases(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/bad/case.yaml",
+        "description: bad\n"
+        "parameters:\n"
+        "  colums: [a]\n"
+        "  n_clusters: 11\n"
+        "compare:\n"
+        "  keys: [id]\n");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/bad");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    /* schema first: the unknown compare key */
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 1);
+    assert_null(tc);
+    assert_true(has(&diags, DIAG_ERROR, "schema-additionalProperties", "bad/case.yaml", 6, 3,
+                    "unknown key 'keys' (did you mean 'key'?)"));
+    diag_list_free(&diags);
+
+    put("analytics/foo/tests/bad/case.yaml",
+        "description: bad\n"
+        "parameters:\n"
+        "  colums: [a]\n"
+        "  n_clusters: 11\n");
+    put("analytics/foo/tests/bad/input/1.parquet.gz", "PAR1");
+    put("analytics/foo/tests/bad/input/notes.txt", "x");
+    put("analytics/foo/tests/bad/expected/output/1.parquet.gz", "PAR1");
+    put("analytics/foo/tests/bad/expected/display.html", "<p>");
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "param-unknown", "bad/case.yaml", 3, 3,
+                    "unknown parameter 'colums' (did you mean 'columns'?)"));
+    assert_true(has(&diags, DIAG_ERROR, "param-bounds", "bad/case.yaml", 4, 15,
+                    "11 is greater than the maximum 10"));
+    assert_true(has(&diags, DIAG_ERROR, "param-missing", "bad/case.yaml", 2, 1,
+                    "missing required parameter 'columns'"));
+    assert_true(has(&diags, DIAG_ERROR, "case-input", "bad/input/0.parquet.gz", 0, 0,
+                    "missing input file"));
+    assert_true(has(&diags, DIAG_ERROR, "case-input", "bad/input/1.parquet.gz", 0, 0,
+                    "input 1 is not declared"));
+    assert_true(has(&diags, DIAG_ERROR, "case-input", "bad/input/notes.txt", 0, 0,
+                    "unexpected file"));
+    assert_true(has(&diags, DIAG_ERROR, "case-golden", "bad/expected/output/1.parquet.gz", 0, 0,
+                    "no output for input 1"));
+    assert_true(has(&diags, DIAG_ERROR, "case-golden", "bad/expected/display.html", 0, 0,
+                    "display: none"));
+    if (diag_count(&diags, DIAG_ERROR) != 8) {
+        dump(&diags);
+        fail_msg("expected 8 errors");
+    }
+    free(dir);
+    diag_list_free(&diags);
+    manifest_free(m);
+}
+
+static void test_analytic_folder(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    char *dir = path_join(root, "analytics/foo");
+    struct diag_list diags = DIAG_LIST_INIT;
+    /* no test cases: a warning, an error under --strict */
+    assert_int_equal(analytic_validate(root, dir, false, &diags), 0);
+    assert_true(has(&diags, DIAG_WARNING, "no-test-cases", "foo/tests", 0, 0, "no test cases"));
+    assert_int_equal(diags.count, 1);
+    diag_list_free(&diags);
+    assert_int_equal(analytic_validate(root, dir, true, &diags), 1);
+    diag_list_free(&diags);
+
+    put("analytics/foo/tests/basic/case.yaml", "description: ok\nparameters: {columns: a}\n");
+    put("analytics/foo/tests/basic/input/0.parquet.gz", "PAR1");
+    assert_int_equal(analytic_validate(root, dir, true, &diags), 0);
+    assert_int_equal(diags.count, 0);
+
+    /* folder name, Dockerfile */
+    make_analytic("bar", "baz");
+    char *bar = path_join(root, "analytics/bar");
+    char *df = path_join(bar, "Dockerfile");
+    unlink(df);
+    assert_int_equal(analytic_validate(root, bar, false, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "name-folder", "bar/analytic.yaml", 2, 7,
+                    "name 'baz' must equal the folder name 'bar'"));
+    assert_true(has(&diags, DIAG_ERROR, "missing-file", "bar/Dockerfile", 0, 0,
+                    "missing Dockerfile"));
+    diag_list_free(&diags);
+
+    /* build.include: inside the repository, missing, or out through a link */
+    char *text = manifest_text("inc");
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "%sbuild:\n  include:\n    - {src: shared/lib, dest: lib}\n"
+                 "    - {src: nosuch, dest: x}\n    - {src: escape, dest: y}\n",
+             text);
+    free(text);
+    make_analytic("inc", "inc");
+    put("analytics/inc/analytic.yaml", b.data);
+    put("shared/lib/a.c", "int a;\n");
+    char *link = path_join(root, "escape");
+    assert_int_equal(symlink("/tmp", link), 0);
+    char *inc = path_join(root, "analytics/inc");
+    assert_int_equal(analytic_validate(root, inc, false, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "include-src", "inc/analytic.yaml", 34, 13,
+                    "'nosuch' does not exist"));
+    assert_true(has(&diags, DIAG_ERROR, "include-src", "inc/analytic.yaml", 35, 13,
+                    "'escape' leads outside the repository"));
+    assert_int_equal(diag_count(&diags, DIAG_ERROR), 2);
+    diag_list_free(&diags);
+
+    /* repository-wide: bar claims the name baz; a second folder claiming it too */
+    make_analytic("qux", "baz");
+    assert_int_equal(analytics_validate_all(root, false, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "duplicate-name", "qux/analytic.yaml", 0, 0,
+                    "name 'baz' (image kestrel-analytics-baz) is also used by"));
+    diag_list_free(&diags);
+    /* a folder that is not there: an I/O error */
+    assert_int_equal(analytic_validate(root, "/nonexistent/x", false, &diags), -1);
+    buf_free(&b);
+    free(inc);
+    free(link);
+    free(df);
+    free(bar);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
