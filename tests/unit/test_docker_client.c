@@ -604,6 +604,57 @@ static void test_unreachable_engine(void **state)
     fs_remove_tree(dir);
 }
 
+/* The docker CLI's current context selects the endpoint when DOCKER_HOST is unset. */
+static void test_endpoint_from_cli_context(void **state)
+{
+    (void)state;
+    struct canned resp[] = {PING("1.41"), {VERSION_BODY, 0, false, 0}};
+    struct server s;
+    server_start(&s, resp, 2);
+    char home[] = "/tmp/kanalytic-home.XXXXXX";
+    assert_non_null(mkdtemp(home));
+    struct buf p = BUF_INIT;
+    buf_addf(&p, "%s/.docker", home);
+    assert_int_equal(fs_mkdirs(p.data, 0755), 0);
+    buf_addstr(&p, "/config.json");
+    assert_int_equal(fs_write_atomic(p.data, "{\"currentContext\":\"ctx1\"}", 25), 0);
+    buf_reset(&p);
+    /* compute the folder name the way docker does: sha256 of the context name */
+    FILE *f = popen("printf ctx1 | sha256sum | cut -c1-64", "r");
+    char digest[80] = "";
+    assert_non_null(fgets(digest, sizeof digest, f));
+    pclose(f);
+    digest[strcspn(digest, "\n")] = '\0';
+    buf_addf(&p, "%s/.docker/contexts/meta/%s", home, digest);
+    assert_int_equal(fs_mkdirs(p.data, 0755), 0);
+    buf_addstr(&p, "/meta.json");
+    struct buf meta = BUF_INIT;
+    buf_addf(&meta, "{\"Name\":\"ctx1\",\"Endpoints\":{\"docker\":{\"Host\":\"%s\"}}}", s.host);
+    assert_int_equal(fs_write_atomic(p.data, meta.data, meta.len), 0);
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    char *old_host = getenv("DOCKER_HOST") ? strdup(getenv("DOCKER_HOST")) : NULL;
+    setenv("HOME", home, 1);
+    unsetenv("DOCKER_HOST");
+    unsetenv("DOCKER_CONTEXT");
+    unsetenv("DOCKER_CONFIG");
+    struct docker *d = NULL;
+    int r = docker_open(&d);
+    if (old_home)
+        setenv("HOME", old_home, 1);
+    if (old_host)
+        setenv("DOCKER_HOST", old_host, 1);
+    free(old_home);
+    free(old_host);
+    if (r < 0)
+        fail_msg("docker_open: %s", err_last());
+    assert_string_equal(docker_endpoint(d), s.host);
+    docker_close(d);
+    free(server_finish(&s));
+    fs_remove_tree(home);
+    buf_free(&p);
+    buf_free(&meta);
+}
+
 static int jsonl_collect(void *ctx, json_t *obj)
 {
     buf_addf(ctx, "[%s]", json_string_value(json_object_get(obj, "stream")));
@@ -655,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_wait_timeout_and_exit_code),
         cmocka_unit_test(test_unreachable_engine),
         cmocka_unit_test(test_jsonl_split_anywhere),
+        cmocka_unit_test(test_endpoint_from_cli_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

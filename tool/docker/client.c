@@ -1,10 +1,13 @@
 /* The transport of the Docker client: endpoint selection, API version negotiation, one HTTP
  * request over libcurl with the engine's pitfalls handled (content types, Content-Length: 0
  * on empty POSTs, no Expect: 100-continue, status always checked, no timeouts on streams),
- * and engine errors turned into plain messages. Endpoint calls live in containers.c and
+ * and engine errors turned into plain messages. Endpoint order: $DOCKER_HOST, the docker CLI's
+ * current context, /var/run/docker.sock, $XDG_RUNTIME_DIR/docker.sock (rootless), then
+ * Podman's /run/podman/podman.sock and $XDG_RUNTIME_DIR/podman/podman.sock. Endpoint calls live in containers.c and
  * images.c; stream parsers in stream.c. */
 #include "docker.h"
 #include "docker_internal.h"
+#include "sha256.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
@@ -196,30 +199,101 @@ static int parse_host(struct docker *d, const char *host)
                    host);
 }
 
+/* The host of the docker CLI's current context ($DOCKER_CONTEXT, else currentContext in
+ * $DOCKER_CONFIG/config.json): ~/.docker/contexts/meta/<sha256(name)>/meta.json, field
+ * Endpoints.docker.Host. *host is NULL when no context other than "default" is selected. */
+static int context_host(char **host)
+{
+    *host = NULL;
+    const char *home = getenv("HOME");
+    const char *cfgdir = getenv("DOCKER_CONFIG");
+    struct buf dir = BUF_INIT;
+    if (cfgdir && *cfgdir)
+        buf_addstr(&dir, cfgdir);
+    else
+        buf_addf(&dir, "%s/.docker", home ? home : "");
+    const char *name = getenv("DOCKER_CONTEXT");
+    json_t *cfg = NULL;
+    if (!name || !*name) {
+        struct buf p = BUF_INIT;
+        buf_addf(&p, "%s/config.json", dir.data);
+        json_error_t jerr;
+        cfg = json_load_file(p.data, 0, &jerr);
+        buf_free(&p);
+        name = json_string_value(json_object_get(cfg, "currentContext"));
+    }
+    int r = 0;
+    if (name && *name && strcmp(name, "default")) {
+        struct sha256 s;
+        char hex[65];
+        sha256_init(&s);
+        sha256_update(&s, name, strlen(name));
+        sha256_hex(&s, hex);
+        struct buf p = BUF_INIT;
+        buf_addf(&p, "%s/contexts/meta/%s/meta.json", dir.data, hex);
+        json_error_t jerr;
+        json_t *meta = json_load_file(p.data, 0, &jerr);
+        const char *h = json_string_value(
+            json_object_get(json_object_get(json_object_get(meta, "Endpoints"), "docker"), "Host"));
+        if (h && *h)
+            *host = xstrdup(h);
+        else
+            r = err_set("docker context '%s': no Endpoints.docker.Host in %s", name, p.data);
+        json_decref(meta);
+        buf_free(&p);
+    }
+    json_decref(cfg);
+    buf_free(&dir);
+    return r;
+}
+
+/* DOCKER_HOST, the CLI context, the system socket, the rootless one, Podman's. */
 static int choose_endpoint(struct docker *d)
 {
     const char *host = getenv("DOCKER_HOST");
     if (host && *host)
         return parse_host(d, host);
-    struct stat st;
-    if (stat(DEFAULT_SOCKET, &st) == 0 || errno != ENOENT)
-        return parse_host(d, "unix://" DEFAULT_SOCKET);
+    char *ctx_host = NULL;
+    if (context_host(&ctx_host) < 0)
+        return -1;
+    if (ctx_host) {
+        int r = parse_host(d, ctx_host);
+        free(ctx_host);
+        return r;
+    }
     const char *xdg = getenv("XDG_RUNTIME_DIR");
+    struct buf tried = BUF_INIT;
+    char *cands[4] = {xstrdup(DEFAULT_SOCKET), NULL, xstrdup("/run/podman/podman.sock"), NULL};
     if (xdg && *xdg) {
         struct buf b = BUF_INIT;
-        buf_addf(&b, "unix://%s/docker.sock", xdg);
-        if (stat(b.data + 7, &st) == 0) {
-            int r = parse_host(d, b.data);
-            buf_free(&b);
-            return r;
-        }
-        buf_free(&b);
+        buf_addf(&b, "%s/docker.sock", xdg);
+        cands[1] = buf_detach(&b, NULL);
+        buf_addf(&b, "%s/podman/podman.sock", xdg);
+        cands[3] = buf_detach(&b, NULL);
     }
-    err_set("cannot reach the Docker engine: no socket at %s%s%s%s (is dockerd running? or set "
-            "DOCKER_HOST)",
-            DEFAULT_SOCKET, xdg && *xdg ? " nor " : "", xdg && *xdg ? xdg : "",
-            xdg && *xdg ? "/docker.sock" : "");
-    return DOCKER_EUNREACHABLE;
+    int r = DOCKER_EUNREACHABLE;
+    for (size_t i = 0; i < 4; i++) {
+        if (!cands[i])
+            continue;
+        struct stat st;
+        /* a socket we may not open still counts: the error then says why */
+        if (stat(cands[i], &st) == 0 || (i == 0 && errno != ENOENT)) {
+            struct buf h = BUF_INIT;
+            buf_addf(&h, "unix://%s", cands[i]);
+            r = parse_host(d, h.data);
+            buf_free(&h);
+            break;
+        }
+        buf_addf(&tried, "%s%s", tried.len ? ", " : "", cands[i]);
+    }
+    if (r == DOCKER_EUNREACHABLE)
+        err_set("cannot reach the Docker engine: no socket at %s (is dockerd running? or set "
+                "DOCKER_HOST)",
+                tried.data);
+    for (size_t i = 0; i < 4; i++)
+        free(cands[i]);
+    buf_free(&tried);
+    return r;
 }
 
 /* ---- one request ------------------------------------------------------------------------- */
