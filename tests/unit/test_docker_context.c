@@ -81,6 +81,7 @@ struct tar_entry {
     int64_t uid, gid;
     char uname[32];
     char link[256];
+    char hardlink[256];
     char data[64];
     time_t mtime;
 };
@@ -103,6 +104,8 @@ static size_t read_tar(const struct buf *tar, struct tar_entry *out, size_t max)
         snprintf(t->uname, sizeof t->uname, "%s", u ? u : "");
         const char *l = archive_entry_symlink(e);
         snprintf(t->link, sizeof t->link, "%s", l ? l : "");
+        const char *h = archive_entry_hardlink(e);
+        snprintf(t->hardlink, sizeof t->hardlink, "%s", h ? h : "");
         t->mtime = archive_entry_mtime(e);
         ssize_t got = archive_read_data(a, t->data, sizeof t->data - 1);
         if (got > 0)
@@ -280,6 +283,38 @@ static void test_refusals(void **state)
     free(c2);
 }
 
+static void test_repeated_inodes_become_hardlinks(void **state)
+{
+    (void)state;
+    put("h/Dockerfile", "FROM scratch\n");
+    put("h/z-first", "shared-bytes");
+    char *first = path_join(tmp, "h/z-first");
+    char *second = path_join(tmp, "h/a-second");
+    assert_int_equal(link(first, second), 0);
+    char *dir = path_join(tmp, "h");
+    struct context_opts o = {.dir = dir};
+    struct context *c = NULL;
+    if (context_scan(&o, &c) < 0)
+        fail_msg("%s", err_last());
+    /* the bytes count once */
+    assert_int_equal(context_size(c), 13 + 12);
+    struct buf t = BUF_INIT;
+    stream_all(c, 333, &t);
+    struct tar_entry e[8];
+    assert_int_equal(read_tar(&t, e, 8), 3);
+    /* a-second comes first in tar order and carries the data; z-first links to it */
+    assert_string_equal(e[1].name, "a-second");
+    assert_string_equal(e[1].data, "shared-bytes");
+    assert_string_equal(e[1].hardlink, "");
+    assert_string_equal(e[2].name, "z-first");
+    assert_string_equal(e[2].hardlink, "a-second");
+    buf_free(&t);
+    context_free(c);
+    free(first);
+    free(second);
+    free(dir);
+}
+
 static void test_sha256_known_answers(void **state)
 {
     (void)state;
@@ -306,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dockerignore_order_and_metadata, setup, teardown),
         cmocka_unit_test_setup_teardown(test_includes_and_collisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_inodes_become_hardlinks, setup, teardown),
         cmocka_unit_test(test_sha256_known_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

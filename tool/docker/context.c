@@ -29,6 +29,7 @@ struct centry {
     char *link; /* symlink target */
     struct stat st;
     bool synthetic; /* a parent folder made up for an include destination */
+    const char *hardlink; /* name of an earlier entry with the same inode, or NULL */
 };
 
 struct context {
@@ -55,6 +56,7 @@ static void add_entry(struct context *c, const char *name, const char *src, cons
 {
     ARRAY_GROW(c->e, c->n + 1, c->cap);
     struct centry *e = &c->e[c->n++];
+    memset(e, 0, sizeof *e);
     e->name = xstrdup(name);
     e->src = src ? xstrdup(src) : NULL;
     e->link = link ? xstrdup(link) : NULL;
@@ -241,6 +243,50 @@ static int add_include(struct context *c, const struct context_include *inc)
     return r;
 }
 
+struct inode_ref {
+    dev_t dev;
+    ino_t ino;
+    size_t idx;
+};
+
+static int inode_cmp(const void *x, const void *y)
+{
+    const struct inode_ref *a = x, *b = y;
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    if (a->ino != b->ino)
+        return a->ino < b->ino ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Repeated inodes become hard links to their first entry in tar order (as docker does); the
+ * bytes are then sent once. */
+static void mark_hardlinks(struct context *c)
+{
+    struct inode_ref *refs = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct stat *st = &c->e[i].st;
+        if (S_ISREG(st->st_mode) && st->st_nlink > 1 && c->e[i].src) {
+            ARRAY_GROW(refs, n + 1, cap);
+            refs[n++] = (struct inode_ref){st->st_dev, st->st_ino, i};
+        }
+    }
+    if (n > 1)
+        qsort(refs, n, sizeof *refs, inode_cmp);
+    for (size_t i = 1; i < n; i++) {
+        size_t first = i;
+        while (first > 0 && refs[first - 1].dev == refs[i].dev && refs[first - 1].ino == refs[i].ino)
+            first--;
+        if (first == i)
+            continue;
+        struct centry *e = &c->e[refs[i].idx];
+        e->hardlink = c->e[refs[first].idx].name;
+        c->size -= (uint64_t)e->st.st_size;
+    }
+    free(refs);
+}
+
 int context_scan(const struct context_opts *o, struct context **out)
 {
     *out = NULL;
@@ -291,7 +337,8 @@ int context_scan(const struct context_opts *o, struct context **out)
     for (size_t i = 0; r == 0 && i < o->n_includes; i++)
         r = add_include(c, &o->includes[i]);
     if (r == 0) {
-        qsort(c->e, c->n, sizeof *c->e, entry_cmp);
+        if (c->n > 1)
+            qsort(c->e, c->n, sizeof *c->e, entry_cmp);
         /* drop made-up folders that exist for real, refuse other duplicates */
         size_t w = 0;
         for (size_t i = 0; i < c->n; i++) {
@@ -308,6 +355,8 @@ int context_scan(const struct context_opts *o, struct context **out)
             c->e[w++] = c->e[i];
         }
         c->n = w;
+        if (r == 0)
+            mark_hardlinks(c);
     }
     if (r < 0) {
         context_free(c);
@@ -362,6 +411,10 @@ const char *context_digest(struct context *c, const char *extra)
         sha256_update(&s, meta, (size_t)n + 1);
         if (e->link)
             sha256_update(&s, e->link, strlen(e->link) + 1);
+        if (e->hardlink) {
+            sha256_update(&s, "=>", 2);
+            sha256_update(&s, e->hardlink, strlen(e->hardlink) + 1);
+        }
     }
     if (extra)
         sha256_update(&s, extra, strlen(extra));
@@ -406,12 +459,14 @@ static int write_header(struct context *c, const struct centry *e)
     archive_entry_set_uid(ae, 0);
     archive_entry_set_gid(ae, 0);
     archive_entry_set_mtime(ae, e->st.st_mtime, 0);
-    if (S_ISREG(e->st.st_mode))
+    if (S_ISREG(e->st.st_mode) && !e->hardlink)
         archive_entry_set_size(ae, e->st.st_size);
     else
         archive_entry_set_size(ae, 0);
     if (S_ISLNK(e->st.st_mode))
         archive_entry_set_symlink(ae, e->link);
+    if (e->hardlink)
+        archive_entry_set_hardlink(ae, e->hardlink);
     int r = 0;
     if (archive_write_header(c->a, ae) != ARCHIVE_OK)
         r = err_set("%s: cannot add to the context tar: %s", e->name,
@@ -444,7 +499,7 @@ static int stream_step(struct context *c)
         const struct centry *e = &c->e[c->next++];
         if (write_header(c, e) < 0)
             return -1;
-        if (S_ISREG(e->st.st_mode) && e->st.st_size > 0) {
+        if (S_ISREG(e->st.st_mode) && e->st.st_size > 0 && !e->hardlink) {
             c->fd = open(e->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
             if (c->fd < 0)
                 return err_errno(e->src);
