@@ -69,6 +69,7 @@ static void test_edit_selects_only_that_analytic(void **state)
     assert_non_null(strstr(ch.items[0].reason, "Dockerfile(M)"));
     assert_int_equal(ch.ntrigger, 0);
     assert_int_equal(ch.npaths, 2);
+    assert_int_equal(ch.total, 3);
     /* the default base is main, which HEAD descends from */
     assert_string_equal(ch.base_oid, fx_rev(&fx, "main"));
     assert_string_equal(ch.base_desc, "main");
@@ -184,6 +185,7 @@ static void test_rename_is_followed(void **state)
     const struct skipped_analytic *s = find_skip(&ch, "beta");
     assert_non_null(s);
     assert_string_equal(s->reason, "renamed to delta");
+    assert_int_equal(ch.total, 3);
     changes_free(&ch);
     fx_free(&fx);
 }
@@ -201,6 +203,7 @@ static void test_delete_is_skipped(void **state)
     assert_int_equal(ch.nskipped, 1);
     assert_string_equal(ch.skipped[0].name, "gamma");
     assert_string_equal(ch.skipped[0].reason, "deleted");
+    assert_int_equal(ch.total, 2);
     changes_free(&ch);
     fx_free(&fx);
 }

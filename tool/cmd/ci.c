@@ -471,7 +471,6 @@ int cmd_ci(int argc, char **argv)
     git_repository *repo = NULL;
     struct triggers trig = {0};
     struct changes ch = {0};
-    struct fs_names all = {0};
     struct ci_result res = {0};
     struct job *jobs = NULL;
     size_t njobs = 0;
@@ -491,27 +490,25 @@ int cmd_ci(int argc, char **argv)
     struct changes_options copts = {.base = o.base, .triggers = &trig};
     if (changes_detect(repo, root, &copts, &ch) < 0)
         goto fail;
-    if (repo_list_analytics(root, &all) < 0)
-        goto fail;
     if (o.shard_n)
         changes_shard(&ch, o.shard_i, o.shard_n);
     prefix = root_prefix_of(repo, root);
 
     if (o.list) {
         if (o.json)
-            ci_report_list_json(&ch, all.count, o.shard_i, o.shard_n, stdout);
+            ci_report_list_json(&ch, ch.total, o.shard_i, o.shard_n, stdout);
         else
-            ci_report_list(&ch, all.count, o.shard_i, o.shard_n, stdout);
+            ci_report_list(&ch, ch.total, o.shard_i, o.shard_n, stdout);
         rc = 0;
         goto done;
     }
 
     res.changes = &ch;
-    res.total_analytics = all.count;
+    res.total_analytics = ch.total;
     res.shard_index = o.shard_i;
     res.shard_count = o.shard_n;
     if (!o.json)
-        ci_report_list(&ch, all.count, o.shard_i, o.shard_n, stdout);
+        ci_report_list(&ch, ch.total, o.shard_i, o.shard_n, stdout);
 
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = on_signal;
@@ -599,7 +596,6 @@ done:
     free(jobs);
     argv_free(validate_argv);
     ci_result_free(&res);
-    fs_names_free(&all);
     changes_free(&ch);
     triggers_free(&trig);
     git_repository_free(repo);

@@ -489,6 +489,52 @@ static int build_selection(struct collect *c, const char *root, git_tree *base_t
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* out->total without walking the file system: the analytics git knows (their analytic.yaml is
+ * in the index), plus selected ones it does not know yet, minus skipped ones. */
+static int count_total(git_repository *repo, const char *prefix, struct changes *out)
+{
+    git_index *idx = NULL;
+    if (git_repository_index(&idx, repo) < 0)
+        return git_fail("index");
+    struct fs_names known = {0};
+    size_t n = git_index_entrycount(idx), plen = strlen(prefix);
+    for (size_t i = 0; i < n; i++) {
+        const git_index_entry *e = git_index_get_byindex(idx, i);
+        if (strncmp(e->path, prefix, plen))
+            continue;
+        char *name = NULL;
+        const char *rel = e->path + plen;
+        if (!changes_owner(rel, &name))
+            continue;
+        if (!strcmp(rel + strlen("analytics/") + strlen(name), "/analytic.yaml")) {
+            ARRAY_GROW(known.names, known.count + 1, known.cap);
+            known.names[known.count++] = name;
+        } else {
+            free(name);
+        }
+    }
+    git_index_free(idx);
+    if (known.count > 1)
+        qsort(known.names, known.count, sizeof *known.names, cmp_str);
+    size_t total = known.count;
+    for (size_t i = 0; i < out->count; i++) {
+        const char *k = out->items[i].name;
+        total += !bsearch(&k, known.names, known.count, sizeof *known.names, cmp_str);
+    }
+    for (size_t i = 0; i < out->nskipped; i++) {
+        const char *k = out->skipped[i].name;
+        total -= bsearch(&k, known.names, known.count, sizeof *known.names, cmp_str) != NULL;
+    }
+    out->total = total;
+    fs_names_free(&known);
+    return 0;
+}
+
 static void collect_free(struct collect *c)
 {
     for (size_t i = 0; i < c->nt; i++) {
@@ -562,7 +608,9 @@ int changes_detect(git_repository *repo, const char *root, const struct changes_
     c.out = out;
     if (collect_tree_diff(&c, repo, base_tree, head_tree) < 0 || collect_status(&c, repo) < 0)
         goto done;
-    r = build_selection(&c, root, base_tree);
+    if (build_selection(&c, root, base_tree) < 0 || count_total(repo, prefix, out) < 0)
+        goto done;
+    r = 0;
 done:
     collect_free(&c);
     git_tree_free(head_tree);

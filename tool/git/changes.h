@@ -46,6 +46,7 @@ struct changes {
     char **trigger_paths; /* changed paths that matched a trigger glob */
     size_t ntrigger, trigger_cap;
     size_t npaths; /* changed paths seen in all (including ones outside analytics/) */
+    size_t total;  /* analytics in the index plus new ones, minus deleted ones (for people) */
 };
 
 /* Trigger globs: a glob ending in '/' matches everything below that folder; any other glob
