@@ -93,6 +93,31 @@ static void test_version_not_bumped(void **state)
     check(&fx, &d);
     assert_int_equal(d.count, 0);
     diag_list_free(&d);
+
+    /* YAML reads `1.0` as a number: not a semantic version, reported on its line */
+    set_version(&fx, "beta", "1.0");
+    check(&fx, &d);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.items[0].line, 4);
+    assert_non_null(strstr(d.items[0].message, "'1.0' is not a semantic version"));
+    diag_list_free(&d);
+
+    /* a manifest that does not parse cannot show a bump */
+    set_version(&fx, "beta", "[2.0.0");
+    check(&fx, &d);
+    assert_int_equal(d.count, 1);
+    assert_non_null(strstr(d.items[0].message, "not valid YAML"));
+    diag_list_free(&d);
+
+    /* a version key further down the file is found on its own line */
+    fx_write(&fx, "analytics/beta/analytic.yaml",
+             "schema_version: 1\nname: beta\ndescription: >-\n  version: 9.9.9 is text here\n"
+             "authors:\n  - me\nversion: \"1.4.2\"\n");
+    check(&fx, &d);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.items[0].line, 7);
+    assert_non_null(strstr(d.items[0].message, "stays 1.4.2"));
+    diag_list_free(&d);
     fx_free(&fx);
 }
 

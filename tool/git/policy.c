@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "manifest/yaml.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -170,47 +171,39 @@ int semver_compare(const char *a, const char *b, int *cmp)
 /* ---- reading the version ---------------------------------------------------------------- */
 
 struct manifest_version {
-    char *version; /* NULL when the manifest has no top-level version */
-    int line;      /* 1-based line of `version:`, 0 when absent */
+    char *version; /* NULL when the manifest has no top-level string `version` */
+    int line;      /* 1-based line of the `version:` value, 1 when absent */
+    bool parsed;   /* false when the YAML does not parse (validate reports why) */
 };
 
-/* STOPGAP until tool/manifest (manifest_load_buffer) is on main: finds the top-level
- * `version:` key of analytic.yaml and its plain or quoted scalar. Only this one key is read;
- * the manifest's full syntax is `kanalytic validate`'s business. */
-static void manifest_version_read(const char *data, size_t len, struct manifest_version *out)
+/* Reads the top-level `version` and its line with the manifest's YAML loader
+ * (manifest/yaml.h). Only the version is needed here: the manifest's other rules are
+ * `kanalytic validate`'s business, so a manifest with schema findings still has a version. */
+static void manifest_version_read(const char *data, size_t len, const char *display_path,
+                                  struct manifest_version *out)
 {
+    struct diag_list ignored = DIAG_LIST_INIT;
+    struct yaml_doc *doc = NULL;
     out->version = NULL;
-    out->line = 0;
-    const char *p = data, *end = data + len;
-    int line = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = nl ? nl : end;
-        line++;
-        static const char key[] = "version:";
-        if ((size_t)(eol - p) >= sizeof key - 1 && !memcmp(p, key, sizeof key - 1)) {
-            const char *s = p + sizeof key - 1, *e = eol;
-            while (s < e && (*s == ' ' || *s == '\t'))
-                s++;
-            if (s < e && (*s == '"' || *s == '\'')) {
-                const char *q = memchr(s + 1, *s, (size_t)(e - s - 1));
-                e = q ? q : e;
-                s++;
-            } else {
-                for (const char *h = s; h < e; h++)
-                    if (*h == '#' && (h == s || h[-1] == ' ' || h[-1] == '\t')) {
-                        e = h;
-                        break;
-                    }
-                while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-                    e--;
-            }
-            out->version = xstrndup(s, (size_t)(e - s));
-            out->line = line;
-            return;
-        }
-        p = nl ? nl + 1 : end;
+    out->line = 1;
+    out->parsed = yaml_parse(data, len, display_path, &doc, &ignored) == 0;
+    diag_list_free(&ignored);
+    if (!out->parsed)
+        return;
+    json_t *v = json_object_get(yaml_doc_root(doc), "version");
+    if (json_is_string(v)) {
+        out->version = xstrdup(json_string_value(v));
+        int col;
+        yaml_doc_loc(doc, "/version", false, &out->line, &col);
+    } else if (v) {
+        /* `version: 1.0` is a number in YAML; report it as written */
+        char *text = json_dumps(v, JSON_ENCODE_ANY);
+        out->version = text ? xstrdup(text) : xstrdup("?");
+        free(text);
+        int col;
+        yaml_doc_loc(doc, "/version", false, &out->line, &col);
     }
+    yaml_doc_free(doc);
 }
 
 /* ---- the rules -------------------------------------------------------------------------- */
@@ -301,7 +294,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
     buf_addf(&abs, "%s/%s", root, rel.data);
     if (fs_read_file(abs.data, MANIFEST_MAX_BYTES, &head) < 0)
         goto done;
-    manifest_version_read(head.data, head.len, &hv);
+    manifest_version_read(head.data, head.len, rel.data, &hv);
 
     if (s->is_new) {
         if (!count_test_cases(root, s->name))
@@ -321,8 +314,17 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
         r = 0; /* changes.c saw it at the base; a race with the repository, nothing to compare */
         goto done;
     }
-    manifest_version_read(base.data, base.len, &bv);
+    manifest_version_read(base.data, base.len, base_path.data, &bv);
 
+    if (!hv.parsed) {
+        diag_add(diags, DIAG_ERROR, rel.data, 1, 1, "version-not-bumped",
+                 "cannot read the version of %s: analytic.yaml is not valid YAML (kanalytic "
+                 "validate says where)",
+                 s->name);
+        check_goldens(s, "unreadable", diags);
+        r = 0;
+        goto done;
+    }
     if (!hv.version || !*hv.version) {
         diag_add(diags, DIAG_ERROR, rel.data, 1, 1, "version-not-bumped",
                  "%s changed but analytic.yaml has no version (the base %s has %s)", s->name,
