@@ -24,9 +24,6 @@
 
 #define INPUT_MAX ((size_t)4 << 30)
 
-/* The reader lands separately: until it does, Parquet input reports that it is missing. */
-#pragma weak pq_read_file
-
 static const char usage_text[] =
     "usage: kanalytic convert IN OUT [--compression C] [--schema name:type,...]\n"
     "                         [--format csv|jsonl|parquet] [--no-dictionary]\n"
@@ -1202,9 +1199,6 @@ static int load_input(struct options *o, struct pq_table *t)
     if (in_fmt == FMT_PARQUET) {
         if (o->schema.n) {
             fprintf(stderr, "kanalytic convert: --schema applies to CSV and JSON Lines input\n");
-            rc = EXIT_TROUBLE;
-        } else if (!pq_read_file) {
-            fprintf(stderr, "kanalytic convert: this build has no Parquet reader\n");
             rc = EXIT_TROUBLE;
         } else if (pq_read_file(o->in, t) < 0) {
             fprintf(stderr, "%s: error: %s\n", o->in, err_last());
