@@ -14,6 +14,7 @@
 #include "util/fs.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -586,6 +587,9 @@ static void test_unreachable_engine(void **state)
     assert_string_equal(err_last(), "cannot reach the Docker engine at "
                                     "unix:///nonexistent/kanalytic/docker.sock: no such socket "
                                     "(is dockerd running?)");
+    assert_int_equal(docker_open_host(&d, "tcp://127.0.0.1:1"), DOCKER_EUNREACHABLE);
+    assert_string_equal(err_last(), "cannot reach the Docker engine at tcp://127.0.0.1:1: "
+                                    "connection refused (is dockerd running?)");
     assert_int_equal(docker_open_host(&d, "ssh://me@host"), DOCKER_EGENERIC);
     assert_non_null(strstr(err_last(), "ssh://"));
     /* a socket nobody listens on */
@@ -655,6 +659,47 @@ static void test_endpoint_from_cli_context(void **state)
     buf_free(&meta);
 }
 
+/* A socket the user may not open: the message says so and points at the docker group. Needs
+ * root to drop to another user; skipped otherwise. */
+static void test_permission_denied_message(void **state)
+{
+    (void)state;
+    if (geteuid() != 0) {
+        skip();
+        return;
+    }
+    char dir[] = "/tmp/kanalytic-dockertest.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    chmod(dir, 0755);
+    char sock[128], host[160];
+    snprintf(sock, sizeof sock, "%s/docker.sock", dir);
+    snprintf(host, sizeof host, "unix://%s", sock);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    memcpy(a.sun_path, sock, strlen(sock) + 1);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    chmod(sock, 0660);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgid(65534) < 0 || setuid(65534) < 0)
+            _exit(3);
+        struct docker *d = NULL;
+        int r = docker_open_host(&d, host);
+        struct buf want = BUF_INIT;
+        buf_addf(&want, "cannot reach the Docker engine at %s: permission denied (is your user "
+                        "in the docker group?)",
+                 host);
+        _exit(r == DOCKER_EUNREACHABLE && !strcmp(err_last(), want.data) ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    close(fd);
+    fs_remove_tree(dir);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static int jsonl_collect(void *ctx, json_t *obj)
 {
     buf_addf(ctx, "[%s]", json_string_value(json_object_get(obj, "stream")));
@@ -707,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_engine),
         cmocka_unit_test(test_jsonl_split_anywhere),
         cmocka_unit_test(test_endpoint_from_cli_context),
+        cmocka_unit_test(test_permission_denied_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -471,6 +471,7 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L); /* long silent builds over tcp:// */
     if (timeout_ms > 0)
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     if (d->unix_path)
