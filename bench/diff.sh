@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# kanalytic diff of two equal 1M-row, 8-column, snappy Kestrel-like files, side by side with
+#   (a) DuckDB on ONE thread merely decoding every column of both files (@duckdb/node-api,
+#       installed into bench/node_modules by npm on first use), and
+#   (b) pandas read_parquet of both + assert_frame_equal, in a debian:sid-slim container with
+#       Debian's python3-pandas/python3-pyarrow (image kanalytic-bench-pandas, built on first
+#       use; timed inside Python, so container start-up is not counted against pandas).
+# Goals (issue 5): kanalytic <= 1.2x DuckDB, <= 0.2x pandas. Best of $RUNS runs each.
+# Usage: bench/diff.sh [ROWS]   (KANALYTIC=path, default build/kanalytic)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+RUNS=${RUNS:-3}
+K=${KANALYTIC:-build/kanalytic}
+OUT=bench/out/diff
+mkdir -p "$OUT"
+
+best() { # best wall time in seconds of RUNS runs of "$@" (output discarded)
+  local b=
+  for _ in $(seq "$RUNS"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >/dev/null || [ $? -eq 1 ] || { echo "failed: $*" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    b=$(awk -v a="$t0" -v z="$t1" -v b="$b" 'BEGIN { t = z - a; if (b == "" || t < b) b = t; printf "%.4f", b }')
+  done
+  echo "$b"
+}
+best_of_output() { # best of the numbers "$@" prints
+  local b=
+  for _ in $(seq "$RUNS"); do
+    local t
+    t=$("$@")
+    b=$(awk -v t="$t" -v b="$b" 'BEGIN { if (b == "" || t < b) b = t; printf "%.4f", b }')
+  done
+  echo "$b"
+}
+
+A=$OUT/a-$ROWS.parquet
+B=$OUT/b-$ROWS.parquet
+if [ ! -s "$A" ] || [ ! -s "$B" ]; then
+  echo "generating $ROWS rows ..."
+  # Kestrel-like network-traffic: strings, ports, a JSON-text list, a double with nulls
+  awk -v n="$ROWS" 'BEGIN {
+    srand(42)
+    print "id,type,src_ref.value,src_port,dst_ref.value,dst_port,protocols,src_byte_count"
+    for (i = 0; i < n; i++) {
+      printf "network-traffic--%08x-%04x-4%03x-a%03x-%012x,network-traffic,", i, i % 65536, i % 4096, (i * 7) % 4096, i * 2654435761 % 281474976710656
+      printf "10.%d.%d.%d,%d,", i % 256, int(i / 256) % 256, int(rand() * 254) + 1, 1024 + int(rand() * 60000)
+      printf "192.168.%d.%d,%d,", int(rand() * 256), int(rand() * 254) + 1, (i % 3 == 0) ? 443 : (i % 3 == 1 ? 80 : 53)
+      printf "\"[\"\"tcp\"\", \"\"%s\"\"]\",", (i % 2) ? "http" : "tls"
+      if (i % 10 == 0) print ""; else printf "%.1f\n", int(rand() * 1e7)
+    }
+  }' >"$OUT/gen.csv"
+  "$K" convert "$OUT/gen.csv" "$A" --schema 'src_port:int64,dst_port:int64,src_byte_count:double'
+  "$K" convert "$OUT/gen.csv" "$B" --schema 'src_port:int64,dst_port:int64,src_byte_count:double'
+  rm -f "$OUT/gen.csv"
+fi
+"$K" diff "$A" "$B" >/dev/null || { echo "the two files differ?" >&2; exit 1; }
+echo "files: 2 x $(du -h "$A" | cut -f1) ($ROWS rows, 8 columns, snappy)"
+
+t_k=$(best "$K" diff "$A" "$B")
+echo "kanalytic diff:                          ${t_k}s"
+
+if [ ! -d bench/node_modules/@duckdb/node-api ]; then
+  (cd bench && npm install --no-audit --no-fund >/dev/null 2>&1) || echo "npm install failed" >&2
+fi
+t_d=
+if [ -d bench/node_modules/@duckdb/node-api ]; then
+  t_d=$(best_of_output node bench/duckdb_decode.mjs "$PWD/$A" "$PWD/$B")
+  echo "DuckDB, 1 thread, decode both files:     ${t_d}s"
+fi
+
+t_p=
+if docker image inspect kanalytic-bench-pandas >/dev/null 2>&1 ||
+  docker build -q -t kanalytic-bench-pandas bench/pandas >/dev/null 2>&1; then
+  t_p=$(best_of_output docker run --rm --network none -v "$PWD/$OUT:/d:ro" kanalytic-bench-pandas \
+    "/d/$(basename "$A")" "/d/$(basename "$B")")
+  echo "pandas read_parquet x2 + assert_frame_equal: ${t_p}s"
+fi
+
+echo
+[ -n "$t_d" ] && awk -v k="$t_k" -v d="$t_d" 'BEGIN { r = k / d; printf "kanalytic / DuckDB decode = %.2f (goal <= 1.2): %s\n", r, r <= 1.2 ? "met" : "NOT met" }'
+[ -n "$t_p" ] && awk -v k="$t_k" -v p="$t_p" 'BEGIN { r = k / p; printf "kanalytic / pandas        = %.2f (goal <= 0.2): %s\n", r, r <= 0.2 ? "met" : "NOT met" }'
+exit 0
