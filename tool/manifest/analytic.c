@@ -79,7 +79,7 @@ static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
 }
 
 /* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
-static int validate_one(const char *root, const char *analytic_dir, bool strict,
+static int validate_one(const char *root, const char *analytic_dir, bool strict, bool listed,
                         struct diag_list *diags, struct manifest **keep)
 {
     size_t errors_before = diag_count(diags, DIAG_ERROR);
@@ -89,11 +89,12 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
     struct manifest *m = NULL;
     struct yaml_doc *doc = NULL;
     int r = 0;
-    if (!fs_is_dir(dir)) {
+    /* `listed`: repo_list_analytics has just seen DIR/analytic.yaml */
+    if (!listed && !fs_is_dir(dir)) {
         r = err_set("%s: no such folder", dir);
         goto out;
     }
-    if (!fs_exists(path)) {
+    if (!listed && !fs_exists(path)) {
         diag_add(diags, DIAG_ERROR, path, 0, 0, "manifest-missing", "missing %s", MANIFEST_FILE);
         goto out;
     }
@@ -102,7 +103,9 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         goto out;
     r = 0;
     char real[PATH_MAX];
-    const char *folder = path_basename(realpath(dir, real) ? real : dir);
+    const char *folder = path_basename(dir);
+    if ((!strcmp(folder, ".") || !strcmp(folder, "..")) && realpath(dir, real))
+        folder = path_basename(real);
     if (m && strcmp(m->name, folder) != 0) {
         int line, col;
         yaml_doc_loc(doc, "/name", false, &line, &col);
@@ -163,7 +166,7 @@ out:
 int analytic_validate(const char *root, const char *analytic_dir, bool strict,
                       struct diag_list *diags)
 {
-    return validate_one(root, analytic_dir, strict, diags, NULL);
+    return validate_one(root, analytic_dir, strict, false, diags, NULL);
 }
 
 int analytics_validate_all(const char *root, bool strict, struct diag_list *diags)
@@ -176,7 +179,7 @@ int analytics_validate_all(const char *root, bool strict, struct diag_list *diag
     int worst = 0;
     for (size_t i = 0; i < names.count; i++) {
         char *dir = path_join(adir, names.names[i]);
-        int r = validate_one(root, dir, strict, diags, &ms[i]);
+        int r = validate_one(root, dir, strict, true, diags, &ms[i]);
         free(dir);
         if (r < 0) {
             worst = -1;

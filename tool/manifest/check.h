@@ -6,6 +6,7 @@
 #include "manifest.h"
 #include "yaml.h"
 #include "util/buf.h"
+#include "util/fs.h"
 
 #include <jansson.h>
 
@@ -24,6 +25,9 @@ void check_warning(struct check *c, const char *pointer, const char *rule, const
 void strlist_from_json(struct strlist *out, const json_t *arr);
 void render_json_value(struct buf *out, const json_t *v);
 bool path_is_contained(const char *p);
+
+/* fs_list_dir, except that a missing folder (or a file in its place) is an empty listing. */
+int list_dir_optional(const char *dir, struct fs_names *out);
 
 /* manifest_load that also hands back the parsed document (for positions) on success. */
 int manifest_load_doc(const char *path, struct manifest **out, struct yaml_doc **doc,

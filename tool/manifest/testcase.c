@@ -11,6 +11,9 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,17 +45,44 @@ void test_case_free(struct test_case *tc)
     free(tc);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int list_dir_optional(const char *dir, struct fs_names *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT || errno == ENOTDIR ? 0 : err_errno(dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        ARRAY_GROW(out->names, out->count + 1, out->cap);
+        out->names[out->count++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (out->count > 1)
+        qsort(out->names, out->count, sizeof *out->names, cmp_names);
+    return 0;
+}
+
+static bool names_have(const struct fs_names *n, const char *name)
+{
+    for (size_t i = 0; i < n->count; i++)
+        if (!strcmp(n->names[i], name))
+            return true;
+    return false;
+}
+
 int test_case_list(const char *analytic_dir, struct strlist *out)
 {
     out->items = NULL;
     out->count = 0;
     char *tests = path_join(analytic_dir, "tests");
-    if (!fs_is_dir(tests)) {
-        free(tests);
-        return 0;
-    }
     struct fs_names names = {0};
-    if (fs_list_dir(tests, &names) < 0) {
+    if (list_dir_optional(tests, &names) < 0) {
         free(tests);
         return -1;
     }
@@ -202,11 +232,16 @@ static void check_inputs(struct test_case *tc, const struct manifest *m, struct 
     char *dir = path_join(tc->dir, "input");
     tc->inputs = xcalloc(m->n_inputs + 1, sizeof *tc->inputs);
     tc->n_inputs = m->n_inputs;
+    struct fs_names names = {0};
+    if (list_dir_optional(dir, &names) < 0) {
+        diag_add(c->diags, DIAG_ERROR, dir, 0, 0, "case-input", "%s", err_last());
+        c->errors++;
+    }
     for (size_t i = 0; i < m->n_inputs; i++) {
         char name[32];
         snprintf(name, sizeof name, "%zu" PARQUET_SUFFIX, i);
         tc->inputs[i] = path_join(dir, name);
-        if (!fs_is_file(tc->inputs[i])) {
+        if (!names_have(&names, name)) {
             diag_add(c->diags, DIAG_ERROR, tc->inputs[i], 0, 0, "case-input",
                      "missing input file: %s declares %zu input(s), so the case needs "
                      "input/0..%zu" PARQUET_SUFFIX,
@@ -214,8 +249,7 @@ static void check_inputs(struct test_case *tc, const struct manifest *m, struct 
             c->errors++;
         }
     }
-    struct fs_names names = {0};
-    if (fs_is_dir(dir) && fs_list_dir(dir, &names) == 0) {
+    {
         for (size_t i = 0; i < names.count; i++) {
             size_t idx;
             char *p = path_join(dir, names.names[i]);
@@ -246,8 +280,9 @@ static void check_expected(struct test_case *tc, const struct manifest *m, struc
 {
     char *exp = path_join(tc->dir, "expected");
     char *outdir = path_join(exp, "output");
-    struct fs_names names = {0};
-    if (fs_is_dir(outdir) && fs_list_dir(outdir, &names) == 0) {
+    struct fs_names top = {0}, names = {0};
+    list_dir_optional(exp, &top);
+    if (names_have(&top, "output") && list_dir_optional(outdir, &names) == 0) {
         tc->goldens = xcalloc(names.count + 1, sizeof *tc->goldens);
         for (size_t i = 0; i < names.count; i++) {
             size_t idx;
@@ -273,7 +308,7 @@ static void check_expected(struct test_case *tc, const struct manifest *m, struc
     }
     fs_names_free(&names);
     char *disp = path_join(exp, "display.html");
-    if (fs_is_file(disp)) {
+    if (names_have(&top, "display.html")) {
         if (m->display == DISPLAY_NONE) {
             diag_add(c->diags, DIAG_ERROR, disp, 0, 0, "case-golden",
                      "golden display, but the manifest says display: none");
@@ -283,6 +318,7 @@ static void check_expected(struct test_case *tc, const struct manifest *m, struc
     } else {
         free(disp);
     }
+    fs_names_free(&top);
     free(outdir);
     free(exp);
 }
