@@ -398,9 +398,10 @@ int enc_delta_length_bytes(const uint8_t *p, size_t len, size_t n, struct pq_vec
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         if (lens[i] < 0 || (uint64_t)lens[i] > (uint64_t)(end - q) - total) {
+            long long bad = (long long)lens[i];
             free(lens);
             return err_set("DELTA_LENGTH_BYTE_ARRAY value %zu: length %lld past the end of the "
-                           "page", i, (long long)lens[i]);
+                           "page", i, bad);
         }
         total += (size_t)lens[i];
     }
