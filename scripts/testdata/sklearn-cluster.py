@@ -20,6 +20,17 @@ def write(case, df):
     df.to_parquet(os.path.join(d, "0.parquet.gz"), index=False)
 
 
+def write_empty(case, df):
+    """No rows, the columns typed as in df (an empty pandas object column would be written
+    with Arrow's null type, which Kestrel never produces)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    d = os.path.join(ROOT, case, "input")
+    os.makedirs(d, exist_ok=True)
+    table = pa.Table.from_pandas(df, preserve_index=False).slice(0, 0)
+    pq.write_table(table, os.path.join(d, "0.parquet.gz"))
+
+
 def blog_flows():
     df = pd.read_parquet(os.path.join(SHARED, "kestrel-testdata/nettraffic.parquet.gz"))
     df = df.head(40).reset_index(drop=True)
@@ -47,6 +58,6 @@ nulls.loc[4, "src_byte_count"] = 0
 write("nulls", nulls)
 
 # No rows at all, but the columns are there.
-write("empty-input", flows.head(0))
+write_empty("empty-input", flows)
 write("missing-column", flows.drop(columns=["dst_byte_count"]).head(8))
 write("bad-method", flows.head(8))
