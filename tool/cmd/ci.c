@@ -188,7 +188,10 @@ static void print_step(const struct ci_step *s)
         while (p < end) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *e = nl ? nl : end;
-            fprintf(o, "    %.*s\n", (int)(e - p), p);
+            /* GitHub workflow commands (the subprocess's ::error annotations) must start
+             * the line */
+            bool command = e - p >= 2 && p[0] == ':' && p[1] == ':';
+            fprintf(o, "%s%.*s\n", command ? "" : "    ", (int)(e - p), p);
             p = nl ? nl + 1 : end;
         }
     }
