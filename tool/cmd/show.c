@@ -3,6 +3,7 @@
  * are out, so a short look at a large file reads only its first row group's wanted chunks. */
 #include "cmd/cmd.h"
 #include "parquet/parquet.h"
+#include "report/text_table.h"
 #include "table/format.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -126,163 +127,6 @@ static void print_rows_jsonl(struct buf *out, const struct pq_table *t, size_t n
     }
 }
 
-/* ---- terminal table ---- */
-
-static size_t term_width(void)
-{
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *cols = getenv("COLUMNS");
-    if (cols && atoi(cols) > 0)
-        return (size_t)atoi(cols);
-    return 120;
-}
-
-/* Display columns of a UTF-8 string (one per code point; good enough for a preview). */
-static size_t display_len(const char *s, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            w++;
-    return w;
-}
-
-/* Appends s padded or cut (with …) to exactly `width` display columns. */
-static void add_cell(struct buf *out, const char *s, size_t n, size_t width, bool last)
-{
-    size_t w = display_len(s, n);
-    if (w <= width) {
-        buf_add(out, s, n);
-        if (!last)
-            for (size_t i = w; i < width; i++)
-                buf_addch(out, ' ');
-        return;
-    }
-    size_t keep = width ? width - 1 : 0, cols = 0, i = 0;
-    for (; i < n; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (cols == keep)
-                break;
-            cols++;
-        }
-    }
-    buf_add(out, s, i);
-    if (width)
-        buf_addstr(out, "…");
-}
-
-/* A cell as one line: control characters shown as escapes. */
-static void table_cell_text(struct buf *cell, const struct pq_column *c, size_t row)
-{
-    struct buf raw = BUF_INIT;
-    format_cell_text(&raw, c, row, false);
-    for (size_t i = 0; i < raw.len; i++) {
-        unsigned char ch = (unsigned char)raw.data[i];
-        if (ch == '\n')
-            buf_addstr(cell, "\\n");
-        else if (ch == '\t')
-            buf_addstr(cell, "\\t");
-        else if (ch < 0x20)
-            buf_addf(cell, "\\x%02x", ch);
-        else
-            buf_addch(cell, (char)ch);
-    }
-    buf_free(&raw);
-}
-
-struct table_printer {
-    size_t *widths;
-    size_t ncols; /* columns shown: those that fit the terminal */
-    bool more;    /* columns left out on the right */
-    bool ready;
-};
-
-/* Widths from the header and the first batch of rows, shrunk to fit the terminal. */
-static void table_layout(struct table_printer *tp, const struct pq_table *t, size_t nrows,
-                         struct buf *out)
-{
-    tp->ncols = t->ncols;
-    tp->widths = xcalloc(t->ncols + 1, sizeof *tp->widths);
-    struct buf cell = BUF_INIT;
-    for (size_t c = 0; c < t->ncols; c++) {
-        tp->widths[c] = display_len(t->cols[c].name, strlen(t->cols[c].name));
-        for (size_t r = 0; r < nrows && r < 1000; r++) {
-            buf_reset(&cell);
-            table_cell_text(&cell, &t->cols[c], r);
-            size_t w = display_len(cell.data, cell.len);
-            if (w > tp->widths[c])
-                tp->widths[c] = w;
-        }
-    }
-    size_t avail = term_width(), total = 0;
-    for (size_t c = 0; c < t->ncols; c++)
-        total += tp->widths[c] + (c ? 2 : 0);
-    /* shave the widest shrinkable column until it fits; a column keeps at least its
-     * name's first 8 characters (and 3 at worst) */
-    while (total > avail) {
-        size_t wi = t->ncols;
-        for (size_t c = 0; c < t->ncols; c++) {
-            size_t nl = display_len(t->cols[c].name, strlen(t->cols[c].name));
-            size_t min = nl < 3 ? 3 : nl > 8 ? 8 : nl;
-            if (tp->widths[c] > min && (wi == t->ncols || tp->widths[c] > tp->widths[wi]))
-                wi = c;
-        }
-        if (wi == t->ncols)
-            break;
-        tp->widths[wi]--;
-        total--;
-    }
-    while (total > avail && tp->ncols > 1) { /* still too wide: leave columns out */
-        tp->ncols--;
-        total -= tp->widths[tp->ncols] + 2;
-        tp->more = true;
-    }
-    if (tp->more)
-        while (total + 3 > avail && tp->ncols > 1) /* room for the "  …" marker */
-            total -= tp->widths[--tp->ncols] + 2;
-    for (size_t c = 0; c < tp->ncols; c++) {
-        add_cell(out, t->cols[c].name, strlen(t->cols[c].name), tp->widths[c],
-                 c + 1 == tp->ncols && !tp->more);
-        if (c + 1 < tp->ncols)
-            buf_addstr(out, "  ");
-    }
-    if (tp->more)
-        buf_addstr(out, "  …");
-    buf_addch(out, '\n');
-    for (size_t c = 0; c < tp->ncols; c++) {
-        for (size_t i = 0; i < tp->widths[c]; i++)
-            buf_addstr(out, "─");
-        if (c + 1 < tp->ncols)
-            buf_addstr(out, "  ");
-    }
-    buf_addch(out, '\n');
-    buf_free(&cell);
-    tp->ready = true;
-}
-
-static void print_rows_table(struct table_printer *tp, struct buf *out, const struct pq_table *t,
-                             size_t nrows)
-{
-    if (!tp->ready)
-        table_layout(tp, t, nrows, out);
-    struct buf cell = BUF_INIT;
-    for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < tp->ncols; c++) {
-            buf_reset(&cell);
-            table_cell_text(&cell, &t->cols[c], r);
-            add_cell(out, cell.data, cell.len, tp->widths[c], c + 1 == tp->ncols && !tp->more);
-            if (c + 1 < tp->ncols)
-                buf_addstr(out, "  ");
-        }
-        if (tp->more)
-            buf_addstr(out, "  …");
-        buf_addch(out, '\n');
-    }
-    buf_free(&cell);
-}
-
 /* ---- the command ---- */
 
 static int parse_columns(struct pq_reader *r, const char *list, bool **want_out)
@@ -380,7 +224,7 @@ int cmd_show(int argc, char **argv)
         goto done;
     }
     struct buf out = BUF_INIT;
-    struct table_printer tp = {0};
+    struct text_table tp = TEXT_TABLE_INIT;
     if (fmt == FMT_CSV) { /* header */
         bool first = true;
         for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
@@ -414,7 +258,7 @@ int cmd_show(int argc, char **argv)
         else if (fmt == FMT_JSONL)
             print_rows_jsonl(&out, &t, n);
         else
-            print_rows_table(&tp, &out, &t, n);
+            text_table_rows(&tp, &out, &t, n);
         table_free(&t);
         if (write_out(&out) < 0) {
             rc = EXIT_TROUBLE;
@@ -428,13 +272,13 @@ int cmd_show(int argc, char **argv)
             if (!want || want[i])
                 table_add_column(&empty, c->name, c->type, c->optional);
         }
-        print_rows_table(&tp, &out, &empty, 0);
+        text_table_rows(&tp, &out, &empty, 0);
         table_free(&empty);
         write_out(&out);
     }
     if (rc == 0 && fmt == FMT_TABLE && head < 0 && isatty(STDOUT_FILENO))
         printf("(%llu rows)\n", (unsigned long long)pq_reader_num_rows(r));
-    free(tp.widths);
+    text_table_free(&tp);
     buf_free(&out);
     if (fflush(stdout) != 0 && rc == 0) {
         fprintf(stderr, "kanalytic show: write error\n");
