@@ -132,6 +132,9 @@ static int spawn(char **argv, pid_t *pid, int *fd)
         if (devnull >= 0)
             dup2(devnull, 0);
         unsetenv("GITHUB_STEP_SUMMARY");
+        /* argv is SELF -C ROOT ...: a relative KANALYTIC_ROOT would now point elsewhere */
+        if (getenv("KANALYTIC_ROOT"))
+            setenv("KANALYTIC_ROOT", argv[2], 1);
         execv(argv[0], argv);
         dprintf(2, "kanalytic ci: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -483,6 +486,16 @@ int cmd_ci(int argc, char **argv)
     git_libgit2_init();
     if (repo_find_root(&root) < 0)
         goto fail;
+    {
+        /* the subprocesses get -C ROOT: make it absolute (KANALYTIC_ROOT may be relative) */
+        char *abs = realpath(root, NULL);
+        if (!abs) {
+            err_errno(root);
+            goto fail;
+        }
+        free(root);
+        root = abs;
+    }
     if (git_repository_open_ext(&repo, root, 0, NULL) < 0) {
         const git_error *e = git_error_last();
         err_set("%s: not in a git repository (%s)", root, e ? e->message : "");
