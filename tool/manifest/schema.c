@@ -736,44 +736,37 @@ static bool check_numeric(struct ctx *c, const json_t *sch, const json_t *inst)
     bool ok = true;
     double x = json_number_value(inst);
     const json_t *v;
-    struct buf d = BUF_INIT;
-    describe(&d, inst);
-    if ((v = json_object_get(sch, "minimum")) && json_is_number(v) && x < json_number_value(v)) {
-        add_error(c->errs, c->ptr.data, "minimum", false, "%s is less than the minimum %g",
-                  d.data, json_number_value(v));
-        ok = false;
-    }
-    if ((v = json_object_get(sch, "maximum")) && json_is_number(v) && x > json_number_value(v)) {
-        add_error(c->errs, c->ptr.data, "maximum", false, "%s is greater than the maximum %g",
-                  d.data, json_number_value(v));
-        ok = false;
-    }
+    struct buf d = BUF_INIT; /* the value as text, made on the first failure */
+#define FAIL_NUM(kw, fmt, bound)                                                                  \
+    do {                                                                                          \
+        if (c->errs && !d.len)                                                                    \
+            describe(&d, inst);                                                                   \
+        add_error(c->errs, c->ptr.data, kw, false, fmt, d.data, bound);                           \
+        ok = false;                                                                               \
+    } while (0)
+    if ((v = json_object_get(sch, "minimum")) && json_is_number(v) && x < json_number_value(v))
+        FAIL_NUM("minimum", "%s is less than the minimum %g", json_number_value(v));
+    if ((v = json_object_get(sch, "maximum")) && json_is_number(v) && x > json_number_value(v))
+        FAIL_NUM("maximum", "%s is greater than the maximum %g", json_number_value(v));
     if ((v = json_object_get(sch, "exclusiveMinimum")) && json_is_number(v) &&
-        x <= json_number_value(v)) {
-        add_error(c->errs, c->ptr.data, "exclusiveMinimum", false, "%s must be greater than %g",
-                  d.data, json_number_value(v));
-        ok = false;
-    }
+        x <= json_number_value(v))
+        FAIL_NUM("exclusiveMinimum", "%s must be greater than %g", json_number_value(v));
     if ((v = json_object_get(sch, "exclusiveMaximum")) && json_is_number(v) &&
-        x >= json_number_value(v)) {
-        add_error(c->errs, c->ptr.data, "exclusiveMaximum", false, "%s must be less than %g",
-                  d.data, json_number_value(v));
-        ok = false;
-    }
+        x >= json_number_value(v))
+        FAIL_NUM("exclusiveMaximum", "%s must be less than %g", json_number_value(v));
     if ((v = json_object_get(sch, "multipleOf")) && json_is_number(v)) {
         bool multiple;
         if (json_is_integer(v) && json_is_integer(inst) && json_integer_value(v) != 0) {
-            multiple = json_integer_value(inst) % json_integer_value(v) == 0;
+            json_int_t m = json_integer_value(v);
+            multiple = m == -1 || json_integer_value(inst) % m == 0;
         } else {
             double q = x / json_number_value(v);
             multiple = isfinite(q) && fabs(q - nearbyint(q)) < 1e-9;
         }
-        if (!multiple) {
-            add_error(c->errs, c->ptr.data, "multipleOf", false, "%s is not a multiple of %g",
-                      d.data, json_number_value(v));
-            ok = false;
-        }
+        if (!multiple)
+            FAIL_NUM("multipleOf", "%s is not a multiple of %g", json_number_value(v));
     }
+#undef FAIL_NUM
     buf_free(&d);
     return ok;
 }

@@ -17,13 +17,15 @@
 #include <yaml.h>
 
 struct pos_entry {
-    char *key; /* NULL: empty slot */
+    size_t key; /* offset + 1 of the pointer in yaml_doc.keys; 0: empty slot */
+    uint64_t hash;
     struct yaml_pos pos;
 };
 
 struct yaml_doc {
     json_t *root;
     char *path;
+    struct buf keys; /* every pointer, NUL-terminated, one after the other */
     struct pos_entry *slots;
     size_t nslots, used;
 };
@@ -39,7 +41,16 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static void table_put(struct yaml_doc *d, const char *key, struct yaml_pos pos);
+static void table_insert(struct yaml_doc *d, size_t key, uint64_t hash, struct yaml_pos pos)
+{
+    size_t mask = d->nslots - 1, i = hash & mask;
+    while (d->slots[i].key)
+        i = (i + 1) & mask;
+    d->slots[i].key = key;
+    d->slots[i].hash = hash;
+    d->slots[i].pos = pos;
+    d->used++;
+}
 
 static void table_grow(struct yaml_doc *d)
 {
@@ -48,43 +59,44 @@ static void table_grow(struct yaml_doc *d)
     d->nslots = oldn ? oldn * 2 : 64;
     d->slots = xcalloc(d->nslots, sizeof *d->slots);
     d->used = 0;
-    for (size_t i = 0; i < oldn; i++) {
-        if (old[i].key) {
-            table_put(d, old[i].key, old[i].pos);
-            free(old[i].key);
-        }
-    }
+    for (size_t i = 0; i < oldn; i++)
+        if (old[i].key)
+            table_insert(d, old[i].key, old[i].hash, old[i].pos);
     free(old);
+}
+
+static struct pos_entry *table_find(const struct yaml_doc *d, const char *key, uint64_t hash)
+{
+    if (!d->nslots)
+        return NULL;
+    size_t mask = d->nslots - 1, i = hash & mask;
+    while (d->slots[i].key) {
+        if (d->slots[i].hash == hash && !strcmp(d->keys.data + d->slots[i].key - 1, key))
+            return &d->slots[i];
+        i = (i + 1) & mask;
+    }
+    return NULL;
 }
 
 static void table_put(struct yaml_doc *d, const char *key, struct yaml_pos pos)
 {
+    uint64_t h = hash_str(key);
+    struct pos_entry *e = table_find(d, key, h);
+    if (e) {
+        e->pos = pos;
+        return;
+    }
     if ((d->used + 1) * 4 > d->nslots * 3)
         table_grow(d);
-    size_t mask = d->nslots - 1, i = hash_str(key) & mask;
-    while (d->slots[i].key) {
-        if (!strcmp(d->slots[i].key, key)) {
-            d->slots[i].pos = pos;
-            return;
-        }
-        i = (i + 1) & mask;
-    }
-    d->slots[i].key = xstrdup(key);
-    d->slots[i].pos = pos;
-    d->used++;
+    size_t off = d->keys.len + 1;
+    buf_add(&d->keys, key, strlen(key) + 1);
+    table_insert(d, off, h, pos);
 }
 
 static const struct yaml_pos *table_get(const struct yaml_doc *d, const char *key)
 {
-    if (!d->nslots)
-        return NULL;
-    size_t mask = d->nslots - 1, i = hash_str(key) & mask;
-    while (d->slots[i].key) {
-        if (!strcmp(d->slots[i].key, key))
-            return &d->slots[i].pos;
-        i = (i + 1) & mask;
-    }
-    return NULL;
+    const struct pos_entry *e = table_find(d, key, hash_str(key));
+    return e ? &e->pos : NULL;
 }
 
 void json_pointer_add(struct buf *b, const char *token)
@@ -450,6 +462,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
 {
     *out = NULL;
     struct yaml_doc *doc = xcalloc(1, sizeof *doc);
+    buf_init(&doc->keys);
     doc->path = xstrdup(display_path);
     struct loader l = {doc, diags, display_path, 0, false};
     int line, col;
@@ -668,8 +681,7 @@ void yaml_doc_free(struct yaml_doc *doc)
     if (!doc)
         return;
     json_decref(doc->root);
-    for (size_t i = 0; i < doc->nslots; i++)
-        free(doc->slots[i].key);
+    buf_free(&doc->keys);
     free(doc->slots);
     free(doc->path);
     free(doc);
