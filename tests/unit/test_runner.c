@@ -47,6 +47,9 @@ static void test_container_config_is_sandboxed(void **state)
     assert_string_equal(json_string_value(json_object_get(labels, "io.kanalytic")), "1");
     assert_string_equal(json_string_value(json_object_get(labels, "io.kanalytic.case")),
                         "x/case-1");
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    assert_string_equal(json_string_value(json_object_get(labels, "io.kanalytic.pid")), pid);
     assert_non_null(json_object_get(json_object_get(j, "Volumes"), "/data"));
     json_t *hc = json_object_get(j, "HostConfig");
     assert_string_equal(json_string_value(json_object_get(hc, "NetworkMode")), "none");

@@ -182,6 +182,10 @@ char *runner_container_config(const struct manifest *m, const char *image,
     json_t *labels = json_object();
     json_object_set_new(labels, RUNNER_LABEL, json_string("1"));
     json_object_set_new(labels, RUNNER_LABEL_CASE, json_string(case_id));
+    /* lets `kanalytic gc` tell a live run's containers from leftovers */
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    json_object_set_new(labels, RUNNER_LABEL_PID, json_string(pid));
     json_object_set_new(root, "Labels", labels);
     json_t *vols = json_object();
     json_object_set_new(vols, "/data", json_object());
