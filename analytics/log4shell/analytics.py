@@ -12,6 +12,8 @@ import sys
 import urllib.parse
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from lookups import deobfuscate, parse_jndi
 
@@ -95,6 +97,16 @@ def analytics(df):
     return out
 
 
+def write_parquet(df, path):
+    """Like to_parquet(index=False), but an all-null column is written as strings rather
+    than Parquet's null type, so that every run and every reader sees the same schema."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    pq.write_table(table, path)
+
+
 def main():
     if not os.path.exists(INPUT):
         fail(f"{INPUT}: no input variable (APPLY docker://{NAME} ON var)")
@@ -107,7 +119,7 @@ def main():
             df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
     out = analytics(df)
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
-    out.to_parquet(OUTPUT, index=False)
+    write_parquet(out, OUTPUT)
     return 0
 
 

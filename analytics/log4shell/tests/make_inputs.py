@@ -81,8 +81,9 @@ def url_values():
 
 
 def empty():
-    return pd.DataFrame({"id": pd.Series([], dtype=object), "type": pd.Series([], dtype=object),
-                         "value": pd.Series([], dtype=object)})
+    return pd.DataFrame({"id": pd.Series([], dtype="string"),
+                         "type": pd.Series([], dtype="string"),
+                         "value": pd.Series([], dtype="string")})
 
 
 if __name__ == "__main__":
