@@ -26,7 +26,7 @@ void pqv_reserve(struct pq_vector *v, size_t n)
     size_t need;
     if (size_add_overflow(v->len, n, &need))
         xmalloc(SIZE_MAX);
-    if (need <= v->cap)
+    if (need <= v->cap && v->cap) /* always allocated after the first call */
         return;
     size_t cap = v->cap ? v->cap * 2 : 16;
     if (cap < need)
@@ -49,7 +49,7 @@ void pqv_reserve_data(struct pq_vector *v, size_t bytes)
     size_t need;
     if (size_add_overflow(v->data_len, bytes, &need))
         xmalloc(SIZE_MAX);
-    if (need <= v->data_cap)
+    if (need <= v->data_cap && v->data)
         return;
     size_t cap = v->data_cap ? v->data_cap * 2 : 256;
     if (cap < need)
@@ -297,8 +297,9 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
         v->data_len += total;
         return 0;
     }
-    /* the strings together are never longer than the page: one reservation */
-    pqv_reserve_data(v, len);
+    /* the strings together are never longer than the page: one reservation (+ the slack
+     * the strided copy may write past the last string) */
+    pqv_reserve_data(v, len + 16);
     uint8_t *dst = v->data + v->data_len;
     const uint8_t *q = p, *end = p + len;
     uint64_t o = v->data_len;
@@ -310,7 +311,10 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
         q += 4;
         if (l > (size_t)(end - q))
             return err_set("PLAIN byte array %zu: length %u past the end of the page", i, l);
-        memcpy(dst, q, l);
+        if (l <= 64 && (size_t)(end - q) >= (size_t)l + 15)
+            pq_copy_overrun(dst, q, l);
+        else
+            memcpy(dst, q, l);
         dst += l;
         q += l;
         off[i + 1] = (o += l);

@@ -19,6 +19,14 @@ void pqv_reserve_data(struct pq_vector *v, size_t bytes);
 /* Bytes one value of physical type p occupies in a vector (0 for byte arrays). */
 size_t pqv_width(int physical);
 
+/* Copies n bytes in 16-byte strides: both src and dst must have 15 readable / writable bytes
+ * past n (short strings copy without a libc call). */
+static inline void pq_copy_overrun(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i += 16)
+        __builtin_memcpy(dst + i, src + i, 16);
+}
+
 struct rle_decoder {
     const uint8_t *p, *end;
     int width;

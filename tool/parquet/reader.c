@@ -30,9 +30,9 @@ struct rcol {
 
 struct pq_reader {
     char *name;
-    const uint8_t *data;
+    const uint8_t *data; /* the whole file in memory mode, else NULL */
     size_t size;
-    size_t map_len; /* non-zero when data is our mapping */
+    int fd;              /* file mode: chunks are mapped one at a time */
     size_t footer_start;
     struct pq_file_meta meta;
     struct rcol *cols;
@@ -321,27 +321,53 @@ static int build_schema(struct pq_reader *r)
 
 /* ---- open ---- */
 
+/* Copies len bytes at off into out (from memory or with pread). */
+static int read_range(struct pq_reader *r, size_t off, size_t len, uint8_t *out)
+{
+    if (r->data) {
+        memcpy(out, r->data + off, len);
+        return 0;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(r->fd, out + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? err_errno("read") : err_set("file shrank while reading");
+        done += (size_t)n;
+    }
+    return 0;
+}
+
 static int reader_init(struct pq_reader *r)
 {
     static const uint8_t magic[4] = {'P', 'A', 'R', '1'};
-    const uint8_t *d = r->data;
     size_t size = r->size;
+    uint8_t head[4], tail[8];
     if (size < 12)
         return err_set("not a Parquet file (%zu bytes, too short)", size);
-    if (!memcmp(d + size - 4, "PARE", 4))
+    if (read_range(r, 0, 4, head) < 0 || read_range(r, size - 8, 8, tail) < 0)
+        return -1;
+    if (!memcmp(tail + 4, "PARE", 4))
         return err_set("unsupported: encrypted Parquet file (encrypted footer)");
-    if (memcmp(d, magic, 4) || memcmp(d + size - 4, magic, 4))
+    if (memcmp(head, magic, 4) || memcmp(tail + 4, magic, 4))
         return err_set("not a Parquet file (no PAR1 magic at %s)",
-                       memcmp(d, magic, 4) ? "the start" : "the end");
+                       memcmp(head, magic, 4) ? "the start" : "the end");
     uint32_t flen;
-    memcpy(&flen, d + size - 8, 4);
+    memcpy(&flen, tail, 4);
     if (flen > size - 12)
         return err_set("footer length %u larger than the file (%zu bytes)", flen, size);
     if (flen > r->opts.memory_limit || flen > (1u << 30))
         return err_set("footer length %u over the limit", flen);
     r->footer_start = size - 8 - flen;
-    if (pq_meta_parse(&r->meta, d + r->footer_start, flen) < 0)
-        return err_prefix("footer at offset %zu", r->footer_start);
+    uint8_t *footer = xmalloc(flen ? flen : 1);
+    int rc = read_range(r, r->footer_start, flen, footer);
+    if (rc == 0 && pq_meta_parse(&r->meta, footer, flen) < 0)
+        rc = err_prefix("footer at offset %zu", r->footer_start);
+    free(footer);
+    if (rc < 0)
+        return -1;
     struct pq_file_meta *m = &r->meta;
     if (m->encrypted)
         return err_set("unsupported: encrypted Parquet file (plaintext footer)");
@@ -379,8 +405,9 @@ int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
 {
     struct pq_reader *r = xcalloc(1, sizeof *r);
     r->name = xstrdup(display_name ? display_name : "<memory>");
-    r->data = data;
+    r->data = len ? data : (const uint8_t *)"";
     r->size = len;
+    r->fd = -1;
     opts_or_default(r, opts);
     *out = NULL;
     if (reader_init(r) < 0) {
@@ -412,21 +439,8 @@ int pq_reader_open(struct pq_reader **out, const char *path,
     struct pq_reader *r = xcalloc(1, sizeof *r);
     r->name = xstrdup(path);
     r->size = (size_t)st.st_size;
+    r->fd = fd;
     opts_or_default(r, opts);
-    if (r->size > 0) {
-        void *p = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED) {
-            err_errno(path);
-            close(fd);
-            pq_reader_free(r);
-            return -1;
-        }
-        r->data = p;
-        r->map_len = r->size;
-    } else {
-        r->data = (const uint8_t *)"";
-    }
-    close(fd);
     if (reader_init(r) < 0) {
         err_prefix("%s", r->name);
         pq_reader_free(r);
@@ -440,8 +454,8 @@ void pq_reader_free(struct pq_reader *r)
 {
     if (!r)
         return;
-    if (r->map_len)
-        munmap((void *)r->data, r->map_len);
+    if (r->fd >= 0)
+        close(r->fd);
     pq_meta_free(&r->meta);
     pq_decompressor_free(r->dec);
     free(r->cols);
@@ -572,6 +586,8 @@ static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *
     }
     if (rc < 0)
         return err_prefix("dictionary");
+    if (!w)
+        pqv_reserve_data(d, 16); /* slack for the strided copies of decode_dict_indices */
     d->len = n;
     c->has_dict = true;
     return 0;
@@ -632,13 +648,16 @@ static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, si
         total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
     if (charge(c, total) < 0)
         return -1;
-    pqv_reserve_data(v, total);
+    pqv_reserve_data(v, total + 16);
     uint8_t *dst = v->data + v->data_len;
     uint64_t o = v->data_len;
     uint64_t *off = v->offsets + v->len;
     for (size_t i = 0; i < nn; i++) {
         size_t l = (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
-        memcpy(dst, d->data + doff[idx[i]], l);
+        if (l <= 64)
+            pq_copy_overrun(dst, d->data + doff[idx[i]], l); /* dictionary has 16 spare */
+        else
+            memcpy(dst, d->data + doff[idx[i]], l);
         dst += l;
         off[i + 1] = (o += l);
     }
@@ -1029,7 +1048,33 @@ static int read_chunk(struct chunk *c)
         (uint64_t)len > r->footer_start - (uint64_t)start)
         return err_set("chunk byte range [%lld, +%lld) outside the file's data area [4, %zu)",
                        (long long)start, (long long)len, r->footer_start);
-    if (read_pages(c, r->data + start, (size_t)len, (uint64_t)start) < 0)
+    /* Flat columns know their length: size the vector once (bounded by the memory cap). */
+    const uint64_t rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
+    size_t w = pqv_width(c->col->pub.type.physical);
+    if (!c->col->pub.is_list && rows && rows <= r->opts.memory_limit / 16)
+        pqv_reserve(&c->out->values, (size_t)rows);
+    if (!w && (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4 &&
+        m->total_uncompressed_size > 0)
+        pqv_reserve_data(&c->out->values, (size_t)m->total_uncompressed_size);
+    /* File mode maps just this chunk (and the up to 100 bytes of slack read_pages may use),
+     * pre-faulted in one call: no per-page faults, nothing else of the file is read, and the
+     * mapping goes away with the chunk. */
+    const uint8_t *base = r->data ? r->data + start : NULL;
+    void *map = NULL;
+    size_t map_len = 0;
+    if (!base) {
+        size_t pad = (size_t)start & 4095, slack = r->footer_start - (size_t)start - (size_t)len;
+        map_len = pad + (size_t)len + (slack > 100 ? 100 : slack);
+        map = mmap(NULL, map_len ? map_len : 1, PROT_READ, MAP_PRIVATE | MAP_POPULATE, r->fd,
+                   (off_t)((size_t)start - pad));
+        if (map == MAP_FAILED)
+            return err_errno("mmap");
+        base = (const uint8_t *)map + pad;
+    }
+    int rc = read_pages(c, base, (size_t)len, (uint64_t)start);
+    if (map)
+        munmap(map, map_len ? map_len : 1);
+    if (rc < 0)
         return -1;
     const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
     if (c->col->pub.is_list) {
@@ -1042,9 +1087,6 @@ static int read_chunk(struct chunk *c)
         return err_set("column has %llu values, the row group %llu rows",
                        (unsigned long long)c->levels, (unsigned long long)rg_rows);
     }
-    if (r->map_len) /* let the kernel drop the chunk's pages: RSS stays one row group */
-        madvise((void *)((uintptr_t)(r->data + start) & ~(uintptr_t)4095),
-                (size_t)len + ((uintptr_t)(r->data + start) & 4095), MADV_DONTNEED);
     return 0;
 }
 
