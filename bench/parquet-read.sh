@@ -46,8 +46,8 @@ echo "(cpu_ratio = kanalytic CPU / DuckDB CPU; below 1.00 means kanalytic is fas
 echo
 echo "== gzip: full decode vs raw zlib inflate of the same pages"
 inf=$(build/pq_decode --inflate "$OUT/kestrel${ROWS}_gzip.parquet" "$REPEAT")
-echo "inflate only: $(field inflate_ms "$inf") ms; kanalytic full decode: $gz_cpu ms CPU;" \
-  "ratio $(ratio "$gz_cpu" "$(field inflate_ms "$inf")") (goal <= 1.30)"
+echo "inflate only: $(field inflate_cpu_ms "$inf") ms CPU; kanalytic full decode: $gz_cpu ms CPU;" \
+  "ratio $(ratio "$gz_cpu" "$(field inflate_cpu_ms "$inf")") (goal <= 1.30)"
 
 echo
 echo "== peak memory (default malloc, one pass) vs the largest decoded row group"
@@ -64,10 +64,18 @@ echo "== show --head 10 on a ~1 GB file"
 big=$OUT/kestrel${BIG_ROWS}_uncompressed.parquet
 [ -s "$big" ] || node bench/duckdb.mjs gen "$big" "$BIG_ROWS" uncompressed
 best=999999
+base=999999
 for i in 1 2 3 4 5; do
   t0=$(date +%s%N)
   build/kanalytic show --head 10 --format jsonl "$big" >/dev/null
   t=$((($(date +%s%N) - t0) / 1000000))
   [ "$t" -lt "$best" ] && best=$t
+  t0=$(date +%s%N)
+  build/kanalytic show --help >/dev/null
+  t=$((($(date +%s%N) - t0) / 1000000))
+  [ "$t" -lt "$base" ] && base=$t
 done
-echo "file $(($(stat -c %s "$big") / 1000000)) MB: show --head 10 best of 5: $best ms (goal < 50 ms)"
+lib=$(build/pq_decode --head "$big" 10)
+echo "file $(($(stat -c %s "$big") / 1000000)) MB (one 1M-row row group = one page per column):"
+echo "  show --head 10: $best ms wall, of which process start-up (show --help): $base ms"
+echo "  library open + first 10 rows of every column: $(field head_ms "$lib") ms (goal: show < 50 ms)"

@@ -244,7 +244,7 @@ int cmd_show(int argc, char **argv)
         if (pq_reader_row_group_rows(r, g) == 0)
             continue;
         struct pq_table t;
-        if (pq_reader_read_row_group(r, g, want, &t) < 0) {
+        if (pq_reader_read_row_group_head(r, g, want, left, &t) < 0) {
             write_out(&out);
             fflush(stdout);
             fprintf(stderr, "kanalytic show: %s\n", err_last());

@@ -69,6 +69,10 @@ const char *pq_reader_metadata(const struct pq_reader *r, const char *key);
  * order). want: array of pq_reader_num_columns() flags, or NULL for every column. */
 int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
                              struct pq_table *out);
+/* The same for only the first max_rows rows of the row group: pages past them are neither
+ * read nor decompressed (what `show --head N` uses on large files). */
+int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *want,
+                                  uint64_t max_rows, struct pq_table *out);
 /* Reads a whole file into one table. */
 int pq_read_file(const char *path, struct pq_table *out);
 

@@ -66,9 +66,12 @@ struct chunk {
     uint64_t levels;
     uint64_t rows;
     bool row_open, row_valid;
+    uint64_t limit; /* rows wanted from the row group (<= its rows) */
 };
 
 /* ---- small helpers ---- */
+
+static void vector_truncate(struct pq_vector *v, size_t n);
 
 static int charge(struct chunk *c, size_t bytes)
 {
@@ -828,6 +831,15 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
     if (!col->pub.is_list && c->levels + n > rg_rows)
         return err_set("page holds %zu values, more than the row group's %llu rows", n,
                        (unsigned long long)rg_rows);
+    /* A head read of a flat column decodes only the rows it wants from a page whose values
+     * are sequential (PLAIN, dictionary indices); other encodings decode the whole page. */
+    int enc = h->encoding;
+    bool partial = !col->pub.is_list && c->levels + n > c->limit &&
+                   (enc == PQ_ENC_PLAIN || enc == PQ_ENC_PLAIN_DICTIONARY ||
+                    enc == PQ_ENC_RLE_DICTIONARY) &&
+                   (v2 || h->def_encoding == PQ_ENC_RLE || col->max_def == 0);
+    if (partial)
+        n = (size_t)(c->limit - c->levels);
     /* each level takes at least one bit of the uncompressed page, except in RLE runs: cap
      * by the memory budget before allocating anything proportional to n */
     if (charge(c, n * (pqv_width(c->out->values.type.physical) + 10)) < 0)
@@ -922,12 +934,11 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
             }
         }
     }
-    if (v2 && !col->pub.is_list && (size_t)h->num_nulls != n - nn)
+    if (v2 && !partial && !col->pub.is_list && (size_t)h->num_nulls != n - nn)
         return err_set("page header says %d nulls, the definition levels %zu", h->num_nulls,
                        n - nn);
     struct pq_vector *v = &c->out->values;
     pqv_reserve(v, m);
-    int enc = h->encoding;
     size_t data_before = v->data_len;
     if (decode_values(c, vals, vals_len, enc, nn) < 0)
         return err_prefix("%s values", pq_encoding_name(enc));
@@ -978,8 +989,10 @@ static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_
         slack = 100;
     const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
     while (pos < len) {
-        if (!c->col->pub.is_list && c->levels >= rg_rows)
+        if (!c->col->pub.is_list && c->levels >= c->limit)
             break; /* all rows read; ignore trailing index pages */
+        if (c->col->pub.is_list && c->limit < rg_rows && c->rows > c->limit)
+            break; /* a row past the limit has started: the first `limit` are complete */
         struct pq_page_header h;
         size_t hlen;
         c->page_off = file_off + pos;
@@ -1051,10 +1064,10 @@ static int read_chunk(struct chunk *c)
     /* Flat columns know their length: size the vector once (bounded by the memory cap). */
     const uint64_t rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
     size_t w = pqv_width(c->col->pub.type.physical);
-    if (!c->col->pub.is_list && rows && rows <= r->opts.memory_limit / 16)
-        pqv_reserve(&c->out->values, (size_t)rows);
-    if (!w && (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4 &&
-        m->total_uncompressed_size > 0)
+    if (!c->col->pub.is_list && c->limit && c->limit <= r->opts.memory_limit / 16)
+        pqv_reserve(&c->out->values, (size_t)c->limit);
+    if (!w && c->limit == rows && m->total_uncompressed_size > 0 &&
+        (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4)
         pqv_reserve_data(&c->out->values, (size_t)m->total_uncompressed_size);
     /* File mode maps just this chunk (and the up to 100 bytes of slack read_pages may use),
      * pre-faulted in one call: no per-page faults, nothing else of the file is read, and the
@@ -1065,7 +1078,9 @@ static int read_chunk(struct chunk *c)
     if (!base) {
         size_t pad = (size_t)start & 4095, slack = r->footer_start - (size_t)start - (size_t)len;
         map_len = pad + (size_t)len + (slack > 100 ? 100 : slack);
-        map = mmap(NULL, map_len ? map_len : 1, PROT_READ, MAP_PRIVATE | MAP_POPULATE, r->fd,
+        /* pre-fault the whole chunk only when all of it will be read */
+        int flags = MAP_PRIVATE | (c->limit < rows ? 0 : MAP_POPULATE);
+        map = mmap(NULL, map_len ? map_len : 1, PROT_READ, flags, r->fd,
                    (off_t)((size_t)start - pad));
         if (map == MAP_FAILED)
             return err_errno("mmap");
@@ -1076,18 +1091,39 @@ static int read_chunk(struct chunk *c)
         munmap(map, map_len ? map_len : 1);
     if (rc < 0)
         return -1;
-    const uint64_t rg_rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
+    const uint64_t rg_rows = rows;
+    struct pq_vector *v = &c->out->values;
     if (c->col->pub.is_list) {
-        if (c->row_open)
-            list_push(c->out, c->out->values.len, c->row_valid);
-        if (c->rows != rg_rows)
+        bool cut = c->limit < rg_rows && c->rows > c->limit;
+        if (c->row_open && !cut)
+            list_push(c->out, v->len, c->row_valid);
+        if (!cut && c->rows != rg_rows)
             return err_set("column has %llu rows, the row group %llu",
                            (unsigned long long)c->rows, (unsigned long long)rg_rows);
+        if (c->out->list_len > c->limit) {
+            c->out->list_len = (size_t)c->limit;
+            vector_truncate(v, (size_t)c->out->list_offsets[c->limit]);
+        }
+    } else if (c->limit < rg_rows) {
+        if (c->levels < c->limit)
+            return err_set("column has %llu values, the row group %llu rows",
+                           (unsigned long long)c->levels, (unsigned long long)rg_rows);
+        vector_truncate(v, (size_t)c->limit);
     } else if (c->levels != rg_rows) {
         return err_set("column has %llu values, the row group %llu rows",
                        (unsigned long long)c->levels, (unsigned long long)rg_rows);
     }
     return 0;
+}
+
+/* Drops the values past the first n (a head read decodes whole pages). */
+static void vector_truncate(struct pq_vector *v, size_t n)
+{
+    if (n >= v->len)
+        return;
+    if (v->offsets)
+        v->data_len = (size_t)v->offsets[n];
+    v->len = n;
 }
 
 static void empty_table(const struct pq_reader *r, const bool *want, struct pq_table *out)
@@ -1107,6 +1143,12 @@ static void empty_table(const struct pq_reader *r, const bool *want, struct pq_t
 int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
                              struct pq_table *out)
 {
+    return pq_reader_read_row_group_head(r, rg, want, UINT64_MAX, out);
+}
+
+int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *want,
+                                  uint64_t max_rows, struct pq_table *out)
+{
     empty_table(r, want, out);
     if (rg >= r->meta.nrow_groups) {
         table_free(out);
@@ -1118,8 +1160,9 @@ int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
     if (pq_reader_row_group_rows(r, rg) == 0)
         return 0;
     size_t used = 0, k = 0;
-    if (r->meta.row_groups[rg].num_rows == 0)
-        return 0; /* nothing to decode; writers leave such chunks at offset 0 */
+    const uint64_t rg_rows = (uint64_t)r->meta.row_groups[rg].num_rows;
+    if (rg_rows == 0 || max_rows == 0)
+        return 0; /* nothing to decode; writers leave empty chunks at offset 0 */
     for (size_t i = 0; i < r->ncols; i++) {
         if (want && !want[i])
             continue;
@@ -1130,6 +1173,7 @@ int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
         c.out = &out->cols[k++];
         c.used = &used;
         c.dict.type = c.col->pub.type;
+        c.limit = rg_rows < max_rows ? rg_rows : max_rows;
         int rc = read_chunk(&c);
         vector_free(&c.dict);
         if (rc < 0) {
@@ -1142,7 +1186,7 @@ int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
             return -1;
         }
     }
-    out->nrows = (size_t)r->meta.row_groups[rg].num_rows;
+    out->nrows = (size_t)(rg_rows < max_rows ? rg_rows : max_rows);
     if (table_check(out) < 0) {
         err_prefix("%s: row group %zu", r->name, rg);
         table_free(out);
