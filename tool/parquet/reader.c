@@ -1155,14 +1155,12 @@ int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *wa
         return err_set("%s: no row group %zu (the file has %u)", r->name, rg,
                        r->meta.nrow_groups);
     }
-    /* A row group without rows has nothing to decode; pyarrow writes its (page-less) column
-     * chunks with a data_page_offset of 0, which the range check in read_chunk refuses. */
-    if (pq_reader_row_group_rows(r, rg) == 0)
-        return 0;
     size_t used = 0, k = 0;
     const uint64_t rg_rows = (uint64_t)r->meta.row_groups[rg].num_rows;
+    /* A row group without rows has nothing to decode; pyarrow writes its (page-less) column
+     * chunks with a data_page_offset of 0, which the range check in read_chunk refuses. */
     if (rg_rows == 0 || max_rows == 0)
-        return 0; /* nothing to decode; writers leave empty chunks at offset 0 */
+        return 0;
     for (size_t i = 0; i < r->ncols; i++) {
         if (want && !want[i])
             continue;
