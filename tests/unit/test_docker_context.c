@@ -315,6 +315,175 @@ static void test_repeated_inodes_become_hardlinks(void **state)
     free(dir);
 }
 
+/* What the docker CLI (28.2, classic builder) actually sent for each .dockerignore over one
+ * tree, captured from its POST /build by a fake engine: the names it left out. The CLI walks
+ * with patternmatcher's MatchesUsingParentResults, so "x/y.tmp" then "!x" still excludes
+ * x/y.tmp, and it keeps a parent's result per pattern. */
+static const char *const CLI_TREE[] = {
+    "Dockerfile", "f.txt", "a.log", "a/f.txt", "a/b/f.txt", "a/b/c.go", "abc/d/e", "abc/x.md",
+    "a*b", "axb", "]", "!", "docs/readme", "sub/keep.txt", "sub/other", "x/y.tmp", "f.go",
+    "g.go", "\xc3\xa9", "7x", "dx", "a5", "ad",
+};
+static const struct {
+    const char *dockerignore;
+    const char *left_out; /* space separated, sorted */
+} CLI_CASES[] = {
+    {"*.log\n",
+     "a.log"},
+    {"*.md\n",
+     ""},
+    {"**/*.txt\n",
+     "a/b/f.txt a/f.txt f.txt sub/keep.txt"},
+    {"a/*.txt\n",
+     "a/f.txt"},
+    {"a*\n",
+     "a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb"},
+    {"a\\*b\n",
+     "a*b"},
+    {"*.go\n!f.go\n",
+     "g.go"},
+    {"!f.go\n*.go\n",
+     "f.go g.go"},
+    {"**\n!sub/keep.txt\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"""},
+    {"**\n!sub\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go x x/y.tmp \xc3\xa9"""},
+    {"abc/**\n",
+     "abc/d abc/d/e abc/x.md"},
+    {"dir/**\n",
+     ""},
+    {"**file\n",
+     ""},
+    {"a**b\n",
+     "a/b a/b/c.go a/b/f.txt"},
+    {"docs/\n",
+     "docs docs/readme"},
+    {"[!a]\n",
+     "! a a/b a/b/c.go a/b/f.txt a/f.txt"},
+    {".\n",
+     ""},
+    {"/abc/d/\n",
+     "abc/d abc/d/e"},
+    {"../foo\n",
+     ""},
+    {" # x\n",
+     ""},
+    {"*\n!**/keep.txt\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+    {"*\n!sub/keep.txt\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"""},
+    {"[*]\n",
+     "]"},
+    {"[?]\n",
+     ""},
+    {"a\\d\n",
+     "a5"},
+    {"[[:digit:]]x\n",
+     "7x"},
+    {"?\n",
+     "! ] a a/b a/b/c.go a/b/f.txt a/f.txt x x/y.tmp \xc3\xa9"""},
+    {"\xc3\xa9""\n",
+     "\xc3\xa9"""},
+    {"**/.foo\n",
+     ""},
+    {"x/*.tmp\n!x\n",
+     "x/y.tmp"},
+    {"**/b\n",
+     "a/b a/b/c.go a/b/f.txt"},
+    {"a/b\n",
+     "a/b a/b/c.go a/b/f.txt"},
+    {"sub\n!sub/keep.txt\n",
+     "sub sub/other"},
+    {"abc/d/**\n!abc/d/e\n",
+     ""},
+    {"**/*.go\na/b\n",
+     "a/b a/b/c.go a/b/f.txt f.go g.go"},
+    {"#comment\nf.go\n",
+     "f.go"},
+    {"x/y.tmp\n!x\n",
+     "x/y.tmp"},
+    {"x/*\n!x\n",
+     "x/y.tmp"},
+    {"a/b/c.go\n!a\n",
+     "a/b/c.go"},
+    {"a/b/c.go\n!a/b\n",
+     "a/b/c.go"},
+    {"**\n!a\n",
+     "! 7x ] a*b a.log a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+    {"**\n!a/b\n",
+     "! 7x ] a a*b a.log a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+    {"*\n!a\na/b\n",
+     "! 7x ] a*b a.log a/b a/b/c.go a/b/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+    {"a\n!a/b/c.go\n",
+     "a a/b a/b/f.txt a/f.txt"},
+    {"**/c.go\n!a/b\n",
+     "a/b/c.go"},
+    {"abc/d\n!abc\n",
+     "abc/d abc/d/e"},
+};
+
+static void test_same_files_as_the_docker_cli(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof CLI_TREE / sizeof CLI_TREE[0]; i++) {
+        struct buf rel = BUF_INIT;
+        buf_addf(&rel, "cli/%s", CLI_TREE[i]);
+        put(rel.data, "x");
+        buf_free(&rel);
+    }
+    char *dir = path_join(tmp, "cli");
+    char *ign = path_join(dir, ".dockerignore");
+    /* every entry without a .dockerignore */
+    assert_int_equal(fs_write_atomic(ign, "", 0), 0);
+    struct context_opts o = {.dir = dir};
+    struct context *all = NULL;
+    if (context_scan(&o, &all) < 0)
+        fail_msg("%s", err_last());
+    int failures = 0;
+    for (size_t k = 0; k < sizeof CLI_CASES / sizeof CLI_CASES[0]; k++) {
+        const char *text = CLI_CASES[k].dockerignore;
+        assert_int_equal(fs_write_atomic(ign, text, strlen(text)), 0);
+        struct context *c = NULL;
+        if (context_scan(&o, &c) < 0)
+            fail_msg("case %zu: %s", k, err_last());
+        struct buf left = BUF_INIT;
+        for (size_t i = 0, j = 0; i < context_file_count(all); i++) {
+            const char *name = context_entry_name(all, i);
+            if (j < context_file_count(c) && !strcmp(context_entry_name(c, j), name))
+                j++;
+            else
+                buf_addf(&left, "%s%s", left.len ? " " : "", name);
+        }
+        /* both lists in bytewise order */
+        struct buf want = BUF_INIT;
+        buf_addstr(&want, CLI_CASES[k].left_out);
+        if (strcmp(left.data, want.data)) {
+            /* compare as sets: the table is sorted as plain strings */
+            bool same = strlen(left.data) == strlen(want.data);
+            for (char *w = strtok(want.data, " "); w && same; w = strtok(NULL, " ")) {
+                char pad[512];
+                snprintf(pad, sizeof pad, " %s ", w);
+                struct buf l2 = BUF_INIT;
+                buf_addf(&l2, " %s ", left.data);
+                same = strstr(l2.data, pad) != NULL;
+                buf_free(&l2);
+            }
+            if (!same) {
+                print_error("case %zu (%s): left out [%s], the docker CLI left out [%s]\n", k,
+                            text, left.data, CLI_CASES[k].left_out);
+                failures++;
+            }
+        }
+        buf_free(&left);
+        buf_free(&want);
+        context_free(c);
+    }
+    assert_int_equal(failures, 0);
+    context_free(all);
+    free(ign);
+    free(dir);
+}
+
 static void test_sha256_known_answers(void **state)
 {
     (void)state;
@@ -342,6 +511,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_includes_and_collisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_inodes_become_hardlinks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_files_as_the_docker_cli, setup, teardown),
         cmocka_unit_test(test_sha256_known_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,63 @@ static void test_patternmatcher_cases(void **state)
     run_table(PATTERNMATCHER, sizeof PATTERNMATCHER / sizeof PATTERNMATCHER[0]);
 }
 
+/* The same cases through the walk's chained evaluation (MatchesUsingParentResults): each
+ * ancestor folder is matched first and its per-pattern results handed down. */
+static int excluded_walk(const char *text, const char *path)
+{
+    struct ignore *ig = NULL;
+    if (ignore_parse(text, strlen(text), ".dockerignore", &ig) < 0)
+        fail_msg("parse '%s': %s", text, err_last());
+    size_t n = ignore_count(ig);
+    bool *parent = NULL, *info = calloc(n + 1, sizeof *info);
+    bool ex = false;
+    char *copy = strdup(path);
+    char *clean = ignore_clean_path(copy);
+    for (char *q = clean;; q++) {
+        if (*q == '/' || !*q) {
+            char save = *q;
+            *q = '\0';
+            if (ignore_match_walk(ig, clean, parent, info, &ex) < 0)
+                fail_msg("match: %s", err_last());
+            *q = save;
+            if (!save)
+                break;
+            free(parent);
+            parent = info;
+            info = calloc(n + 1, sizeof *info);
+        }
+    }
+    free(parent);
+    free(info);
+    free(copy);
+    free(clean);
+    ignore_free(ig);
+    return ex;
+}
+
+static void test_patternmatcher_cases_chained(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof PATTERNMATCHER / sizeof PATTERNMATCHER[0]; i++) {
+        const struct mcase *t = &PATTERNMATCHER[i];
+        if (!strcmp(t->path, "/") || t->path[strlen(t->path) - 1] == '/')
+            continue; /* no walk produces such a path */
+        int got = excluded_walk(t->patterns, t->path);
+        if (got != t->excluded) {
+            print_error("case %zu: patterns %s path '%s': excluded=%d, expected %d\n", i,
+                        t->patterns, t->path, got, t->excluded);
+            failures++;
+        }
+    }
+    assert_int_equal(failures, 0);
+    /* where the chain and MatchesOrParentMatches differ */
+    assert_int_equal(excluded("x/y.tmp\n!x\n", "x/y.tmp"), 0);
+    assert_int_equal(excluded_walk("x/y.tmp\n!x\n", "x/y.tmp"), 1);
+    assert_int_equal(excluded_walk("a\n!a/b\n", "a/b/c"), 0);
+    assert_int_equal(excluded_walk("**\n!a\n", "a/b"), 0);
+}
+
 /* What follows from patternmatcher's translation to a Go regexp: it does not track '[' ... ']'
  * while translating, so '*' and '?' inside a class become "[^/]*" / "[^/]" and the class
  * closes early; Go regexp escapes (\d) keep their regexp meaning; '^' outside a class is an
@@ -324,6 +381,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_table),  cmocka_unit_test(test_patternmatcher_cases),
+        cmocka_unit_test(test_patternmatcher_cases_chained),
         cmocka_unit_test(test_quirks),           cmocka_unit_test(test_errors),
         cmocka_unit_test(test_parse_cleans_patterns), cmocka_unit_test(test_clean_path),
         cmocka_unit_test(test_directory_pruning),

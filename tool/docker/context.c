@@ -115,10 +115,12 @@ static bool link_stays_inside(const char *name, const char *target)
     return ok;
 }
 
-/* Walks src (a folder) adding entries under prefix; ig may be NULL (includes). */
+/* Walks src (a folder) adding entries under prefix; ig may be NULL (includes). parent_info
+ * holds the folder's per-pattern .dockerignore results (NULL at the top). */
 static int walk(struct context *c, const char *src, const char *prefix, const char *root_label,
-                const struct ignore *ig, const char *rel_base)
+                const struct ignore *ig, const char *rel_base, const bool *parent_info)
 {
+    size_t npat = ig ? ignore_count(ig) : 0;
     struct fs_names names = {0};
     if (fs_list_dir(src, &names) < 0)
         return -1;
@@ -130,16 +132,17 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
         char *rel = *rel_base ? path_join(rel_base, names.names[i]) : xstrdup(names.names[i]);
         struct stat st;
         bool excluded = false;
+        bool *info = npat ? xcalloc(npat, sizeof *info) : NULL;
         if (lstat(path, &st) < 0) {
             r = err_errno(path);
-        } else if (ig && ignore_match(ig, rel, &excluded) < 0) {
+        } else if (ig && ignore_match_walk(ig, rel, parent_info, info, &excluded) < 0) {
             r = -1;
         } else if (excluded) {
             if (S_ISDIR(st.st_mode) && ignore_dir_has_exceptions(ig, rel))
-                r = walk(c, path, name, root_label, ig, rel);
+                r = walk(c, path, name, root_label, ig, rel, info);
         } else if (S_ISDIR(st.st_mode)) {
             add_entry(c, name, path, &st, NULL, false);
-            r = walk(c, path, name, root_label, ig, rel);
+            r = walk(c, path, name, root_label, ig, rel, info);
         } else if (S_ISREG(st.st_mode)) {
             add_entry(c, name, path, &st, NULL, false);
             c->size += (uint64_t)st.st_size;
@@ -157,6 +160,7 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
             free(target);
         }
         /* sockets, fifos and devices are not sent (as docker) */
+        free(info);
         free(rel);
         free(name);
         free(path);
@@ -232,7 +236,7 @@ static int add_include(struct context *c, const struct context_include *inc)
     int r = 0;
     if (S_ISDIR(st.st_mode)) {
         add_entry(c, dest, inc->src, &st, NULL, false);
-        r = walk(c, inc->src, dest, inc->src, NULL, "");
+        r = walk(c, inc->src, dest, inc->src, NULL, "", NULL);
     } else if (S_ISREG(st.st_mode)) {
         add_entry(c, dest, inc->src, &st, NULL, false);
         c->size += (uint64_t)st.st_size;
@@ -332,7 +336,7 @@ int context_scan(const struct context_opts *o, struct context **out)
     struct context *c = xcalloc(1, sizeof *c);
     c->fd = -1;
     buf_init(&c->pending);
-    int r = walk(c, o->dir, "", "the build context", ig, "");
+    int r = walk(c, o->dir, "", "the build context", ig, "", NULL);
     ignore_free(ig);
     for (size_t i = 0; r == 0 && i < o->n_includes; i++)
         r = add_include(c, &o->includes[i]);

@@ -976,39 +976,80 @@ int ignore_parse(const char *text, size_t len, const char *file, struct ignore *
     return 0;
 }
 
+/* Whether p matches path or, when check_ancestors, one of its parent folders. */
+static bool match_or_ancestors(const struct pattern *p, const char *path, bool check_ancestors)
+{
+    if (pattern_match(p, path))
+        return true;
+    const char *slash = check_ancestors ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return false;
+    /* parents a, a/b, ... of the path (filepath.Dir is never "." here) */
+    bool m = false;
+    char *parent = xstrndup(path, (size_t)(slash - path));
+    char *cl = ignore_clean_path(parent);
+    for (char *q = cl;; q++) {
+        if (*q == '/' || !*q) {
+            char save = *q;
+            *q = '\0';
+            m = pattern_match(p, cl);
+            *q = save;
+            if (m || !save)
+                break;
+        }
+    }
+    free(cl);
+    free(parent);
+    return m;
+}
+
+static int compile_or_fail(struct pattern *p)
+{
+    if (!pattern_compile(p))
+        return err_set("bad pattern '%s' in .dockerignore (not a valid regular expression "
+                       "once translated)",
+                       p->display);
+    return 0;
+}
+
 int ignore_match(const struct ignore *ig, const char *path, bool *excluded)
 {
     bool matched = false;
     *excluded = false;
     if (!ig || !strcmp(path, "."))
         return 0;
-    const char *slash = strrchr(path, '/');
     for (size_t i = 0; i < ig->n; i++) {
         struct pattern *p = &ig->p[i];
         if (p->exclusion != matched)
             continue;
-        if (!pattern_compile(p))
-            return err_set("bad pattern '%s' in .dockerignore (not a valid regular expression "
-                           "once translated)",
-                           p->display);
-        bool m = pattern_match(p, path);
-        if (!m && slash) {
-            /* parents: a, a/b, ... (filepath.Dir is never "." here) */
-            char *parent = xstrndup(path, (size_t)(slash - path));
-            char *cl = ignore_clean_path(parent);
-            for (char *q = cl;; q++) {
-                if (*q == '/' || !*q) {
-                    char save = *q;
-                    *q = '\0';
-                    m = pattern_match(p, cl);
-                    *q = save;
-                    if (m || !save)
-                        break;
-                }
-            }
-            free(cl);
-            free(parent);
+        if (compile_or_fail(p) < 0)
+            return -1;
+        if (match_or_ancestors(p, path, true))
+            matched = !p->exclusion;
+    }
+    *excluded = matched;
+    return 0;
+}
+
+int ignore_match_walk(const struct ignore *ig, const char *path, const bool *parent, bool *info,
+                      bool *excluded)
+{
+    bool matched = false;
+    *excluded = false;
+    if (!ig)
+        return 0;
+    for (size_t i = 0; i < ig->n; i++) {
+        struct pattern *p = &ig->p[i];
+        bool m = parent ? parent[i] : false;
+        info[i] = false;
+        if (!m) {
+            if (p->exclusion != matched)
+                continue; /* leaves info[i] false */
+            if (compile_or_fail(p) < 0)
+                return -1;
+            m = match_or_ancestors(p, path, parent == NULL);
         }
+        info[i] = m;
         if (m)
             matched = !p->exclusion;
     }

@@ -31,6 +31,14 @@ const char *ignore_pattern(const struct ignore *ig, size_t i);
 /* Whether PATH (relative, '/'-separated, no leading "./") is excluded: MatchesOrParentMatches.
  * Fails (-1, error set) when a pattern cannot be compiled as a regular expression. */
 int ignore_match(const struct ignore *ig, const char *path, bool *excluded);
+/* What the context walk of docker's CLI uses (MatchesUsingParentResults): `parent` holds
+ * the per-pattern results of the parent folder (ignore_count entries; NULL for entries at the
+ * top, which then check their ancestors like ignore_match), and `info` receives this path's
+ * results, to pass to its children when it is a folder. A pattern skipped for the parent is
+ * not re-checked against the ancestors of a child, so "x/y.tmp" then "!x" still excludes
+ * x/y.tmp here, as docker does. */
+int ignore_match_walk(const struct ignore *ig, const char *path, const bool *parent, bool *info,
+                      bool *excluded);
 /* For an excluded directory: whether the walk must still enter it because an exception
  * starts with "DIR/" (the legacy builder's rule; the directory's own entry is not sent). */
 bool ignore_dir_has_exceptions(const struct ignore *ig, const char *dir);
