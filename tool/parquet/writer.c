@@ -263,14 +263,27 @@ struct dict {
     size_t plain_bytes;
 };
 
+/* 8 bytes at a time, then murmur3's finalizer so that the low bits used as the slot index
+ * depend on every input bit (FNV alone clusters badly on near-identical keys). */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL ^ n;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
     }
-    return h ^ (h >> 29);
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
 static void dict_rehash(struct dict *d, size_t nslots)
@@ -563,17 +576,20 @@ static int page_emit(struct chunk *ch, struct buf *out, int type, size_t nvals, 
 {
     if (ch->payload.len > INT32_MAX || nvals > INT32_MAX)
         return err_set("column '%s': page too large", ch->col->name);
-    buf_reset(&ch->compressed);
-    if (pq_compress(ch->opts->codec, ch->opts->compression_level, ch->payload.data,
-                    ch->payload.len, &ch->compressed) < 0)
-        return err_prefix("column '%s'", ch->col->name);
-    if (ch->compressed.len > INT32_MAX)
-        return err_set("column '%s': page too large", ch->col->name);
+    const struct buf *body = &ch->payload; /* UNCOMPRESSED: no copy */
+    if (ch->opts->codec != PQ_CODEC_UNCOMPRESSED) {
+        buf_reset(&ch->compressed);
+        if (pq_compress(ch->opts->codec, ch->opts->compression_level, ch->payload.data,
+                        ch->payload.len, &ch->compressed) < 0)
+            return err_prefix("column '%s'", ch->col->name);
+        if (ch->compressed.len > INT32_MAX)
+            return err_set("column '%s': page too large", ch->col->name);
+        body = &ch->compressed;
+    }
     buf_reset(&ch->header);
-    page_header_write(&ch->header, type, ch->payload.len, ch->compressed.len, (int32_t)nvals,
-                      encoding);
+    page_header_write(&ch->header, type, ch->payload.len, body->len, (int32_t)nvals, encoding);
     buf_add(out, ch->header.data, ch->header.len);
-    buf_add(out, ch->compressed.data, ch->compressed.len);
+    buf_add(out, body->data, body->len);
     ch->uncompressed_total += ch->header.len + ch->payload.len;
     return 0;
 }
