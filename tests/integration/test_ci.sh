@@ -17,8 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-input=$ROOT/analytics/attribute-plot/tests/hist-dst-port/input/0.parquet.gz
-[ -f "$input" ] || { echo "test_ci.sh: no input fixture at $input" >&2; exit 1; }
+# The input: a small Kestrel-shaped process table, made with kanalytic's own writer.
+input=$TMP/input.parquet.gz
+printf '%s\n' '{"id":"process--1","type":"process","pid":4,"name":"System"}' \
+  '{"id":"process--2","type":"process","pid":612,"name":"smss.exe"}' >"$TMP/input.jsonl"
+"$KANALYTIC" convert "$TMP/input.jsonl" "$input" >/dev/null ||
+  { echo "test_ci.sh: kanalytic convert failed" >&2; exit 1; }
 
 g() { git -C "$1" -c user.name=t -c user.email=t@example.org "${@:2}"; }
 analytic() { # DIR NAME VERSION CMD

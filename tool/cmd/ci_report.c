@@ -256,19 +256,62 @@ int ci_report_json(const struct ci_result *r, FILE *out)
 
 /* ---- JUnit ------------------------------------------------------------------------------ */
 
-/* XML 1.0 text: escapes markup, drops characters XML cannot hold. */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len;
+    unsigned min;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xE0) == 0xC0)
+        len = 2, min = 0x80, cp = s[0] & 0x1F;
+    else if ((s[0] & 0xF0) == 0xE0)
+        len = 3, min = 0x800, cp = s[0] & 0x0F;
+    else if ((s[0] & 0xF8) == 0xF0)
+        len = 4, min = 0x10000, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+        cp == 0xFFFF)
+        return 0;
+    return len;
+}
+
+/* XML 1.0 text: escapes markup, drops control characters XML cannot hold, and turns bytes
+ * that are not UTF-8 (a container may print anything) into '?'. */
 static void xml_escape(FILE *out, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char ch = p[i];
         switch (ch) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default:
-            if (ch >= 0x20 || ch == '\n' || ch == '\t' || ch == '\r')
+        case '<': fputs("&lt;", out); i++; continue;
+        case '>': fputs("&gt;", out); i++; continue;
+        case '&': fputs("&amp;", out); i++; continue;
+        case '"': fputs("&quot;", out); i++; continue;
+        default: break;
+        }
+        if (ch < 0x20) {
+            if (ch == '\n' || ch == '\t' || ch == '\r')
                 fputc(ch, out);
+            i++;
+            continue;
+        }
+        size_t k = utf8_len(p + i, n - i);
+        if (!k) {
+            fputc('?', out);
+            i++;
+        } else {
+            fwrite(p + i, 1, k, out);
+            i += k;
         }
     }
 }
