@@ -75,6 +75,17 @@ static void test_combinator_messages(void **state)
     schema_free(s);
 }
 
+/* Patterns under a home-made container reached by $ref are compiled too. */
+static void test_pattern_in_ref_container(void **state)
+{
+    (void)state;
+    struct schema *s = compile("{\"mine\":{\"id\":{\"type\":\"string\",\"pattern\":\"^x[0-9]+$\"}},"
+                               "\"properties\":{\"a\":{\"$ref\":\"#/mine/id\"}}}");
+    check(s, "{\"a\":\"x12\"}", 0, "", "", false, "");
+    check(s, "{\"a\":\"y12\"}", 1, "/a", "pattern", false, "does not match");
+    schema_free(s);
+}
+
 static void test_refused_schemas(void **state)
 {
     (void)state;
@@ -121,6 +132,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_findings_shape),
         cmocka_unit_test(test_combinator_messages),
+        cmocka_unit_test(test_pattern_in_ref_container),
         cmocka_unit_test(test_refused_schemas),
         cmocka_unit_test(test_suggest_and_equal),
     };

@@ -146,10 +146,7 @@ size_t catalog_validate(enum catalog_schema which, const struct yaml_doc *doc,
                         struct diag_list *diags)
 {
     struct schema_errors errs = {0};
-    /* the schema caches compiled regexes: one validation at a time */
-    pthread_mutex_lock(&lock);
     schema_validate(cat->schemas[which], yaml_doc_root(doc), &errs);
-    pthread_mutex_unlock(&lock);
     for (size_t i = 0; i < errs.count; i++) {
         const struct schema_error *e = &errs.items[i];
         int line, col;

@@ -20,8 +20,11 @@ struct regex_entry {
 
 struct schema {
     json_t *root;
+    /* every pattern of the schema, compiled by schema_new; read-only afterwards, so one
+     * schema may validate in several threads at once (regexec is thread-safe) */
     struct regex_entry *regexes;
     size_t nregexes, cap;
+    bool frozen;
 };
 
 struct ctx {
@@ -295,7 +298,7 @@ static regex_t *regex_get(struct schema *s, const char *pattern, bool *ok)
         }
     }
     *ok = false;
-    if (ecma_only(pattern))
+    if (s->frozen || ecma_only(pattern))
         return NULL;
     struct buf ere = BUF_INIT;
     ecma_to_ere(&ere, pattern);
@@ -424,6 +427,33 @@ static bool refs_into(const json_t *v, const char *pointer)
     return false;
 }
 
+/* Compiles every pattern found under v (schemas reached only through a $ref into a
+ * non-keyword container are not walked as schemas, but must not miss their patterns). */
+static void precompile(struct schema *s, const json_t *v)
+{
+    bool ok;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        json_object_foreach((json_t *)v, k, m)
+        {
+            if (!strcmp(k, "pattern") && json_is_string(m))
+                regex_get(s, json_string_value(m), &ok);
+            if (!strcmp(k, "patternProperties") && json_is_object(m)) {
+                const char *pat;
+                json_t *sub;
+                json_object_foreach(m, pat, sub)
+                    regex_get(s, pat, &ok);
+            }
+            if (strcmp(k, "enum") && strcmp(k, "const"))
+                precompile(s, m);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            precompile(s, json_array_get(v, i));
+    }
+}
+
 static bool is_ref_container(const json_t *root, const char *pointer)
 {
     return refs_into(root, pointer);
@@ -495,6 +525,7 @@ static void check_schema(struct schema *s, const json_t *sch, struct buf *ptr, b
         if (!is_implemented(k)) {
             json_pointer_add(ptr, k);
             if (is_ref_container(s->root, ptr->data)) {
+                precompile(s, v);
                 buf_setlen(ptr, len);
                 continue;
             }
@@ -597,6 +628,7 @@ int schema_new(json_t *root, struct schema **out, struct schema_errors *problems
         *out = NULL;
         return -1;
     }
+    s->frozen = true;
     *out = s;
     return 0;
 }

@@ -36,7 +36,8 @@ struct schema;
 /* Compiles root (a reference is taken). Returns 0, or -1 with every problem (unsupported
  * keyword, bad $ref, invalid pattern) in problems. */
 int schema_new(json_t *root, struct schema **out, struct schema_errors *problems);
-/* Validates instance; appends findings to errs and returns how many were added. */
+/* Validates instance; appends findings to errs and returns how many were added. Does not
+ * modify s: threads may share one schema. */
 size_t schema_validate(struct schema *s, const json_t *instance, struct schema_errors *errs);
 void schema_free(struct schema *s);
 void schema_errors_free(struct schema_errors *errs);
