@@ -374,6 +374,12 @@ static bool column_identical(const struct pq_column *e, const struct pq_column *
     return vector_identical(&e->values, &a->values, (size_t)e->list_offsets[rows], nan_equal);
 }
 
+bool compare_column_identical(const struct pq_column *e, const struct pq_column *a, size_t rows,
+                              bool nan_equal)
+{
+    return same_type(e, a) && column_identical(e, a, rows, nan_equal);
+}
+
 /* The fast path over every column pair; large tables are split between two threads (the
  * check is bound by memory bandwidth and page walks, and this is what `diff` of two equal
  * files spends its time on after decoding). */

@@ -98,6 +98,11 @@ struct compare_result {
 int compare_tables(const struct pq_table *expected, const struct pq_table *actual,
                    const struct compare_options *opts, struct compare_result *out);
 void compare_result_free(struct compare_result *r);
+/* true only when the first `rows` rows of two columns of the same type are byte for byte the
+ * same (hence equal; with !nan_equal, NaN-free too): the fast path, usable on a stream of row
+ * groups. false says nothing: compare the tables. */
+bool compare_column_identical(const struct pq_column *e, const struct pq_column *a, size_t rows,
+                              bool nan_equal);
 
 /* One-line summary: "equal (1000 rows)" or "3 cells differ in 2 rows, 1 missing row, ...". */
 void compare_summary(const struct compare_result *r, struct buf *out);
