@@ -1,0 +1,92 @@
+"""Kestrel analytic suspicious-process-scoring: scores process entities with the rules of
+rules.json (LOLBins, suspicious parent/child pairs, command-line patterns).
+
+Reads /data/input/0.parquet.gz, writes /data/output/0.parquet.gz with x_suspicious_score
+(integer) and x_suspicious_reasons (JSON list of rule ids). Parameter THRESHOLD (integer >= 0,
+default 0): only processes scoring at least THRESHOLD are written back.
+"""
+import json
+import os
+import sys
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scoring import RuleError, load_rules, process_view, score
+
+NAME = "suspicious-process-scoring"
+RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
+INPUT = "/data/input/0.parquet.gz"
+OUTPUT = "/data/output/0.parquet.gz"
+COLUMNS = {"name": "name", "binary": "binary_ref.name", "parent": "parent_ref.name",
+           "parent_binary": "parent_ref.binary_ref.name", "command_line": "command_line"}
+
+
+def fail(msg, code=2):
+    print(f"{NAME}: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def threshold_param():
+    raw = os.environ.get("THRESHOLD")
+    if raw is None or raw.strip() == "":
+        return 0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or value != value or value < 0 or value != int(value):
+        fail(f"parameter THRESHOLD='{raw}': expected an integer >= 0")
+    return int(value)
+
+
+def analytics(df, rules, threshold=0):
+    """Rows scoring >= threshold with x_suspicious_score and x_suspicious_reasons added."""
+    cols = {k: (df[c] if c in df.columns else pd.Series([None] * len(df), index=df.index))
+            for k, c in COLUMNS.items()}
+    scores, reasons = [], []
+    for i in range(len(df)):
+        proc = process_view(**{k: cols[k].iloc[i] for k in COLUMNS})
+        s, ids = score(rules, proc)
+        scores.append(s)
+        reasons.append(json.dumps(ids))
+    out = df.copy()
+    out["x_suspicious_score"] = pd.Series(scores, index=df.index, dtype="int64")
+    out["x_suspicious_reasons"] = pd.Series(reasons, index=df.index, dtype=object)
+    return out[out["x_suspicious_score"] >= threshold].reset_index(drop=True)
+
+
+def write_parquet(df, path):
+    """Like to_parquet(index=False), but an all-null column is written as strings rather
+    than Parquet's null type, so that every run and every reader sees the same schema."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    pq.write_table(table, path)
+
+
+def main():
+    threshold = threshold_param()
+    try:
+        rules = load_rules(RULES)
+    except RuleError as e:
+        fail(str(e), 1)
+    if not os.path.exists(INPUT):
+        fail(f"{INPUT}: no input variable (APPLY docker://{NAME} ON procs)")
+    try:
+        df = pd.read_parquet(INPUT)
+    except Exception as e:                   # pyarrow raises several kinds
+        fail(f"{INPUT}: cannot read Parquet: {e}", 1)
+    for c in ("id", "type"):
+        if c not in df.columns:
+            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
+    out = analytics(df, rules, threshold)
+    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
+    write_parquet(out, OUTPUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
