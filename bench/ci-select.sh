@@ -73,19 +73,21 @@ if [ "$got" != "a010 a123 a200 " ]; then
     exit 1
 fi
 
-times=()
+# wall time decides; CPU time (user + sys) is printed too, since on a loaded machine the wall
+# time mostly measures the wait for a core
+TIMEFORMAT='%R %U %S'
+walls=() cpus=()
 for _ in 1 2 3 4 5 6 7; do
-    s=$(date +%s%N)
-    (cd "$repo" && "$KANALYTIC" ci --list --base main >/dev/null)
-    e=$(date +%s%N)
-    times+=($(( (e - s) / 1000 )))
+    t=$( { time (cd "$repo" && "$KANALYTIC" ci --list --base main >/dev/null); } 2>&1 )
+    read -r real user sys <<<"$t"
+    walls+=("$(awk -v r="$real" 'BEGIN { printf "%d", r * 1000 }')")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-best=${sorted[0]}
-median=${sorted[3]}
+walls=($(printf '%s\n' "${walls[@]}" | sort -n))
+cpus=($(printf '%s\n' "${cpus[@]}" | sort -n))
 verdict=ok
-[ $((median / 1000)) -lt $GOAL_MS ] || verdict=SLOW
-printf 'ci --list on %d commits / %d analytics: best %d.%d ms, median %d.%d ms (goal < %d ms): %s\n' \
-    "$COMMITS" "$ANALYTICS" $((best / 1000)) $((best % 1000 / 100)) $((median / 1000)) \
-    $((median % 1000 / 100)) "$GOAL_MS" "$verdict"
+[ "${walls[3]}" -lt $GOAL_MS ] || verdict=SLOW
+printf 'ci --list on %d commits / %d analytics: wall best %d ms, median %d ms; CPU best %d ms, median %d ms (goal < %d ms wall): %s (load average %s)\n' \
+    "$COMMITS" "$ANALYTICS" "${walls[0]}" "${walls[3]}" "${cpus[0]}" "${cpus[3]}" "$GOAL_MS" \
+    "$verdict" "$(cut -d' ' -f1 /proc/loadavg)"
 [ "$verdict" = ok ]
