@@ -93,7 +93,10 @@ static size_t read_tar(const struct buf *tar, struct tar_entry *out, size_t max)
     assert_int_equal(archive_read_open_memory(a, tar->data, tar->len), ARCHIVE_OK);
     struct archive_entry *e;
     size_t n = 0;
-    while (archive_read_next_header(a, &e) == ARCHIVE_OK && n < max) {
+    int rc;
+    /* ARCHIVE_WARN: a UTF-8 name the C locale cannot show; the entry is still there */
+    while ((rc = archive_read_next_header(a, &e)) >= ARCHIVE_WARN && rc != ARCHIVE_EOF &&
+           n < max) {
         struct tar_entry *t = &out[n++];
         memset(t, 0, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", archive_entry_pathname(e));
@@ -439,6 +442,13 @@ static void test_same_files_as_the_docker_cli(void **state)
     struct context *all = NULL;
     if (context_scan(&o, &all) < 0)
         fail_msg("%s", err_last());
+    /* the whole tree streams, non-ASCII names included (in the C locale too) */
+    struct buf tar = BUF_INIT;
+    stream_all(all, 4096, &tar);
+    struct tar_entry e[40];
+    assert_int_equal(read_tar(&tar, e, 40), context_file_count(all));
+    (void)e; /* the reader shows the UTF-8 name only in a UTF-8 locale */
+    buf_free(&tar);
     int failures = 0;
     for (size_t k = 0; k < sizeof CLI_CASES / sizeof CLI_CASES[0]; k++) {
         const char *text = CLI_CASES[k].dockerignore;

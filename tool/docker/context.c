@@ -13,6 +13,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ struct context {
     const char *cur; /* its name */
     bool done, failed;
     char *piece;
+    locale_t utf8; /* names are UTF-8 whatever the process locale (see context_read) */
 };
 
 /* ---- scanning ------------------------------------------------------------------------------ */
@@ -383,6 +385,8 @@ void context_free(struct context *c)
         close(c->fd);
     buf_free(&c->pending);
     free(c->piece);
+    if (c->utf8)
+        freelocale(c->utf8);
     free(c);
 }
 
@@ -518,22 +522,36 @@ static int stream_step(struct context *c)
     return 0;
 }
 
+/* libarchive converts names from the locale's charset for PAX headers: in the "C" locale a
+ * name like "é" cannot be converted. This thread switches to C.UTF-8 while it writes (as Go,
+ * docker treats names as UTF-8), and restores its locale afterwards. */
+static int stream_fill(struct context *c)
+{
+    if (!c->a && stream_start(c) < 0)
+        return -1;
+    while (c->pending_pos == c->pending.len && !c->done) {
+        buf_reset(&c->pending);
+        c->pending_pos = 0;
+        if (stream_step(c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 ssize_t context_read(void *ctx, char *out, size_t n)
 {
     struct context *c = ctx;
     if (c->failed)
         return -1;
-    if (!c->a && stream_start(c) < 0) {
+    if (!c->utf8)
+        c->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old = c->utf8 ? uselocale(c->utf8) : (locale_t)0;
+    int r = stream_fill(c);
+    if (old)
+        uselocale(old);
+    if (r < 0) {
         c->failed = true;
         return -1;
-    }
-    while (c->pending_pos == c->pending.len && !c->done) {
-        buf_reset(&c->pending);
-        c->pending_pos = 0;
-        if (stream_step(c) < 0) {
-            c->failed = true;
-            return -1;
-        }
     }
     size_t avail = c->pending.len - c->pending_pos;
     if (n > avail)
