@@ -667,6 +667,44 @@ static void test_streaming_api(void **state)
     pq_reader_free(r);
 }
 
+/* Head reads return exactly the first rows: compared with the expected lines. */
+static void test_head_reads(void **state)
+{
+    (void)state;
+    static const char *names[] = {"nettraffic_snappy", "nettraffic_zstd_v2pages", "lists_snappy",
+                                  "typed_delta", "process_dict_fallback", "typed_plain_gzip",
+                                  "nettraffic_small_pages_rowgroups"};
+    static const uint64_t heads[] = {0, 1, 7, 1000, 100000};
+    for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+        char path[256], expect[256];
+        snprintf(path, sizeof path, SHARED "/parquet-corpus/%s.parquet", names[f]);
+        snprintf(expect, sizeof expect, SHARED "/parquet-corpus/%s.expect.jsonl", names[f]);
+        size_t elen;
+        char *want = slurp(expect, &elen);
+        assert_non_null(want);
+        for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+            struct pq_reader *r;
+            assert_int_equal(pq_reader_open(&r, path, NULL), 0);
+            struct pq_table t;
+            if (pq_reader_read_row_group_head(r, 0, NULL, heads[h], &t) < 0)
+                fail_msg("%s head %llu: %s", path, (unsigned long long)heads[h], err_last());
+            uint64_t rg0 = pq_reader_row_group_rows(r, 0);
+            assert_int_equal(t.nrows, heads[h] < rg0 ? heads[h] : rg0);
+            assert_int_equal(table_check(&t), 0);
+            struct buf got = BUF_INIT;
+            table_jsonl(&got, &t, true);
+            if (got.len > elen || memcmp(got.data, want, got.len) ||
+                (got.len < elen && got.len && want[got.len - 1] != '\n'))
+                fail_msg("%s head %llu differs from the expected first rows", path,
+                         (unsigned long long)heads[h]);
+            buf_free(&got);
+            table_free(&t);
+            pq_reader_free(r);
+        }
+        free(want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_hand_made_valid),
         cmocka_unit_test(test_hand_made_corrupt),
         cmocka_unit_test(test_streaming_api),
+        cmocka_unit_test(test_head_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,7 +82,8 @@ static int64_t unzigzag(uint64_t v)
 }
 
 /* Reads `width` (<= 64) bits at bit offset `bit` of p[0..len), LSB first. */
-static uint64_t read_bits(const uint8_t *p, size_t len, uint64_t bit, int width)
+static inline __attribute__((always_inline)) uint64_t read_bits(const uint8_t *p, size_t len,
+                                                                uint64_t bit, int width)
 {
     size_t byte = (size_t)(bit >> 3);
     unsigned shift = (unsigned)(bit & 7);
