@@ -360,6 +360,24 @@ static void test_kestrel_testdata(void **state)
     }
 }
 
+/* pyarrow writes the column chunks of a 0-row row group with data_page_offset 0; such a
+ * file (an empty Kestrel variable that still has its columns) must read as 0 rows, typed. */
+static void test_zero_row_pyarrow_file(void **state)
+{
+    (void)state;
+    static const char *const path = "analytics/domain-dga-score/tests/empty-input/input/0.parquet.gz";
+    struct pq_table t;
+    if (pq_read_file(path, &t) < 0)
+        fail_msg("%s: %s", path, err_last());
+    assert_int_equal(t.nrows, 0);
+    assert_int_equal(t.ncols, 3);
+    assert_string_equal(t.cols[0].name, "id");
+    assert_string_equal(t.cols[2].name, "value");
+    assert_int_equal(t.cols[2].values.type.physical, PQ_BYTE_ARRAY);
+    assert_int_equal(t.cols[2].values.type.logical, PQ_LOGICAL_STRING);
+    table_free(&t);
+}
+
 static void test_bad_data_rejected(void **state)
 {
     (void)state;
@@ -714,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_parquet_testing_data),
         cmocka_unit_test(test_known_values),
         cmocka_unit_test(test_kestrel_testdata),
+        cmocka_unit_test(test_zero_row_pyarrow_file),
         cmocka_unit_test(test_bad_data_rejected),
         cmocka_unit_test(test_hand_made_valid),
         cmocka_unit_test(test_hand_made_corrupt),
