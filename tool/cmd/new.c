@@ -666,7 +666,7 @@ static int create(const char *root, const struct new_opts *o)
     }
     placed = true;
     struct diag_list diags = DIAG_LIST_INIT;
-    int v = analytic_validate(root, dest, false, &diags);
+    int v = analytic_validate(root, dest, true, &diags); /* as strict as the CI gate */
     if (v != 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         diag_list_free(&diags);
