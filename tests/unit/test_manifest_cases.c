@@ -331,6 +331,43 @@ static void test_analytic_folder(void **state)
     free(dir);
 }
 
+/* Many analytics are checked by several threads; the findings come back complete and in
+ * the order of the analytics. */
+static void test_validate_all_threads(void **state)
+{
+    (void)state;
+    char folder[32];
+    for (int i = 0; i < 64; i++) {
+        snprintf(folder, sizeof folder, "a%02d", i);
+        make_analytic(folder, i % 9 == 0 ? "wrong" : folder);
+    }
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(analytics_validate_all(root, false, &diags), 1);
+    size_t names = 0, notests = 0, dups = 0;
+    int last = -1;
+    for (size_t i = 0; i < diags.count; i++) {
+        const char *r = diags.items[i].rule;
+        const char *a = strstr(diags.items[i].file, "analytics/a");
+        assert_non_null(a);
+        int idx = atoi(a + strlen("analytics/a"));
+        if (!strcmp(r, "name-folder")) {
+            names++;
+            assert_int_equal(idx % 9, 0);
+        }
+        notests += !strcmp(r, "no-test-cases");
+        if (!strcmp(r, "duplicate-name")) {
+            dups++;
+            continue; /* added after the per-analytic findings */
+        }
+        assert_true(idx >= last);
+        last = idx;
+    }
+    assert_int_equal(names, 8);  /* a00, a09, ..., a63 */
+    assert_int_equal(notests, 64);
+    assert_int_equal(dups, 7);   /* every "wrong" after the first */
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +375,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_case_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include "util/xalloc.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,39 +171,106 @@ int analytic_validate(const char *root, const char *analytic_dir, bool strict,
     return validate_one(root, analytic_dir, strict, false, diags, NULL);
 }
 
+/* One analytic of analytics_validate_all, checked by whichever worker takes it. */
+struct job {
+    char *dir;
+    int result;
+    char *error; /* err_last() of a failed (-1) check */
+    struct diag_list diags;
+    struct manifest *m;
+};
+
+struct pool {
+    const char *root;
+    bool strict;
+    struct job *jobs;
+    size_t n;
+    size_t next; /* atomic */
+};
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+        if (i >= p->n)
+            break;
+        struct job *j = &p->jobs[i];
+        j->result = validate_one(p->root, j->dir, p->strict, true, &j->diags, &j->m);
+        if (j->result < 0)
+            j->error = xstrdup(err_last());
+    }
+    return NULL;
+}
+
+#define VALIDATE_THREADS 4
+
 int analytics_validate_all(const char *root, bool strict, struct diag_list *diags)
 {
     struct fs_names names = {0};
     if (repo_list_analytics(root, &names) < 0)
         return -1;
-    struct manifest **ms = xcalloc(names.count + 1, sizeof *ms);
+    if (catalog_load() < 0) {
+        fs_names_free(&names);
+        return -1;
+    }
     char *adir = strcmp(root, ".") ? path_join(root, "analytics") : xstrdup("analytics");
+    struct pool p = {root, strict, xcalloc(names.count + 1, sizeof(struct job)), names.count, 0};
+    for (size_t i = 0; i < names.count; i++)
+        p.jobs[i].dir = path_join(adir, names.names[i]);
+    /* the checks are I/O- and allocation-bound and share only read-only schemas */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cpus > 1 ? (size_t)cpus : 1;
+    if (nthreads > VALIDATE_THREADS)
+        nthreads = VALIDATE_THREADS;
+    if (nthreads > names.count / 8)
+        nthreads = names.count / 8 ? names.count / 8 : 1;
+    pthread_t tids[VALIDATE_THREADS];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++)
+        if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+            started++;
+    worker(&p);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+
+    /* findings in the order of the analytics, whatever thread found them */
     int worst = 0;
     for (size_t i = 0; i < names.count; i++) {
-        char *dir = path_join(adir, names.names[i]);
-        int r = validate_one(root, dir, strict, true, diags, &ms[i]);
-        free(dir);
-        if (r < 0) {
-            worst = -1;
-            break;
+        struct job *j = &p.jobs[i];
+        if (j->diags.count) {
+            ARRAY_GROW(diags->items, diags->count + j->diags.count, diags->cap);
+            memcpy(diags->items + diags->count, j->diags.items,
+                   j->diags.count * sizeof *j->diags.items);
+            diags->count += j->diags.count;
         }
-        if (r > worst)
-            worst = r;
+        free(j->diags.items);
+        if (j->result < 0 && worst >= 0) {
+            err_set("%s", j->error);
+            worst = -1;
+        } else if (worst >= 0 && j->result > worst) {
+            worst = j->result;
+        }
     }
     /* repository-wide: two manifests claiming one name (hence one image) */
     for (size_t i = 0; worst >= 0 && i < names.count; i++) {
-        for (size_t k = 0; ms[i] && k < i; k++) {
-            if (ms[k] && !strcmp(ms[i]->name, ms[k]->name)) {
-                diag_add(diags, DIAG_ERROR, ms[i]->path, 0, 0, "duplicate-name",
-                         "name '%s' (image " IMAGE_PREFIX "%s) is also used by %s", ms[i]->name,
-                         ms[i]->name, ms[k]->path);
+        for (size_t k = 0; p.jobs[i].m && k < i; k++) {
+            const struct manifest *a = p.jobs[i].m, *b = p.jobs[k].m;
+            if (b && !strcmp(a->name, b->name)) {
+                diag_add(diags, DIAG_ERROR, a->path, 0, 0, "duplicate-name",
+                         "name '%s' (image " IMAGE_PREFIX "%s) is also used by %s", a->name,
+                         a->name, b->path);
                 worst = 1;
+                break; /* once, naming the first */
             }
         }
     }
-    for (size_t i = 0; i < names.count; i++)
-        manifest_free(ms[i]);
-    free(ms);
+    for (size_t i = 0; i < names.count; i++) {
+        manifest_free(p.jobs[i].m);
+        free(p.jobs[i].dir);
+        free(p.jobs[i].error);
+    }
+    free(p.jobs);
     free(adir);
     fs_names_free(&names);
     return worst;
