@@ -57,10 +57,9 @@ def texts_of(column, value):
     return out
 
 
-def scan_row(row, columns):
+def scan_row(values, columns):
     found = []
-    for col in columns:
-        value = row[col]
+    for col, value in zip(columns, values):
         if not isinstance(value, str):
             continue
         for text in texts_of(col, value):
@@ -79,8 +78,8 @@ def analytics(df):
     skip = {"id", "type"} | set(OUT_COLUMNS)
     columns = [c for c in df.columns if c not in skip and is_text(df[c])]
     results = {c: [] for c in OUT_COLUMNS}
-    for _, row in df.iterrows():
-        found = scan_row(row, columns)
+    for values in zip(*(df[c] for c in columns)) if columns else [()] * len(df):
+        found = scan_row(values, columns)
         if found:
             proto, host, port, path = parse_jndi(found[0])
             values = [found[0], proto, host, port, path, json.dumps(found)]

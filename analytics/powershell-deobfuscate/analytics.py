@@ -27,16 +27,18 @@ def fail(msg, code=2):
 
 def analytics(df):
     """df with x_psd_deobfuscated and x_psd_techniques added."""
-    clear, techniques = [], []
+    clear, techniques, seen = [], [], {}
     lines = df["command_line"] if "command_line" in df.columns else [None] * len(df)
     for line in lines:
         if not isinstance(line, str):
             clear.append(None)
             techniques.append(None)
             continue
-        text, used = deobfuscate(line)
-        clear.append(text)
-        techniques.append(json.dumps(used))
+        if line not in seen:         # the same command line often repeats in a hunt
+            text, used = deobfuscate(line)
+            seen[line] = (text, json.dumps(used))
+        clear.append(seen[line][0])
+        techniques.append(seen[line][1])
     out = df.copy()
     out["x_psd_deobfuscated"] = pd.Series(clear, index=df.index, dtype=object)
     out["x_psd_techniques"] = pd.Series(techniques, index=df.index, dtype=object)

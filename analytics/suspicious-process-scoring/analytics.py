@@ -45,12 +45,14 @@ def analytics(df, rules, threshold=0):
     """Rows scoring >= threshold with x_suspicious_score and x_suspicious_reasons added."""
     cols = {k: (df[c] if c in df.columns else pd.Series([None] * len(df), index=df.index))
             for k, c in COLUMNS.items()}
-    scores, reasons = [], []
-    for i in range(len(df)):
-        proc = process_view(**{k: cols[k].iloc[i] for k in COLUMNS})
-        s, ids = score(rules, proc)
-        scores.append(s)
-        reasons.append(json.dumps(ids))
+    scores, reasons, seen = [], [], {}
+    for values in zip(*(cols[k] for k in COLUMNS)):
+        key = tuple(v if isinstance(v, str) else None for v in values)
+        if key not in seen:          # the same process line often repeats in a hunt
+            s, ids = score(rules, process_view(*key))
+            seen[key] = (s, json.dumps(ids))
+        scores.append(seen[key][0])
+        reasons.append(seen[key][1])
     out = df.copy()
     out["x_suspicious_score"] = pd.Series(scores, index=df.index, dtype="int64")
     out["x_suspicious_reasons"] = pd.Series(reasons, index=df.index, dtype=object)
