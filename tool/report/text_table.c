@@ -99,8 +99,9 @@ static void table_layout(struct text_table *tp, const struct pq_table *t, size_t
     while (total > avail) {
         size_t wi = t->ncols;
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t nl = display_len(t->cols[c].name, strlen(t->cols[c].name));
-            size_t min = nl < 3 ? 3 : nl > 8 ? 8 : nl;
+            size_t nl = display_len(t->cols[c].name, strlen(t->cols[c].name)) +
+                        (tp->marked && tp->marked[c] ? 1 : 0);
+            size_t min = nl < 3 ? 3 : nl > 9 ? 9 : nl;
             if (tp->widths[c] > min && (wi == t->ncols || tp->widths[c] > tp->widths[wi]))
                 wi = c;
         }

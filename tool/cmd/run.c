@@ -1,0 +1,447 @@
+/* kanalytic run: run an analytic on your own Parquet files exactly as APPLY would — same
+ * parameter rendering, same sandbox and Kestrel output rules as `kanalytic test` — then show
+ * the first rows of each output with the new columns marked and say where the files went.
+ * Parameters are checked against the manifest before any container starts.
+ *
+ * It reuses the test runner whole: the run is a test case with no goldens, living in a
+ * private temporary folder, so what the runner would "create" as goldens are the outputs. */
+#include "cmd/cmd.h"
+#include "docker/docker.h"
+#include "manifest/manifest.h"
+#include "parquet/parquet.h"
+#include "report/report.h"
+#include "report/text_table.h"
+#include "runner/runner.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+#include "util/term.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic run NAME --input FILE [--input FILE ...] [--param K=V ...]\n"
+            "                     [--out DIR] [--head N] [--timeout SECONDS] [--no-build]\n"
+            "\n"
+            "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
+            "the Nth --input becomes /data/input/N.parquet.gz, each --param an environment\n"
+            "variable rendered as Kestrel renders it (lists joined by commas), in the same sandbox\n"
+            "as `kanalytic test` (no network unless the manifest asks, capabilities dropped,\n"
+            "read-only root, memory/pids limits, timeout). Parameters are checked against the\n"
+            "manifest before any container starts.\n"
+            "\n"
+            "  -i, --input FILE     a Parquet input, in APPLY ... ON order (one per manifest input)\n"
+            "  -p, --param K=V      a WITH parameter; V may be a list: a,b or [a,b]\n"
+            "  -o, --out DIR        where outputs go (default kanalytic-out/NAME):\n"
+            "                       DIR/output/N.parquet.gz and DIR/display/display.html\n"
+            "      --head N         rows of each output to print (default 10, 0 = none)\n"
+            "      --timeout S      seconds before the container is killed (default: manifest)\n"
+            "      --no-build       do not build a missing image\n"
+            "\n"
+            "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
+            "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
+            "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
+            "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
+            "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n");
+}
+
+struct run_opts {
+    const char *name;
+    char **inputs;
+    size_t ninputs;
+    char **params;
+    size_t nparams;
+    const char *out;
+    long head;
+    unsigned timeout;
+    bool no_build;
+};
+
+/* The names of the columns of a Parquet file, for marking new columns. */
+static int column_names(const char *path, struct fs_names *out)
+{
+    struct pq_reader *r;
+    struct pq_reader_options ro = PQ_READER_OPTIONS_INIT;
+    if (pq_reader_open(&r, path, &ro) < 0)
+        return -1;
+    for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
+        ARRAY_GROW(out->names, out->count + 1, out->cap);
+        out->names[out->count++] = xstrdup(pq_reader_column(r, i)->name);
+    }
+    pq_reader_free(r);
+    return 0;
+}
+
+static bool has_name(const struct fs_names *n, const char *name)
+{
+    for (size_t i = 0; i < n->count; i++)
+        if (!strcmp(n->names[i], name))
+            return true;
+    return false;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+    struct buf b = BUF_INIT;
+    int rc = fs_read_file(src, (size_t)4 << 30, &b);
+    if (rc == 0) {
+        char *dir = xstrdup(dst);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *slash = '\0';
+            rc = fs_mkdirs(dir, 0755);
+        }
+        free(dir);
+    }
+    if (rc == 0)
+        rc = fs_write_atomic(dst, b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
+/* Prints output N: its size, the new columns, and its first rows. */
+static int show_output(const struct run_opts *o, size_t n, const char *input, const char *path)
+{
+    struct pq_table t = PQ_TABLE_INIT;
+    struct fs_names in = {0};
+    if (pq_read_file(path, &t) < 0 || (input && column_names(input, &in) < 0)) {
+        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        table_free(&t);
+        fs_names_free(&in);
+        return -1;
+    }
+    bool *marked = xcalloc(t.ncols + 1, sizeof *marked);
+    struct buf added = BUF_INIT;
+    for (size_t c = 0; c < t.ncols; c++) {
+        marked[c] = input && !has_name(&in, t.cols[c].name);
+        if (marked[c])
+            buf_addf(&added, "%s%s", added.len ? ", " : "", t.cols[c].name);
+    }
+    printf("%soutput %zu%s: %s — %zu rows, %zu columns%s%s\n", term_color(stdout, TC_BOLD), n,
+           term_color(stdout, TC_RESET), path, t.nrows, t.ncols, added.len ? "; new: " : "",
+           added.data);
+    if (o->head > 0 && t.ncols) {
+        /* a view with the new columns first, so a narrow terminal still shows them */
+        struct pq_table view = t;
+        view.cols = xcalloc(t.ncols, sizeof *view.cols);
+        bool *view_marked = xcalloc(t.ncols + 1, sizeof *view_marked);
+        size_t k = 0;
+        for (int pass = 1; pass >= 0; pass--)
+            for (size_t c = 0; c < t.ncols; c++)
+                if (marked[c] == (bool)pass) {
+                    view_marked[k] = marked[c];
+                    view.cols[k++] = t.cols[c];
+                }
+        struct buf out = BUF_INIT;
+        struct text_table tt = TEXT_TABLE_INIT;
+        tt.marked = view_marked;
+        size_t rows = t.nrows < (size_t)o->head ? t.nrows : (size_t)o->head;
+        text_table_rows(&tt, &out, &view, rows);
+        free(view.cols); /* the columns themselves belong to t */
+        free(view_marked);
+        fputs(out.data, stdout);
+        if (t.nrows > rows)
+            printf("… %zu more rows\n", t.nrows - rows);
+        text_table_free(&tt);
+        buf_free(&out);
+    }
+    buf_free(&added);
+    free(marked);
+    fs_names_free(&in);
+    table_free(&t);
+    return 0;
+}
+
+/* Builds the in-memory test case: the user's inputs, the rendered parameters, no goldens,
+ * and dir = tmp, so the runner writes every output under tmp/expected/. */
+static int make_case(const struct manifest *m, const struct run_opts *o, const char *tmp,
+                     struct test_case **out, struct diag_list *diags)
+{
+    struct test_case *tc = xcalloc(1, sizeof *tc);
+    tc->name = xstrdup("run");
+    tc->dir = xstrdup(tmp);
+    tc->nan_equal = true;
+    tc->timeout = o->timeout ? o->timeout : m->runtime.timeout;
+    tc->params = xcalloc(o->nparams + 1, sizeof *tc->params);
+    for (size_t i = 0; i < o->nparams; i++) {
+        if (params_parse_arg(o->params[i], &tc->params[i]) < 0) {
+            diag_add(diags, DIAG_ERROR, "--param", 0, 0, "param", "%s", err_last());
+            test_case_free(tc);
+            return -1;
+        }
+        tc->n_params++;
+    }
+    if (params_render(m, tc->params, tc->n_params, &tc->env, diags) < 0 ||
+        diag_count(diags, DIAG_ERROR)) {
+        test_case_free(tc);
+        return -1;
+    }
+    tc->inputs = xcalloc(o->ninputs + 1, sizeof *tc->inputs);
+    for (size_t i = 0; i < o->ninputs; i++) {
+        char real[PATH_MAX];
+        if (!realpath(o->inputs[i], real)) {
+            diag_add(diags, DIAG_ERROR, o->inputs[i], 0, 0, "input", "cannot read the input: %m");
+            test_case_free(tc);
+            return -1;
+        }
+        tc->inputs[tc->n_inputs++] = xstrdup(real);
+    }
+    *out = tc;
+    return 0;
+}
+
+static int check_inputs(const struct manifest *m, const struct run_opts *o)
+{
+    if (o->ninputs != m->n_inputs) {
+        fprintf(stderr,
+                "kanalytic run: %s takes %zu input%s (APPLY docker://%s ON %s), %zu given with "
+                "--input\n",
+                m->name, m->n_inputs, m->n_inputs == 1 ? "" : "s", m->name,
+                m->n_inputs == 1 ? "v0" : m->n_inputs == 2 ? "v0, v1" : "v0, v1, ...",
+                o->ninputs);
+        return -1;
+    }
+    for (size_t i = 0; i < o->ninputs; i++) {
+        struct pq_reader *r;
+        struct pq_reader_options ro = PQ_READER_OPTIONS_INIT;
+        if (pq_reader_open(&r, o->inputs[i], &ro) < 0) {
+            fprintf(stderr, "kanalytic run: input %zu: %s\n", i, err_last());
+            return -1;
+        }
+        pq_reader_free(r);
+    }
+    return 0;
+}
+
+/* Makes sure kestrel-analytics-NAME:latest exists, building it unless --no-build. */
+static int ensure_image(struct docker *d, const struct manifest *m, bool no_build)
+{
+    char *image = manifest_image_name(m);
+    struct buf ref = BUF_INIT;
+    buf_addf(&ref, "%s:latest", image);
+    free(image);
+    struct docker_image img;
+    int rc = docker_image_inspect(d, ref.data, &img);
+    if (rc == 0) {
+        docker_image_free(&img);
+    } else if (rc != DOCKER_ENOTFOUND) {
+        fprintf(stderr, "kanalytic run: inspecting %s: %s\n", ref.data, err_last());
+    } else if (no_build || !cmd_build) {
+        fprintf(stderr, "kanalytic run: image %s not found (build it: kanalytic build %s)\n",
+                ref.data, m->name);
+    } else {
+        fprintf(stderr, "kanalytic run: image %s not found, building it\n", ref.data);
+        char *args[] = {"build", m->name, NULL};
+        rc = cmd_build(2, args) == 0 ? 0 : -1;
+    }
+    buf_free(&ref);
+    return rc == 0 ? 0 : -1;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+    static const struct option longopts[] = {
+        {"input", required_argument, NULL, 'i'},  {"param", required_argument, NULL, 'p'},
+        {"out", required_argument, NULL, 'o'},    {"head", required_argument, NULL, 'H'},
+        {"timeout", required_argument, NULL, 'T'}, {"no-build", no_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    int c;
+    char *end;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:p:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof *o->inputs);
+            o->inputs[o->ninputs++] = optarg;
+            break;
+        case 'p':
+            o->params = xreallocarray(o->params, o->nparams + 1, sizeof *o->params);
+            o->params[o->nparams++] = optarg;
+            break;
+        case 'o': o->out = optarg; break;
+        case 'H':
+            o->head = strtol(optarg, &end, 10);
+            if (*end || o->head < 0) {
+                fprintf(stderr, "kanalytic run: --head wants a number of rows, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case 'T': {
+            long t = strtol(optarg, &end, 10);
+            if (*end || t <= 0 || t > 86400) {
+                fprintf(stderr, "kanalytic run: --timeout wants seconds (1-86400), not '%s'\n",
+                        optarg);
+                return -1;
+            }
+            o->timeout = (unsigned)t;
+            break;
+        }
+        case 'B': o->no_build = true; break;
+        case 'h': usage(stdout); return 1;
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return -1;
+    }
+    o->name = argv[optind];
+    return 0;
+}
+
+static int report_outputs(const struct manifest *m, const struct run_opts *o, const char *tmp,
+                          const char *outdir)
+{
+    int rc = 0;
+    bool any = false;
+    for (size_t n = 0; n < o->ninputs || n < m->n_outputs + 1; n++) {
+        struct buf src = BUF_INIT, dst = BUF_INIT;
+        buf_addf(&src, "%s/expected/output/%zu.parquet.gz", tmp, n);
+        buf_addf(&dst, "%s/output/%zu.parquet.gz", outdir, n);
+        if (fs_is_file(src.data)) {
+            any = true;
+            if (copy_file(src.data, dst.data) < 0) {
+                fprintf(stderr, "kanalytic run: %s\n", err_last());
+                rc = -1;
+            } else if (show_output(o, n, n < o->ninputs ? o->inputs[n] : NULL, dst.data) < 0) {
+                rc = -1;
+            }
+        }
+        buf_free(&src);
+        buf_free(&dst);
+        if (n > 64)
+            break;
+    }
+    if (!any)
+        printf("no output written: every variable stays unchanged (Kestrel skips them)\n");
+    struct buf src = BUF_INIT, dst = BUF_INIT;
+    buf_addf(&src, "%s/expected/display.html", tmp);
+    buf_addf(&dst, "%s/display/display.html", outdir);
+    if (fs_is_file(src.data)) {
+        if (copy_file(src.data, dst.data) < 0) {
+            fprintf(stderr, "kanalytic run: %s\n", err_last());
+            rc = -1;
+        } else {
+            printf("display: %s (what Kestrel would show)\n", dst.data);
+        }
+    }
+    buf_free(&src);
+    buf_free(&dst);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_opts o = {0};
+    o.head = 10;
+    int pr = parse_args(argc, argv, &o);
+    if (pr) {
+        free(o.inputs);
+        free(o.params);
+        return pr > 0 ? 0 : EXIT_TROUBLE;
+    }
+    int exit_code = EXIT_TROUBLE;
+    char *root = NULL, *dir = NULL, *man = NULL, *outdir = NULL;
+    const char *name = NULL;
+    struct manifest *m = NULL;
+    struct test_case *tc = NULL;
+    struct docker *d = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    char tmp[] = "/tmp/kanalytic-run.XXXXXX";
+    bool have_tmp = false;
+
+    if (repo_find_root(&root) < 0 && !strchr(o.name, '/')) {
+        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        goto out;
+    }
+    if (repo_resolve_analytic(root, o.name, &dir, &name) < 0) {
+        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        goto out;
+    }
+    man = path_join(dir, "analytic.yaml");
+    if (manifest_load(man, &m, &diags) < 0 || diag_count(&diags, DIAG_ERROR)) {
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        fprintf(stderr, "kanalytic run: %s: fix the manifest first (kanalytic validate %s)\n",
+                man, name);
+        goto out;
+    }
+    if (check_inputs(m, &o) < 0)
+        goto out;
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "kanalytic run: cannot make a temporary folder: %m\n");
+        goto out;
+    }
+    have_tmp = true;
+    if (make_case(m, &o, tmp, &tc, &diags) < 0) {
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        fprintf(stderr, "kanalytic run: no container was started\n");
+        goto out;
+    }
+    if (docker_open(&d) < 0) {
+        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        goto out;
+    }
+    if (ensure_image(d, m, o.no_build) < 0)
+        goto out;
+
+    struct runner_case rc = {m, dir, tmp, (char *)name, "run", tc, NULL};
+    struct runner_options ro = RUNNER_OPTIONS_INIT;
+    struct case_result res;
+    case_result_init(&res, name, "run");
+    runner_install_signal_handlers();
+    for (size_t i = 0; i < tc->env.count; i++)
+        if (term_verbosity > 0)
+            fprintf(stderr, "env %s=%s\n", tc->env.items[i].name, tc->env.items[i].value);
+    runner_run_case(d, &rc, &ro, &res);
+    runner_cleanup(d);
+    if (res.status == CASE_ERROR) {
+        report_case_details(&res, stderr);
+        case_result_free(&res);
+        goto out;
+    }
+    if (o.out) {
+        outdir = xstrdup(o.out);
+    } else {
+        struct buf b = BUF_INIT;
+        buf_addf(&b, "kanalytic-out/%s", name);
+        outdir = buf_detach(&b, NULL);
+    }
+    int shown = report_outputs(m, &o, tmp, outdir);
+    if (res.status == CASE_FAIL) {
+        fprintf(stderr, "%sthe run broke a rule:%s\n", term_color(stderr, TC_RED),
+                term_color(stderr, TC_RESET));
+        report_case_details(&res, stderr);
+    }
+    printf("ran in %.1fs; outputs in %s/\n", res.seconds, outdir);
+    exit_code = res.status == CASE_FAIL || shown < 0 ? EXIT_FINDINGS : 0;
+    case_result_free(&res);
+
+out:
+    if (have_tmp)
+        fs_remove_tree(tmp);
+    test_case_free(tc);
+    if (d)
+        docker_close(d);
+    manifest_free(m);
+    diag_list_free(&diags);
+    free(man);
+    free(dir);
+    free(root);
+    free(outdir);
+    free(o.inputs);
+    free(o.params);
+    return exit_code;
+}
