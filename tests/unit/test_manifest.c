@@ -129,7 +129,8 @@ static void test_messages(void **state)
                                 "'network-traffic'?)"},
         {"unknown-key", "unknown key 'paramters' (did you mean 'parameters'?)"},
         {"display-typo", "display: 'htm' is not one of: none, html (did you mean 'html'?)"},
-        {"version-number", "version: expected string, got number 1.0 (quote it: \"1.0\")"},
+        {"version-number", "version: expected string, got number 1.0 (YAML read the unquoted value "
+                           "as a number; quote it to keep it as text)"},
         {"missing-required", "missing required key 'display'"},
         {"duplicate-param", "duplicate parameter 'columns' (first defined at line 11)"},
         {"license-typo", "(did you mean 'Apache-2.0'?)"},

@@ -701,8 +701,9 @@ static bool check_type(struct ctx *c, const json_t *t, const json_t *inst)
         if (!strcmp(json_string_value(t), "string") && scalar && !json_is_null(inst))
             /* version: 1.0, name: yes, ... */
             add_error(c->errs, c->ptr.data, "type", false,
-                      "expected string, got %s %s (quote it: \"%s\")", type_name(inst), d.data,
-                      d.data);
+                      "expected string, got %s %s (YAML read the unquoted value as a %s; quote "
+                      "it to keep it as text)",
+                      type_name(inst), d.data, json_is_boolean(inst) ? "boolean" : "number");
         else
             add_error(c->errs, c->ptr.data, "type", false, "expected %s, got %s%s%s",
                       json_string_value(t), type_name(inst), json_is_string(inst) ? " " : "",
