@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char dir[] = "/tmp/kanalytic-fuzz-extract.XXXXXX";
     if (!mkdtemp(dir))
         return 0;
-    struct extract_limits lim = {64 << 10, 64};
+    struct extract_limits lim = {64 << 10, 64, "data/input"};
     struct extract_list l;
     int rc = extract_tar(data, size, dir, &lim, &l);
     if (rc == 0) {

@@ -192,16 +192,45 @@ static void test_device_and_fifo(void **state)
 static void test_oversize_and_entry_cap(void **state)
 {
     (void)state;
-    struct extract_limits lim = {1000, 100};
+    struct extract_limits lim = {1000, 100, NULL};
     const struct entry a[] = {{"output/a", AE_IFREG, NULL, 600}, {"output/b", AE_IFREG, NULL, 600}};
     expect_refused(a, 2, &lim, "more than 1000 bytes (the output cap)");
     const struct entry ok[] = {{"output/a", AE_IFREG, NULL, 600},
                                {"output/b", AE_IFREG, NULL, 400}};
     assert_int_equal(try_extract(ok, 2, &lim, NULL), 0);
-    struct extract_limits few = {1000, 2};
+    struct extract_limits few = {1000, 2, NULL};
     const struct entry many[] = {{"a", AE_IFREG, NULL, 1}, {"b", AE_IFREG, NULL, 1},
                                  {"c", AE_IFREG, NULL, 1}};
     expect_refused(many, 3, &few, "more than 2 entries (the entry cap)");
+}
+
+static void test_skip_prefix(void **state)
+{
+    (void)state;
+    /* input/ comes back with /data: skipped, not counted, whatever it holds */
+    struct extract_limits lim = {10, 100, "data/input"};
+    const struct entry es[] = {{"data/", AE_IFDIR, NULL, 0},
+                               {"data/input/", AE_IFDIR, NULL, 0},
+                               {"data/input/0.parquet.gz", AE_IFREG, NULL, 5000},
+                               {"./data/input/evil", AE_IFLNK, "/etc/passwd", 0},
+                               {"data/inputs/x", AE_IFREG, "12345", 5},
+                               {"data/output/0.parquet.gz", AE_IFREG, "PAR1", 4}};
+    struct buf tar = BUF_INIT;
+    make_tar(&tar, es, 6);
+    char *dir = tempdir();
+    struct extract_list l;
+    assert_int_equal(extract_tar(tar.data, tar.len, dir, &lim, &l), 0);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.files[0].path, "data/inputs/x");
+    assert_string_equal(l.files[1].path, "data/output/0.parquet.gz");
+    assert_int_equal(l.total_bytes, 9);
+    char *p = path_join(dir, "data/input/0.parquet.gz");
+    assert_false(fs_exists(p));
+    free(p);
+    extract_list_free(&l);
+    buf_free(&tar);
+    fs_remove_tree(dir);
+    free(dir);
 }
 
 static void test_duplicate_entry(void **state)
@@ -259,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_hardlink),
         cmocka_unit_test(test_device_and_fifo),
         cmocka_unit_test(test_oversize_and_entry_cap),
+        cmocka_unit_test(test_skip_prefix),
         cmocka_unit_test(test_duplicate_entry),
         cmocka_unit_test(test_planted_host_link_not_followed),
         cmocka_unit_test(test_garbage),

@@ -188,6 +188,17 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int rootfd,
     return rc;
 }
 
+/* name is lim.skip or below it (after any "./"). */
+static bool skipped(const char *name, const char *skip)
+{
+    if (!skip)
+        return false;
+    while (name[0] == '.' && name[1] == '/')
+        name += 2;
+    size_t n = strlen(skip);
+    return !strncmp(name, skip, n) && (name[n] == '\0' || name[n] == '/');
+}
+
 int extract_tar(const void *data, size_t len, const char *dest_dir,
                 const struct extract_limits *limits, struct extract_list *out)
 {
@@ -225,6 +236,8 @@ int extract_tar(const void *data, size_t len, const char *dest_dir,
             rc = err_set("entry %zu has no name: refused", entries);
             break;
         }
+        if (skipped(name, lim.skip))
+            continue;
         if (check_type(e, name) < 0 ||
             extract_entry(a, e, rootfd, name, &total, &lim, out) < 0) {
             rc = -1;

@@ -16,8 +16,11 @@
 struct extract_limits {
     uint64_t max_bytes; /* total bytes of file contents */
     size_t max_entries;
+    /* entries at or below this path ("data/input") are skipped: neither written nor
+     * counted against max_bytes; NULL: none */
+    const char *skip;
 };
-#define EXTRACT_LIMITS_INIT {EXTRACT_DEFAULT_MAX_BYTES, EXTRACT_DEFAULT_MAX_ENTRIES}
+#define EXTRACT_LIMITS_INIT {EXTRACT_DEFAULT_MAX_BYTES, EXTRACT_DEFAULT_MAX_ENTRIES, NULL}
 
 struct extract_file {
     char *path; /* relative, normalised: "output/0.parquet.gz" */

@@ -220,7 +220,8 @@ char *runner_container_config(const struct manifest *m, const char *image,
 
 /* What one run of a container produced. */
 struct run_output {
-    char *dir; /* private temporary directory holding output/ and display/ */
+    char *dir;  /* private temporary directory */
+    char *data; /* dir/data: holds output/ and display/ as fetched from /data */
     int exit_code;
     bool timed_out;
     bool ran; /* the container ran to the end (or was killed at the deadline) */
@@ -234,6 +235,7 @@ static void run_output_free(struct run_output *ro)
         fs_remove_tree(ro->dir);
         free(ro->dir);
     }
+    free(ro->data);
     buf_free(&ro->err);
     extract_list_free(&ro->files);
     memset(ro, 0, sizeof *ro);
@@ -257,49 +259,42 @@ static int capped_write(void *ctx, const char *data, size_t n)
     return 0;
 }
 
-/* GETs dir from the container and extracts it under ro->dir; a missing dir is fine. */
-static int fetch_dir(struct docker *d, const char *id, const char *dir, struct run_output *ro,
-                     const struct runner_options *o, uint64_t *used, struct case_result *r)
+/* GETs /data from the container in one archive (output/ and display/; input/ is skipped) and
+ * extracts it under ro->dir; file paths become relative to /data ("output/0.parquet.gz"). */
+static int fetch_data(struct docker *d, const char *id, size_t input_bytes, struct run_output *ro,
+                      const struct runner_options *o, struct case_result *r)
 {
     struct buf tar = BUF_INIT;
-    uint64_t left = o->output_cap - *used;
-    /* room for tar headers and padding beyond the content cap, which extract_tar enforces */
-    size_t slack = (size_t)1 << 20;
-    struct capped_sink sink = {&tar, (size_t)left + slack, false};
-    int rc = docker_container_archive_get(d, id, dir, capped_write, &sink);
-    if (rc == DOCKER_ENOTFOUND) {
-        buf_free(&tar);
-        return 0;
-    }
+    /* room for tar headers, padding and the inputs beyond the content cap, which
+     * extract_tar enforces on output/ and display/ */
+    size_t slack = ((size_t)1 << 20) + input_bytes + input_bytes / 8;
+    struct capped_sink sink = {&tar, (size_t)o->output_cap + slack, false};
+    int rc = docker_container_archive_get(d, id, "/data", capped_write, &sink);
     if (sink.over) {
-        case_result_fail(r, RULE_ARCHIVE, dir, NULL,
-                         "%s holds more than the output cap of %llu bytes: refused", dir,
+        case_result_fail(r, RULE_ARCHIVE, "/data", NULL,
+                         "/data/output and /data/display hold more than the output cap of %llu "
+                         "bytes: refused",
                          (unsigned long long)o->output_cap);
         buf_free(&tar);
         return 1;
     }
     if (rc < 0) {
-        case_result_error(r, RULE_ENGINE, "fetching %s: %s", dir, err_last());
+        case_result_error(r, RULE_ENGINE, "fetching /data: %s", err_last());
         buf_free(&tar);
         return -1;
     }
-    struct extract_limits lim = {left, o->max_entries};
-    struct extract_list got;
-    rc = extract_tar(tar.data, tar.len, ro->dir, &lim, &got);
+    struct extract_limits lim = {o->output_cap, o->max_entries, "data/input"};
+    rc = extract_tar(tar.data, tar.len, ro->dir, &lim, &ro->files);
     buf_free(&tar);
     if (rc < 0) {
-        case_result_fail(r, RULE_ARCHIVE, dir, NULL, "%s: %s", dir, err_last());
-        extract_list_free(&got);
+        case_result_fail(r, RULE_ARCHIVE, "/data", NULL, "/data: %s", err_last());
         return 1;
     }
-    *used += got.total_bytes;
-    for (size_t i = 0; i < got.count; i++) {
-        ro->files.files =
-            xreallocarray(ro->files.files, ro->files.count + 1, sizeof *ro->files.files);
-        ro->files.files[ro->files.count++] = got.files[i];
+    for (size_t i = 0; i < ro->files.count; i++) {
+        char *p = ro->files.files[i].path;
+        if (!strncmp(p, "data/", 5))
+            memmove(p, p + 5, strlen(p + 5) + 1);
     }
-    ro->files.total_bytes += got.total_bytes;
-    free(got.files);
     return 0;
 }
 
@@ -339,8 +334,10 @@ static int run_container(struct docker *d, const struct runner_case *c,
         return -1;
     }
     ro->dir = buf_detach(&dirname, NULL);
+    ro->data = path_join(ro->dir, "data");
 
     struct buf tar = BUF_INIT;
+    size_t input_bytes;
     if (make_input_tar(tc, &tar) < 0) {
         case_result_error(r, RULE_CASE, "%s", err_last());
         buf_free(&tar);
@@ -366,6 +363,7 @@ static int run_container(struct docker *d, const struct runner_case *c,
     }
     buf_free(&ref);
     track(id);
+    input_bytes = tar.len;
     rc = docker_container_archive_put(d, id, "/data", tar.data, tar.len);
     buf_free(&tar);
     if (rc < 0) {
@@ -420,14 +418,8 @@ static int run_container(struct docker *d, const struct runner_case *c,
         buf_addf(&ro->err, "(logs unavailable after the kill: %s)\n", err_last());
     }
     rc = 0;
-    if (!ro->timed_out) {
-        uint64_t used = 0;
-        int f = fetch_dir(d, id, "/data/output", ro, o, &used, r);
-        if (f == 0)
-            f = fetch_dir(d, id, "/data/display", ro, o, &used, r);
-        if (f < 0)
-            rc = -1;
-    }
+    if (!ro->timed_out && fetch_data(d, id, input_bytes, ro, o, r) < 0)
+        rc = -1;
 remove:
     if (docker_container_remove(d, id, true) == 0)
         untrack(id);
@@ -677,7 +669,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
             noutputs = tc->goldens[i].index + 1;
     for (size_t i = 0; i < noutputs; i++) {
         char *name = output_name(i);
-        char *path = path_join(ro->dir, name);
+        char *path = path_join(ro->data, name);
         bool written = has_file(ro, name);
         const struct golden *g = find_golden(tc, i);
         if (!written) {
@@ -742,7 +734,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         for (size_t i = 0; i < ro->files.count && !rel; i++)
             if (!strncmp(ro->files.files[i].path, "display/", 8))
                 rel = ro->files.files[i].path;
-        char *path = path_join(ro->dir, rel);
+        char *path = path_join(ro->data, rel);
         if (fs_read_file(path, (size_t)o->output_cap, &shown) < 0) {
             case_result_error(r, RULE_CASE, "%s: %s", rel, err_last());
         } else if (tc->expected_display) {
@@ -806,7 +798,7 @@ static void compare_runs(const struct runner_case *c, unsigned k, const struct r
                              name);
             continue;
         }
-        char *pa = path_join(first->dir, name), *pb = path_join(now->dir, name);
+        char *pa = path_join(first->data, name), *pb = path_join(now->data, name);
         if (ends_with(name, ".parquet.gz") && !strncmp(name, "output/", 7)) {
             struct pq_table ta = PQ_TABLE_INIT, tb = PQ_TABLE_INIT;
             if (pq_read_file(pa, &ta) == 0 && pq_read_file(pb, &tb) == 0) {
@@ -856,7 +848,7 @@ static int update_goldens(const struct runner_case *c, const struct run_output *
 {
     for (size_t i = 0; i < r->nproblems; i++) {
         const struct case_problem *p = &r->problems[i];
-        char *src = path_join(ro->dir, p->file);
+        char *src = path_join(ro->data, p->file);
         char *dst;
         if (!strcmp(p->rule, RULE_GOLDEN)) {
             size_t index = strtoul(p->file + 7, NULL, 10);
