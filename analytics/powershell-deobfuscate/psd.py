@@ -27,6 +27,7 @@ STR = "(?:%s|%s)" % (SQ, DQ)
 _STR = re.compile(STR)
 
 _ENC_ARG = re.compile(r"(?i)(?<![\w-])[-/](\w+)(\s+)(['\"]?)([A-Za-z0-9+/]{4,}={0,2})\3(?![\w+/=])")
+_POWERSHELL = re.compile(r"(?i)\b(powershell|pwsh)")
 _B64_STRING = re.compile(
     r"(?i)\[(?:system\.)?text\.encoding\]::(unicode|utf8|ascii|default)\.getstring\(\s*"
     r"\[(?:system\.)?convert\]::frombase64string\(\s*(" + STR + r")\s*\)\s*\)")
@@ -83,6 +84,8 @@ def _encoded_command(m):
     flag = m.group(1).lower()
     if flag != "ec" and not "encodedcommand".startswith(flag):
         return None
+    if not _POWERSHELL.search(m.string, 0, m.start()):
+        return None                       # xcopy /e src dst: not PowerShell's flag
     script = _decode_b64(m.group(4), "utf-16-le")
     if script is None or not script or not _printable(script):
         return None

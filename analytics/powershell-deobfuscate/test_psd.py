@@ -18,6 +18,7 @@ class EncodedCommand(unittest.TestCase):
     def test_not_encoded(self):
         for line in ("powershell -ep bypass -f x.ps1", "powershell -e ZZZZ",
                      "powershell -exec " + enc("whoami"),
+                     "xcopy /e " + enc("whoami") + " d:\\", "cmd /c app.exe -e " + enc("x"),
                      "powershell -enc " + base64.b64encode(b"\xff\xfe\x00\xd8").decode()):
             self.assertEqual(deobfuscate(line), (line, []), line)
 
