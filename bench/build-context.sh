@@ -19,8 +19,11 @@ command -v docker >/dev/null || { echo "the docker CLI is needed as the peer" >&
 NAME=bench-context
 IMAGE=kestrel-analytics-$NAME
 TMP=$(mktemp -d /tmp/kanalytic-bench.XXXXXX)
+made=()
 cleanup() {
   docker rmi -f "$IMAGE:latest" "$IMAGE:1.0.0" kanalytic-bench-peer:latest >/dev/null 2>&1 || true
+  # every rebuild untags the previous image: remove all the ones made here
+  [ ${#made[@]} -eq 0 ] || docker rmi -f "${made[@]}" >/dev/null 2>&1 || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -58,16 +61,29 @@ now() { date +%s.%N; }
 mapfile -t labels < <(docker image inspect "$IMAGE:latest" --format '{{json .Config.Labels}}' |
   python3 -c 'import json,sys; [print("--label=%s=%s" % kv) for kv in sorted(json.load(sys.stdin).items())]')
 
-k_times=()
-d_times=()
-for r in $(seq "$RUNS"); do
+made+=("$(docker image inspect -f '{{.Id}}' "$IMAGE:latest")")
+
+k_run() {
+  local t0 t1
   t0=$(now)
   "$KANALYTIC" -q build --no-cache "$NAME" >/dev/null
   t1=$(now)
-  docker build -q --no-cache "${labels[@]}" -t kanalytic-bench-peer:latest "$A" >/dev/null
-  t2=$(now)
+  made+=("$(docker image inspect -f '{{.Id}}' "$IMAGE:latest")")
   k_times+=("$(echo "$t1 - $t0" | bc)")
-  d_times+=("$(echo "$t2 - $t1" | bc)")
+}
+d_run() {
+  local t0 t1 id
+  t0=$(now)
+  id=$(docker build -q --no-cache "${labels[@]}" -t kanalytic-bench-peer:latest "$A" 2>/dev/null)
+  t1=$(now)
+  made+=("$id")
+  d_times+=("$(echo "$t1 - $t0" | bc)")
+}
+k_times=()
+d_times=()
+# alternate who goes first, so warm caches and load drift do not favour one side
+for r in $(seq "$RUNS"); do
+  if [ $((r % 2)) -eq 1 ]; then k_run; d_run; else d_run; k_run; fi
   echo "run $r: kanalytic ${k_times[-1]} s, docker ${d_times[-1]} s"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

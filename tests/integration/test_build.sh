@@ -17,10 +17,16 @@ REPO=$TMP/repo
 A=$REPO/analytics/$NAME
 export KANALYTIC_ROOT=$REPO KANALYTIC_SCHEMAS=$ROOT/schemas
 containers=()
+images=()
 cleanup() {
   for c in "${containers[@]}"; do api -X DELETE "http://localhost/containers/$c?force=1&v=1" >/dev/null; done
   for t in latest 1.0.0; do api -X DELETE "http://localhost/images/$IMAGE:$t?force=1" >/dev/null; done
+  # rebuilds leave the earlier images untagged: remove every one this test made
+  for i in "${images[@]}"; do api -X DELETE "http://localhost/images/$i?force=1" >/dev/null; done
   rm -rf "$TMP"
+}
+remember_image() {
+  images+=("$(api "http://localhost/images/$IMAGE:latest/json" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Id",""))')")
 }
 trap cleanup EXIT
 
@@ -69,6 +75,7 @@ expect_err_has "Step 1/"
 expect_out_has "$NAME"
 expect_out_has "built"
 
+remember_image
 inspect=$(api "http://localhost/images/$IMAGE:latest/json")
 label() { python3 -c 'import json,sys; print(json.load(sys.stdin)["Config"]["Labels"].get(sys.argv[1],""))' "$1" <<<"$inspect"; }
 [ "$(label org.opencontainers.image.title)" = "$NAME" ] || fail "title label: $(label org.opencontainers.image.title)"
@@ -105,6 +112,7 @@ api "http://localhost/containers/$cid/archive?path=/greeting" | tar -xO >"$TMP/g
 echo 2 >>"$A/app/main.py"
 run "$KANALYTIC" build "$NAME"
 expect_rc 0 "dirty build"
+remember_image
 rev=$(api "http://localhost/images/$IMAGE:latest/json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Config"]["Labels"]["org.opencontainers.image.revision"])')
 [ "$rev" = "$HEAD-dirty" ] || fail "dirty revision: $rev"
 
