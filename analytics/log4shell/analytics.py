@@ -15,13 +15,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lookups import deobfuscate, parse_jndi
+from lookups import deobfuscate, jndi_command, parse_jndi
 
 NAME = "log4shell"
 INPUT = "/data/input/0.parquet.gz"
 OUTPUT = "/data/output/0.parquet.gz"
 OUT_COLUMNS = ["x_log4shell_exploit", "x_log4shell_protocol", "x_log4shell_host",
-               "x_log4shell_port", "x_log4shell_path", "x_log4shell_payloads"]
+               "x_log4shell_port", "x_log4shell_path", "x_log4shell_command",
+               "x_log4shell_payloads"]
 
 
 def fail(msg, code=2):
@@ -82,7 +83,8 @@ def analytics(df):
         found = scan_row(values, columns)
         if found:
             proto, host, port, path = parse_jndi(found[0])
-            values = [found[0], proto, host, port, path, json.dumps(found)]
+            values = [found[0], proto, host, port, path, jndi_command(path),
+                      json.dumps(found)]
         else:
             values = [None] * len(OUT_COLUMNS)
         for c, v in zip(OUT_COLUMNS, values):

@@ -7,6 +7,8 @@ quoted literals are evaluated, and `${jndi:...}` lookups are collected as exploi
 deobfuscated form `${jndi:<resolved name>}`. Lookups whose value would come from the host
 (env, sys, java, ...) and have no default stay as `${<resolved name>}`.
 """
+import base64
+import binascii
 import re
 import sys
 
@@ -164,3 +166,23 @@ def parse_jndi(exploit):
         port = None
     host = m.group("host").lower() or None
     return m.group("proto").lower(), host, port, m.group("path") or None
+
+
+_B64_COMMAND = re.compile(r"/command/base64/([A-Za-z0-9+/_%-]+=*(?:%3d)*)", re.I)
+
+
+def jndi_command(path):
+    """The shell command a JNDIExploit-style path carries (`/Basic/Command/Base64/<b64>`),
+    or None."""
+    m = _B64_COMMAND.search(path or "")
+    if m is None:
+        return None
+    b64 = m.group(1).replace("%2B", "+").replace("%2b", "+").replace("%2F", "/") \
+        .replace("%2f", "/").replace("%3D", "=").replace("%3d", "=")
+    b64 = b64.replace("-", "+").replace("_", "/")
+    b64 += "=" * (-len(b64) % 4)
+    try:
+        text = base64.b64decode(b64, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    return text if text and all(c.isprintable() or c in "\t\r\n" for c in text) else None

