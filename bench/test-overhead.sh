@@ -19,7 +19,7 @@ for i in 2 3 4 5 6 7 8; do
 done
 export KANALYTIC_ROOT=$OUT/repo KANALYTIC_SCHEMAS=$PWD/schemas
 IMAGE=kestrel-analytics-copy:latest
-"$K" -q build copy >/dev/null
+"$K" -q build copy >/dev/null || { echo "kanalytic build copy failed" >&2; exit 1; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -29,7 +29,7 @@ median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1
 ks=()
 for _ in $(seq "$RUNS"); do
   t0=$(now)
-  "$K" test --no-build copy/same >/dev/null
+  "$K" test --no-build copy/same >/dev/null || echo "warning: kanalytic test exited $? (timing still counted)" >&2
   ks+=("$(elapsed "$t0" "$(now)")")
 done
 
@@ -65,10 +65,10 @@ j1s=()
 j2s=()
 for _ in $(seq "$RUNS"); do
   t0=$(now)
-  "$K" test --no-build -j 1 copy >/dev/null
+  "$K" test --no-build -j 1 copy >/dev/null || echo "warning: -j 1 run exited $?" >&2
   j1s+=("$(elapsed "$t0" "$(now)")")
   t0=$(now)
-  "$K" test --no-build -j 2 copy >/dev/null
+  "$K" test --no-build -j 2 copy >/dev/null || echo "warning: -j 2 run exited $?" >&2
   j2s+=("$(elapsed "$t0" "$(now)")")
 done
 j1=$(echo "${j1s[*]}" | median)
