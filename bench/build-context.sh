@@ -18,7 +18,7 @@ command -v docker >/dev/null || { echo "the docker CLI is needed as the peer" >&
 
 NAME=bench-context
 IMAGE=kestrel-analytics-$NAME
-TMP=$(mktemp -d /tmp/kanalytic-bench.XXXXXX)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kbench-context.XXXXXX")
 made=()
 cleanup() {
   docker rmi -f "$IMAGE:latest" "$IMAGE:1.0.0" kanalytic-bench-peer:latest >/dev/null 2>&1 || true
