@@ -1,8 +1,10 @@
 /* The Parquet reader: footer and schema at open, then one row group at a time, column chunk
- * by column chunk, page by page, into the table model. Files are mapped, so only the byte
- * ranges of the wanted chunks are ever read; memory is bounded by one row group's decoded
- * data (checked against options.memory_limit before allocating). Flat columns and LISTs of
- * primitives (3-level and legacy 2-level); every other nesting is refused at open. */
+ * by column chunk, page by page, into the table model. Only the byte ranges of the wanted
+ * chunks are ever read: a whole chunk with one pread into a buffer reused across chunks, a
+ * head read by mapping the chunk and touching only its first pages. Memory is bounded by one
+ * row group's decoded data (checked against options.memory_limit before allocating) plus one
+ * chunk. Flat columns and LISTs of primitives (3-level and legacy 2-level); every other
+ * nesting is refused at open. */
 #include "parquet.h"
 
 #include "decompress.h"
@@ -48,6 +50,8 @@ struct pq_reader {
     size_t idx_cap;
     int64_t *tmp64;
     size_t tmp_cap;
+    uint8_t *chunk; /* file mode: the column chunk being decoded */
+    size_t chunk_cap;
 };
 
 /* Per-chunk decoding state. */
@@ -469,6 +473,7 @@ void pq_reader_free(struct pq_reader *r)
     free(r->present);
     free(r->idx);
     free(r->tmp64);
+    free(r->chunk);
     free(r);
 }
 
@@ -1075,8 +1080,22 @@ static int read_chunk(struct chunk *c)
     const uint8_t *base = r->data ? r->data + start : NULL;
     void *map = NULL;
     size_t map_len = 0;
+    size_t slack_all = r->footer_start - (size_t)start - (size_t)len;
+    if (!base && c->limit == rows) {
+        /* a whole chunk: one pread into a buffer reused across chunks (cheaper than mapping
+         * and unmapping every page of it) */
+        size_t want = (size_t)len + (slack_all > 100 ? 100 : slack_all);
+        if (want > r->chunk_cap) {
+            free(r->chunk);
+            r->chunk = xmalloc(want ? want : 1);
+            r->chunk_cap = want;
+        }
+        if (read_range(r, (size_t)start, want, r->chunk) < 0)
+            return -1;
+        base = r->chunk;
+    }
     if (!base) {
-        size_t pad = (size_t)start & 4095, slack = r->footer_start - (size_t)start - (size_t)len;
+        size_t pad = (size_t)start & 4095, slack = slack_all;
         map_len = pad + (size_t)len + (slack > 100 ? 100 : slack);
         /* pre-fault the whole chunk only when all of it will be read */
         int flags = MAP_PRIVATE | (c->limit < rows ? 0 : MAP_POPULATE);
