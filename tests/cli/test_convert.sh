@@ -74,16 +74,16 @@ for f in "$SHARED"/parquet-corpus/*.parquet "$SHARED"/kestrel-testdata/*.parquet
   b=$(basename "$f")
   run "$K" show --format jsonl "$f"
   want=$out
-  for opt in --no-dictionary --compression=gzip; do
-    run "$K" convert "$f" "$D/rw_$b.parquet" $opt
-    expect_rc 0 "rewrite $b ($opt)"
-    run "$K" show --format jsonl "$D/rw_$b.parquet"
-    [ "$out" = "$want" ] || fail "rewritten $b ($opt) reads differently"
-    [ "$(schema_of "$f")" = "$(schema_of "$D/rw_$b.parquet")" ] || fail "rewritten $b: types differ"
-    n=$((n + 1))
-  done
+  opt=--no-dictionary # alternate: PLAIN + snappy, dictionary + gzip
+  [ $((n % 2)) = 1 ] && opt=--compression=gzip
+  run "$K" convert "$f" "$D/rw_$b.parquet" $opt
+  expect_rc 0 "rewrite $b ($opt)"
+  run "$K" show --format jsonl "$D/rw_$b.parquet"
+  [ "$out" = "$want" ] || fail "rewritten $b ($opt) reads differently"
+  [ "$(schema_of "$f")" = "$(schema_of "$D/rw_$b.parquet")" ] || fail "rewritten $b: types differ"
+  n=$((n + 1))
 done
-[ $n -ge 20 ] || fail "only $n corpus rewrites ran (is ../shared there?)"
+[ $n -ge 10 ] || fail "only $n corpus rewrites ran (is ../shared there?)"
 
 # ---- --schema: declared types ----
 printf 'ts,port,tags,day,ratio\n2023-01-01T00:00:00.5+01:00,80,"[""a"",null]",2024-02-29,0.5\n1970-01-01 00:00:01,,[],,\n' >"$D/typed.csv"
