@@ -56,7 +56,7 @@ cmp -s "$OUT/got/0.parquet.gz" "$STAGE/input/0.parquet.gz" || { echo "docker CLI
 k=$(echo "${ks[*]}" | median)
 d=$(echo "${ds[*]}" | median)
 echo "one case, median of $RUNS:"
-echo "  kanalytic test (create, put, start, wait, logs, get x2, rm, rules, compare): ${k}s"
+echo "  kanalytic test (create, put, start, wait, logs, get, rm, rules, compare):    ${k}s"
 echo "  docker CLI (create, cp, start, wait, cp, rm):                            ${d}s"
 awk -v k="$k" -v d="$d" 'BEGIN { r = k / d; printf "  kanalytic / docker CLI = %.2f (goal <= 1.0): %s\n", r, r <= 1.0 ? "met" : "NOT met" }'
 
