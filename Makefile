@@ -119,6 +119,7 @@ install: $(BIN) $(BUILD)/kanalytic.1
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kanalytic
 	install -m 644 schemas/* $(DESTDIR)$(PREFIX)/share/kanalytic/schemas/
+	cp -R template $(DESTDIR)$(PREFIX)/share/kanalytic/
 	install -m 644 $(BUILD)/kanalytic.1 $(DESTDIR)$(PREFIX)/share/man/man1/kanalytic.1
 	install -m 644 scripts/kanalytic.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kanalytic

@@ -11,12 +11,17 @@ packages=(
   build-essential pkg-config clang libclang-rt-14-dev curl ca-certificates git
   libgit2-dev libyaml-dev libcurl4-openssl-dev libcmocka-dev libjansson-dev libarchive-dev
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev
-  json-schema-test-suite docker.io debootstrap python3
+  json-schema-test-suite docker.io debootstrap python3 bc chromium
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Node.js runs the DuckDB oracle (npm @duckdb/node-api) of the interop tests and benches;
+# any node/npm on PATH will do, else Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]}" >&2

@@ -37,4 +37,6 @@ make -s -C "$ROOT" install PREFIX="$TMP/prefix" >/dev/null 2>"$TMP/install.err" 
 expect_file "$TMP/prefix/bin/kanalytic"
 expect_file "$TMP/prefix/share/man/man1/kanalytic.1"
 expect_file "$TMP/prefix/share/bash-completion/completions/kanalytic"
+expect_file "$TMP/prefix/share/kanalytic/template/python/Dockerfile"
+expect_file "$TMP/prefix/share/kanalytic/schemas/analytic.schema.json"
 done_testing

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "docker/docker.h"
 #include "manifest/manifest.h"
+#include "report/html.h"
 #include "report/report.h"
 #include "runner/runner.h"
 #include "util/buf.h"
@@ -47,6 +48,8 @@ static void usage(FILE *out)
             "      --no-build      do not build missing images (say which to build)\n"
             "      --timeout S     override every case's timeout (seconds)\n"
             "      --junit FILE    also write a JUnit XML report\n"
+            "      --html FILE     also write a self-contained HTML report (diffs side by side,\n"
+            "                      logs, the analytic's display in a sandboxed frame)\n"
             "      --format F      text (default), json or tap\n"
             "      --tap           same as --format tap\n"
             "  -h, --help          this help\n"
@@ -402,10 +405,14 @@ static int parse_uint(const char *s, const char *what, unsigned long long max,
     return 0;
 }
 
+#ifndef KANALYTIC_VERSION
+#define KANALYTIC_VERSION "dev"
+#endif
+
 int cmd_test(int argc, char **argv)
 {
     enum { OPT_UPDATE = 256, OPT_CI, OPT_REPEAT, OPT_NO_BUILD, OPT_JUNIT, OPT_FORMAT, OPT_TAP,
-           OPT_TIMEOUT, OPT_OUTPUT_CAP };
+           OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML };
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'},
         {"update", no_argument, NULL, OPT_UPDATE},
@@ -413,6 +420,7 @@ int cmd_test(int argc, char **argv)
         {"repeat", required_argument, NULL, OPT_REPEAT},
         {"no-build", no_argument, NULL, OPT_NO_BUILD},
         {"junit", required_argument, NULL, OPT_JUNIT},
+        {"html", required_argument, NULL, OPT_HTML},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"tap", no_argument, NULL, OPT_TAP},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -424,6 +432,7 @@ int cmd_test(int argc, char **argv)
     unsigned jobs = 1;
     bool no_build = false;
     const char *junit = NULL;
+    const char *html = NULL;
     enum out_format fmt = OUT_TEXT;
     unsigned long long v;
     const char *cap_env = getenv("KANALYTIC_OUTPUT_CAP");
@@ -450,6 +459,7 @@ int cmd_test(int argc, char **argv)
             break;
         case OPT_NO_BUILD: no_build = true; break;
         case OPT_JUNIT: junit = optarg; break;
+        case OPT_HTML: html = optarg; break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text"))
                 fmt = OUT_TEXT;
@@ -553,6 +563,11 @@ int cmd_test(int argc, char **argv)
     }
     status = run_result_exit_code(&res);
     if (junit && report_junit(&res, junit) < 0) {
+        fprintf(stderr, "kanalytic test: %s\n", err_last());
+        status = EXIT_TROUBLE;
+    }
+    struct html_report_options ho = {NULL, KANALYTIC_VERSION};
+    if (html && report_html(&res, &ho, html) < 0) {
         fprintf(stderr, "kanalytic test: %s\n", err_last());
         status = EXIT_TROUBLE;
     }

@@ -93,6 +93,7 @@ void case_result_free(struct case_result *r)
     free(r->id);
     free(r->description);
     free(r->stderr_text);
+    free(r->display_html);
     free_list(r->created, r->ncreated);
     free_list(r->updated, r->nupdated);
     memset(r, 0, sizeof *r);

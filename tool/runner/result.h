@@ -56,6 +56,7 @@ struct case_result {
     bool timed_out;
     unsigned runs;
     char *stderr_text; /* the container's stderr (capped), may be NULL */
+    char *display_html; /* the display the analytic wrote (last run), may be NULL */
     struct case_problem *problems;
     size_t nproblems;
     char **created; /* goldens written because they were missing */

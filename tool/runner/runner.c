@@ -735,7 +735,12 @@ static void check_run(const struct runner_case *c, const struct runner_options *
             if (!strncmp(ro->files.files[i].path, "display/", 8))
                 rel = ro->files.files[i].path;
         char *path = path_join(ro->data, rel);
-        if (fs_read_file(path, (size_t)o->output_cap, &shown) < 0) {
+        int read_rc = fs_read_file(path, (size_t)o->output_cap, &shown);
+        if (read_rc == 0) {
+            free(r->display_html); /* kept for the HTML report */
+            r->display_html = xstrndup(shown.data, shown.len);
+        }
+        if (read_rc < 0) {
             case_result_error(r, RULE_CASE, "%s: %s", rel, err_last());
         } else if (tc->expected_display) {
             struct buf want = BUF_INIT;
