@@ -122,8 +122,13 @@ printf 'FROM debian:sid-slim\nCMD ["/bin/sh", "-c", "echo broken >&2; exit 3"]\n
   >"analytics/$two/Dockerfile"
 sed -i 's/^version: 1.0.1/version: 1.0.2/' "analytics/$two/analytic.yaml"
 g "$clone" commit -qam "break $two"
-run "$KANALYTIC" ci --format json
+run "$KANALYTIC" ci --format json --html "$TMP/ci.html"
 expect_rc 1 "gate on a broken pull request"
+# one HTML page: the verdict, and the analytic's own test report embedded in a sandboxed frame
+grep -q '<h1 id="verdict">not mergeable</h1>' "$TMP/ci.html" || fail "ci --html verdict"
+grep -q '<iframe class="test-report" sandbox="allow-scripts" srcdoc="' "$TMP/ci.html" ||
+  fail "ci --html embeds no test report"
+grep -q 'class=&quot;badge fail&quot;&gt;FAIL' "$TMP/ci.html" || fail "ci --html: the failed case is not in the embedded report"
 printf '%s' "$out" >"$TMP/broken.json"
 python3 - "$TMP/broken.json" "$one" "$two" <<'EOF' || fail "json of the broken run: $out"
 import json, sys

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "  -j, --jobs N       analytics built and tested at once (default: number of CPUs)\n"
     "  --no-docker        skip step 3 (build and test), e.g. where no engine runs\n"
     "  --junit FILE       write a JUnit XML report\n"
+    "  --html FILE        write one self-contained HTML report, with each analytic's test\n"
+    "                     report (diffs, logs, displays) embedded\n"
     "  --markdown FILE    write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)\n"
     "  --format FMT       text (default) or json (the whole result on stdout)\n"
     "  -h, --help         this help\n"
@@ -92,6 +94,21 @@ static char **argv_new(const char *root, const char *cmd, const char *a1, const 
     size_t n = 0;
     for (size_t i = 0; i < ARRAY_SIZE(in) && in[i]; i++)
         v[n++] = xstrdup(in[i]);
+    return v;
+}
+
+/* Appends "--html DIR/NAME.html" so the test step leaves its report for ci --html. */
+static char **argv_add_html(char **v, const char *dir, const char *name)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    v = xreallocarray(v, n + 3, sizeof *v);
+    struct buf path = BUF_INIT;
+    buf_addf(&path, "%s/%s.html", dir, name);
+    v[n] = xstrdup("--html");
+    v[n + 1] = buf_detach(&path, NULL);
+    v[n + 2] = NULL;
     return v;
 }
 
@@ -310,18 +327,20 @@ struct ci_opts {
     bool list, no_docker, json;
     unsigned shard_i, shard_n;
     unsigned jobs;
-    const char *junit, *markdown;
+    const char *junit, *markdown, *html;
 };
 
 static int parse_opts(int argc, char **argv, struct ci_opts *o)
 {
-    enum { OPT_BASE = 256, OPT_LIST, OPT_SHARD, OPT_JUNIT, OPT_MD, OPT_FORMAT, OPT_NODOCKER };
+    enum { OPT_BASE = 256, OPT_LIST, OPT_SHARD, OPT_JUNIT, OPT_MD, OPT_FORMAT, OPT_NODOCKER,
+           OPT_HTML };
     static const struct option longopts[] = {
         {"base", required_argument, NULL, OPT_BASE},
         {"list", no_argument, NULL, OPT_LIST},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"jobs", required_argument, NULL, 'j'},
         {"junit", required_argument, NULL, OPT_JUNIT},
+        {"html", required_argument, NULL, OPT_HTML},
         {"markdown", required_argument, NULL, OPT_MD},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"no-docker", no_argument, NULL, OPT_NODOCKER},
@@ -339,6 +358,7 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
         case OPT_LIST: o->list = true; break;
         case OPT_NODOCKER: o->no_docker = true; break;
         case OPT_JUNIT: o->junit = optarg; break;
+        case OPT_HTML: o->html = optarg; break;
         case OPT_MD: o->markdown = optarg; break;
         case OPT_SHARD:
             if (changes_parse_shard(optarg, &o->shard_i, &o->shard_n) < 0) {
@@ -481,6 +501,8 @@ int cmd_ci(int argc, char **argv)
     struct job *jobs = NULL;
     size_t njobs = 0;
     char **validate_argv = NULL;
+    char html_tmp[] = "/tmp/kanalytic-ci-html.XXXXXX";
+    const char *html_dir = NULL;
     int rc = EXIT_TROUBLE;
 
     git_libgit2_init();
@@ -554,12 +576,21 @@ int cmd_ci(int argc, char **argv)
     if (ch.count)
         fprintf(progress_out, "\n== build and test (%zu analytic%s, -j %u)\n", ch.count,
                 ch.count == 1 ? "" : "s", o.jobs);
+    if (o.html) {
+        if (!mkdtemp(html_tmp)) {
+            err_errno("a temporary folder for the test reports");
+            goto fail;
+        }
+        html_dir = html_tmp;
+    }
     jobs = xcalloc(ch.count ? ch.count : 1, sizeof *jobs);
     for (size_t i = 0; i < ch.count; i++) {
         const char *name = ch.items[i].name;
         struct job *j = &jobs[njobs++];
         j->argv[0] = argv_new(root, "build", name, NULL, NULL, NULL, NULL);
         j->argv[1] = argv_new(root, "test", "--ci", "--repeat", "2", name, NULL);
+        if (html_dir)
+            j->argv[1] = argv_add_html(j->argv[1], html_dir, name);
         for (int k = 0; k < 2; k++) {
             char *disp = argv_display(j->argv[k]);
             j->steps[k] = ci_result_add_step(&res, k ? "test" : "build", name, disp);
@@ -587,6 +618,15 @@ int cmd_ci(int argc, char **argv)
     else
         ci_report_text(&res, stdout);
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    if (o.html) {
+        struct buf page = BUF_INIT;
+        ci_report_html(&res, html_dir, &page);
+        if (fs_write_atomic(o.html, page.data, page.len) < 0) {
+            fprintf(stderr, "kanalytic ci: %s\n", err_last());
+            rc = EXIT_TROUBLE;
+        }
+        buf_free(&page);
+    }
     if (o.junit && write_report(o.junit, ci_report_junit, &res, false) < 0) {
         fprintf(stderr, "kanalytic ci: %s\n", err_last());
         rc = EXIT_TROUBLE;
@@ -605,6 +645,8 @@ fail:
     fprintf(stderr, "kanalytic ci: %s\n", err_last());
     rc = EXIT_TROUBLE;
 done:
+    if (html_dir)
+        fs_remove_tree(html_dir);
     for (size_t i = 0; i < njobs; i++) {
         argv_free(jobs[i].argv[0]);
         argv_free(jobs[i].argv[1]);

@@ -1,9 +1,12 @@
 /* Renderers of the CI gate's result: see ci_report.h. */
 #include "ci_report.h"
+#include "report/html.h"
+#include "util/fs.h"
 #include "util/term.h"
 #include "util/xalloc.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -518,4 +521,103 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
             fputc('\n', out);
         fputs("```\n</details>\n\n", out);
     }
+}
+
+/* ---- HTML ---- */
+
+static const char *ci_status_class(enum ci_status s)
+{
+    switch (s) {
+    case CI_PASS: return "pass";
+    case CI_FAIL: return "fail";
+    case CI_SKIP: return "created";
+    default: return "error";
+    }
+}
+
+void ci_report_html(const struct ci_result *r, const char *test_reports_dir, struct buf *b)
+{
+    const char *verdict = r->exit_code == 0   ? "mergeable"
+                          : r->exit_code == 1 ? "not mergeable"
+                                              : "could not run";
+    buf_addstr(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<title>kanalytic ci</title><style>"
+                  "body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2327;"
+                  "background:#f6f7f7}header{background:#1d2327;color:#fff;padding:16px 24px}"
+                  "main{padding:16px 24px}table{border-collapse:collapse;background:#fff}"
+                  "td,th{border:1px solid #dcdcde;padding:4px 8px;text-align:left}"
+                  ".badge{display:inline-block;min-width:56px;text-align:center;border-radius:3px;"
+                  "padding:1px 6px;font-weight:600;color:#fff}.pass{background:#00a32a}"
+                  ".fail{background:#d63638}.error{background:#996800}.created{background:#8c8f94}"
+                  "pre{background:#1d2327;color:#f0f0f1;padding:8px;overflow:auto;max-height:320px}"
+                  "iframe{width:100%;height:640px;border:1px solid #dcdcde;background:#fff}"
+                  "</style></head><body>\n<header><h1 id=\"verdict\">");
+    html_escape(b, verdict);
+    buf_addf(b, "</h1><div>%zu analytic%s selected of %zu</div></header><main>",
+             r->changes ? r->changes->count : 0,
+             r->changes && r->changes->count == 1 ? "" : "s", r->total_analytics);
+    if (r->policy_error || r->findings.count) {
+        buf_addstr(b, "<h2>Policy</h2><ul id=\"findings\">");
+        if (r->policy_error) {
+            buf_addstr(b, "<li>");
+            html_escape(b, r->policy_error);
+            buf_addstr(b, "</li>");
+        }
+        for (size_t i = 0; i < r->findings.count; i++) {
+            const struct diag *d = &r->findings.items[i];
+            buf_addf(b, "<li><code>");
+            html_escape(b, d->file);
+            buf_addf(b, ":%d:%d</code> %s: ", d->line, d->col, diag_severity_name(d->severity));
+            html_escape(b, d->message);
+            buf_addstr(b, "</li>");
+        }
+        buf_addstr(b, "</ul>");
+    }
+    buf_addstr(b, "<h2>Steps</h2><table id=\"steps\"><tr><th>status</th><th>step</th>"
+                  "<th>time</th></tr>");
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        buf_addf(b, "<tr><td><span class=\"badge %s\">%s</span></td><td><code>",
+                 ci_status_class(s->status), ci_status_name(s->status));
+        html_escape(b, s->command);
+        buf_addf(b, "</code>%s", s->note ? " — " : "");
+        if (s->note)
+            html_escape(b, s->note);
+        buf_addf(b, "</td><td>%.1fs</td></tr>", s->seconds);
+    }
+    buf_addstr(b, "</table>");
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        bool failed = s->status == CI_FAIL || s->status == CI_ERROR;
+        struct buf report = BUF_INIT;
+        if (s->analytic && !strcmp(s->check, "test") && test_reports_dir) {
+            char *name = xmalloc(strlen(s->analytic) + 6);
+            sprintf(name, "%s.html", s->analytic);
+            char *path = path_join(test_reports_dir, name);
+            if (fs_read_file(path, (size_t)64 << 20, &report) < 0)
+                buf_reset(&report);
+            free(path);
+            free(name);
+        }
+        if (!failed && !report.len) {
+            buf_free(&report);
+            continue;
+        }
+        buf_addstr(b, "<section class=\"step\"><h2><code>");
+        html_escape(b, s->command);
+        buf_addstr(b, "</code></h2>");
+        if (report.len) {
+            /* the test report runs its own filter script, but never with this page's rights */
+            buf_addstr(b, "<iframe class=\"test-report\" sandbox=\"allow-scripts\" srcdoc=\"");
+            html_escape(b, report.data);
+            buf_addstr(b, "\"></iframe>");
+        } else if (s->output.len) {
+            buf_addstr(b, "<pre>");
+            html_escape(b, s->output.data);
+            buf_addstr(b, "</pre>");
+        }
+        buf_addstr(b, "</section>\n");
+        buf_free(&report);
+    }
+    buf_addstr(b, "</main></body></html>\n");
 }

@@ -47,6 +47,10 @@ void ci_report_text(const struct ci_result *r, FILE *out);
 int ci_report_json(const struct ci_result *r, FILE *out);
 void ci_report_junit(const struct ci_result *r, FILE *out);
 void ci_report_markdown(const struct ci_result *r, FILE *out);
+/* One self-contained HTML page: the verdict, validate / policy findings, every step with
+ * its output, and each analytic's `kanalytic test --html` report (read from
+ * test_reports_dir/NAME.html when present) embedded in a sandboxed frame. */
+void ci_report_html(const struct ci_result *r, const char *test_reports_dir, struct buf *out);
 /* --list: the selection and why each analytic is in it. */
 void ci_report_list(const struct changes *c, size_t total, unsigned shard_index,
                     unsigned shard_count, FILE *out);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-static void esc(struct buf *b, const char *s)
+void html_escape(struct buf *b, const char *s)
 {
     if (!s)
         return;
@@ -78,13 +78,13 @@ static void render_schema(struct buf *b, const struct compare_result *c)
     for (size_t i = 0; i < c->nschema; i++) {
         const struct schema_issue *s = &c->schema[i];
         buf_addstr(b, "<tr><td><code>");
-        esc(b, s->column ? s->column : "(column order)");
+        html_escape(b, s->column ? s->column : "(column order)");
         buf_addstr(b, "</code></td><td class=\"expected\">");
-        esc(b, s->expected ? s->expected : "—");
+        html_escape(b, s->expected ? s->expected : "—");
         buf_addstr(b, "</td><td class=\"diff\">");
-        esc(b, s->actual ? s->actual : "—");
+        html_escape(b, s->actual ? s->actual : "—");
         buf_addstr(b, "</td><td>");
-        esc(b, s->message);
+        html_escape(b, s->message);
         buf_addstr(b, "</td></tr>");
     }
     buf_addstr(b, "</table>");
@@ -98,7 +98,7 @@ static void render_rows(struct buf *b, const char *title, const char *cls,
     buf_addf(b, "<h3>%s (%zu)</h3><ul class=\"%s\">", title, total, cls);
     for (size_t i = 0; i < n; i++) {
         buf_addstr(b, "<li><code>");
-        esc(b, rows[i].row);
+        html_escape(b, rows[i].row);
         buf_addstr(b, "</code></li>");
     }
     if (total > n)
@@ -111,7 +111,7 @@ static void render_compare(struct buf *b, const struct compare_result *c)
     struct buf sum = BUF_INIT;
     compare_summary(c, &sum);
     buf_addstr(b, "<p class=\"compare-summary\">");
-    esc(b, sum.data);
+    html_escape(b, sum.data);
     buf_addf(b, " <span class=\"muted\">(expected %zu rows, actual %zu)</span></p>",
              c->expected_rows, c->actual_rows);
     buf_free(&sum);
@@ -122,13 +122,13 @@ static void render_compare(struct buf *b, const struct compare_result *c)
         for (size_t i = 0; i < c->ncells; i++) {
             const struct cell_diff *d = &c->cells[i];
             buf_addstr(b, "<tr><td><code>");
-            esc(b, d->row);
+            html_escape(b, d->row);
             buf_addstr(b, "</code></td><td><code>");
-            esc(b, d->column);
+            html_escape(b, d->column);
             buf_addstr(b, "</code></td><td class=\"expected\"><code>");
-            esc(b, d->expected);
+            html_escape(b, d->expected);
             buf_addstr(b, "</code></td><td class=\"diff\"><code>");
-            esc(b, d->actual);
+            html_escape(b, d->actual);
             buf_addstr(b, "</code></td></tr>");
         }
         buf_addstr(b, "</table>");
@@ -151,7 +151,7 @@ static void render_case(struct buf *b, const struct case_result *c)
     anchor(b, c->id);
     buf_addf(b, "\"><h2><span class=\"badge %s\">%s</span> <code>", cls,
              case_status_name(c->status));
-    esc(b, c->id);
+    html_escape(b, c->id);
     buf_addf(b, "</code> <span class=\"muted\">%.2fs", c->seconds);
     if (c->runs > 1)
         buf_addf(b, ", %u runs", c->runs);
@@ -160,7 +160,7 @@ static void render_case(struct buf *b, const struct case_result *c)
     buf_addstr(b, "</span></h2>");
     if (c->description) {
         buf_addstr(b, "<p class=\"description\">");
-        esc(b, c->description);
+        html_escape(b, c->description);
         buf_addstr(b, "</p>");
     }
     if (c->nproblems) {
@@ -168,14 +168,14 @@ static void render_case(struct buf *b, const struct case_result *c)
         for (size_t i = 0; i < c->nproblems; i++) {
             const struct case_problem *p = &c->problems[i];
             buf_addstr(b, "<li><code class=\"rule\">");
-            esc(b, p->rule);
+            html_escape(b, p->rule);
             buf_addstr(b, "</code> ");
             if (p->file) {
                 buf_addstr(b, "<code>");
-                esc(b, p->file);
+                html_escape(b, p->file);
                 buf_addstr(b, "</code>: ");
             }
-            esc(b, p->message);
+            html_escape(b, p->message);
             if (p->cmp)
                 render_compare(b, p->cmp);
             buf_addstr(b, "</li>");
@@ -184,12 +184,12 @@ static void render_case(struct buf *b, const struct case_result *c)
     }
     for (size_t i = 0; i < c->ncreated; i++) {
         buf_addstr(b, "<p class=\"muted\">created golden <code>");
-        esc(b, c->created[i]);
+        html_escape(b, c->created[i]);
         buf_addstr(b, "</code></p>");
     }
     for (size_t i = 0; i < c->nupdated; i++) {
         buf_addstr(b, "<p class=\"muted\">updated golden <code>");
-        esc(b, c->updated[i]);
+        html_escape(b, c->updated[i]);
         buf_addstr(b, "</code></p>");
     }
     if (c->stderr_text && *c->stderr_text) {
@@ -197,7 +197,7 @@ static void render_case(struct buf *b, const struct case_result *c)
         if (c->status == CASE_FAIL || c->status == CASE_ERROR)
             buf_addstr(b, " open");
         buf_addstr(b, "><summary>container stderr</summary><pre>");
-        esc(b, c->stderr_text);
+        html_escape(b, c->stderr_text);
         buf_addstr(b, "</pre></details>");
     }
     if (c->display_html) {
@@ -205,7 +205,7 @@ static void render_case(struct buf *b, const struct case_result *c)
         buf_addstr(b, "<details class=\"display\" open><summary>display</summary>"
                       "<iframe class=\"display\" sandbox=\"\" title=\"analytic display\" "
                       "srcdoc=\"");
-        esc(b, c->display_html);
+        html_escape(b, c->display_html);
         buf_addstr(b, "\"></iframe></details>");
     }
     buf_addstr(b, "</section>\n");
@@ -222,10 +222,10 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                   "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
                   "frame-src 'self' about: data:\"><title>");
-    esc(b, title);
+    html_escape(b, title);
     buf_addf(b, "</title><style>%s</style><script>%s</script></head><body>\n", style, script);
     buf_addstr(b, "<header><h1>");
-    esc(b, title);
+    html_escape(b, title);
     buf_addf(b, "</h1><div class=\"counts\"><span id=\"total\">%zu cases</span>"
                 "<span id=\"passed\">%zu passed</span><span id=\"failed\">%zu failed</span>"
                 "<span id=\"errors\">%zu errors</span><span>%.1fs, -j %u</span></div>"
@@ -243,10 +243,10 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
                  status_class(c->status), status_class(c->status), case_status_name(c->status));
         anchor(b, c->id);
         buf_addstr(b, "\"><code>");
-        esc(b, c->id);
+        html_escape(b, c->id);
         buf_addf(b, "</code></a></td><td>%.2fs</td><td>", c->seconds);
         if (c->nproblems)
-            esc(b, c->problems[0].message);
+            html_escape(b, c->problems[0].message);
         buf_addstr(b, "</td></tr>");
     }
     buf_addstr(b, "</table>\n");
@@ -258,7 +258,7 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
     if (gmtime_r(&now, &tm))
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     buf_addstr(b, "</main><footer class=\"muted\" style=\"padding:0 24px 24px\">kanalytic ");
-    esc(b, o && o->version ? o->version : "");
+    html_escape(b, o && o->version ? o->version : "");
     buf_addf(b, " · %s</footer></body></html>\n", when);
 }
 

@@ -13,6 +13,9 @@ struct html_report_options {
     const char *version; /* kanalytic version shown in the footer, may be NULL */
 };
 
+/* Appends s with &, <, >, " and ' escaped (safe in text and in quoted attributes). */
+void html_escape(struct buf *out, const char *s);
+
 /* Renders the report into out. */
 void report_html_render(const struct run_result *r, const struct html_report_options *o,
                         struct buf *out);
