@@ -3,24 +3,55 @@
  * io.kanalytic=1, or superseded analytic builds carrying io.kanalytic.manifest). */
 #include "cmd/cmd.h"
 #include "docker/docker.h"
+#include "runner/runner.h"
 #include "util/error.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: kanalytic gc [-n|--dry-run]\n"
+    fprintf(out, "usage: kanalytic gc [-n|--dry-run] [-f|--force]\n"
                  "\n"
                  "Removes containers labelled io.kanalytic=1 (left by interrupted test runs) and\n"
                  "dangling images kanalytic built (untagged by a newer build), and prints each.\n"
                  "\n"
                  "  -n, --dry-run   only print what would be removed\n"
+                 "  -f, --force     also remove containers a running kanalytic on this machine\n"
+                 "                  still uses (by default they are kept)\n"
                  "\n"
                  "examples:\n"
                  "  kanalytic gc\n"
                  "  kanalytic gc --dry-run\n");
+}
+
+/* A container whose kanalytic process still runs here belongs to a live `test` or `run`:
+ * removing it would break that run, so gc leaves it (unless --force). */
+static long live_owner(const struct docker_container_summary *s)
+{
+    const char *pid_s = json_string_value(json_object_get(s->labels, RUNNER_LABEL_PID));
+    const char *host = json_string_value(json_object_get(s->labels, RUNNER_LABEL_HOST));
+    char me[256] = "";
+    if (!pid_s || !host || gethostname(me, sizeof me - 1) < 0 || strcmp(me, host))
+        return 0;
+    char *end;
+    long pid = strtol(pid_s, &end, 10);
+    if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
+        return 0;
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (!fgets(comm, sizeof comm, f))
+            comm[0] = '\0';
+        fclose(f);
+    }
+    return strncmp(comm, "kanalytic", 9) == 0 ? pid : 0;
 }
 
 static bool kanalytic_image(json_t *img)
@@ -34,15 +65,17 @@ int cmd_gc(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"dry-run", no_argument, NULL, 'n'},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool dry = false;
+    bool dry = false, force = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "nfh", longopts, NULL)) != -1) {
         switch (c) {
         case 'n': dry = true; break;
+        case 'f': force = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
@@ -68,6 +101,13 @@ int cmd_gc(int argc, char **argv)
     }
     for (size_t i = 0; i < l.count; i++) {
         struct docker_container_summary *s = &l.items[i];
+        long owner = force ? 0 : live_owner(s);
+        if (owner) {
+            printf("kept container %s (%.12s): kanalytic process %ld still uses it "
+                   "(--force removes it anyway)\n",
+                   s->name, s->id, owner);
+            continue;
+        }
         if (!dry && docker_container_remove(d, s->id, true) < 0) {
             fprintf(stderr, "kanalytic gc: %s\n", err_last());
             status = EXIT_TROUBLE;

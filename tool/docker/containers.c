@@ -267,6 +267,7 @@ void docker_container_list_free(struct docker_container_list *l)
         free(l->items[i].name);
         free(l->items[i].image);
         free(l->items[i].state);
+        json_decref(l->items[i].labels);
     }
     free(l->items);
     l->items = NULL;
@@ -308,6 +309,8 @@ int docker_container_list_by_label(struct docker *d, const char *label,
         s->name = dup_or_empty(name && *name == '/' ? name + 1 : name);
         s->image = dup_or_empty(json_string_value(json_object_get(c, "Image")));
         s->state = dup_or_empty(json_string_value(json_object_get(c, "State")));
+        json_t *labels = json_object_get(c, "Labels");
+        s->labels = json_is_object(labels) ? json_incref(labels) : json_object();
     }
     json_decref(j);
     return 0;

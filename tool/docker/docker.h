@@ -162,6 +162,7 @@ struct docker_container_summary {
     char *name; /* without the leading '/' */
     char *image;
     char *state; /* "running", "exited", "created", ... */
+    json_t *labels; /* the container's labels (owned), never NULL */
 };
 struct docker_container_list {
     struct docker_container_summary *items;

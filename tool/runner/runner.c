@@ -186,6 +186,9 @@ char *runner_container_config(const struct manifest *m, const char *image,
     char pid[32];
     snprintf(pid, sizeof pid, "%ld", (long)getpid());
     json_object_set_new(labels, RUNNER_LABEL_PID, json_string(pid));
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0)
+        json_object_set_new(labels, RUNNER_LABEL_HOST, json_string(host));
     json_object_set_new(root, "Labels", labels);
     json_t *vols = json_object();
     json_object_set_new(vols, "/data", json_object());

@@ -17,6 +17,7 @@
 #define RUNNER_LABEL "io.kanalytic"
 #define RUNNER_LABEL_CASE "io.kanalytic.case"
 #define RUNNER_LABEL_PID "io.kanalytic.pid" /* of the kanalytic process that runs it */
+#define RUNNER_LABEL_HOST "io.kanalytic.host" /* the machine that process runs on */
 #define RUNNER_PIDS_LIMIT 256
 
 struct runner_options {
