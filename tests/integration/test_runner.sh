@@ -16,16 +16,9 @@ cp -r "$ROOT/tests/analytics-negative/." "$REPO/analytics/"
 export KANALYTIC_ROOT=$REPO
 NAMES=$(ls "$REPO/analytics")
 
-# Images: kanalytic test builds missing ones itself when `kanalytic build` is in the binary;
-# otherwise build them here with the docker CLI and run with --no-build.
-BUILD_OPT=()
-if ! "$KANALYTIC" build --help >/dev/null 2>&1; then
-  for n in $NAMES; do
-    docker build -q -t "kestrel-analytics-$n:latest" "$REPO/analytics/$n" >/dev/null 2>&1 ||
-      fail "docker build $n"
-  done
-  BUILD_OPT=(--no-build)
-fi
+# Images: built through the Engine API by kanalytic itself (never the docker CLI).
+"$KANALYTIC" -q build $NAMES >"$TMP/build.log" 2>&1 || fail "kanalytic build: $(tail -n 20 "$TMP/build.log")"
+BUILD_OPT=(--no-build)
 
 # ---- the whole suite, JSON report ----
 run "$KANALYTIC" test "${BUILD_OPT[@]}" --output-cap 1048576 -j 2 --format json --junit "$TMP/junit.xml"
