@@ -399,27 +399,6 @@ static void test_split_list(void **state)
 
 /* ---- mutation test over a real golden ---- */
 
-static void append_value(struct pq_vector *dst, const struct pq_vector *src, size_t i)
-{
-    if (vector_is_null(src, i)) {
-        vector_append_null(dst);
-        return;
-    }
-    switch (src->type.physical) {
-    case PQ_BOOLEAN: vector_append_bool(dst, src->v.b[i]); break;
-    case PQ_INT32: vector_append_i32(dst, src->v.i32[i]); break;
-    case PQ_INT64:
-    case PQ_INT96: vector_append_i64(dst, src->v.i64[i]); break;
-    case PQ_FLOAT: vector_append_f32(dst, src->v.f32[i]); break;
-    case PQ_DOUBLE: vector_append_f64(dst, src->v.f64[i]); break;
-    default: {
-        size_t n;
-        const uint8_t *p = vector_bytes(src, i, &n);
-        vector_append_bytes(dst, p, n);
-    }
-    }
-}
-
 /* A copy of the first `limit` rows of src without row `skip` and with row `dup` appended again
  * (SIZE_MAX: none). */
 static void copy_first(struct pq_table *dst, const struct pq_table *src, size_t limit, size_t skip,
@@ -443,13 +422,13 @@ static void copy_first(struct pq_table *dst, const struct pq_table *src, size_t 
             if (r == skip)
                 continue;
             if (!s->is_list) {
-                append_value(&d->values, &s->values, r);
+                vector_append_from(&d->values, &s->values, r);
             } else if (column_is_null(s, r)) {
                 column_list_append_null(d);
             } else {
                 column_list_begin_row(d);
                 for (uint64_t x = s->list_offsets[r]; x < s->list_offsets[r + 1]; x++)
-                    append_value(&d->values, &s->values, (size_t)x);
+                    vector_append_from(&d->values, &s->values, (size_t)x);
                 column_list_end_row(d);
             }
         }

@@ -1079,18 +1079,8 @@ out:
 
 static void render_jsonl(struct buf *out, const struct pq_table *t)
 {
-    for (size_t r = 0; r < t->nrows; r++) {
-        buf_addch(out, '{');
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                buf_addstr(out, ", ");
-            buf_addch(out, '"');
-            buf_add_json_escaped(out, t->cols[c].name, strlen(t->cols[c].name));
-            buf_addstr(out, "\": ");
-            format_cell_json(out, &t->cols[c], r);
-        }
-        buf_addstr(out, "}\n");
-    }
+    for (size_t r = 0; r < t->nrows; r++)
+        format_row_jsonl(out, t, r);
 }
 
 static void csv_add_field(struct buf *out, const char *s, size_t n, bool force_quotes)

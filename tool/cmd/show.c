@@ -113,18 +113,8 @@ static void print_rows_csv(struct buf *out, const struct pq_table *t, size_t nro
 
 static void print_rows_jsonl(struct buf *out, const struct pq_table *t, size_t nrows)
 {
-    for (size_t r = 0; r < nrows; r++) {
-        buf_addch(out, '{');
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                buf_addstr(out, ", ");
-            buf_addch(out, '"');
-            buf_add_json_escaped(out, t->cols[c].name, strlen(t->cols[c].name));
-            buf_addstr(out, "\": ");
-            format_cell_json(out, &t->cols[c], r);
-        }
-        buf_addstr(out, "}\n");
-    }
+    for (size_t r = 0; r < nrows; r++)
+        format_row_jsonl(out, t, r);
 }
 
 /* ---- the command ---- */

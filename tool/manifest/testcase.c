@@ -45,27 +45,11 @@ void test_case_free(struct test_case *tc)
     free(tc);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int list_dir_optional(const char *dir, struct fs_names *out)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT || errno == ENOTDIR ? 0 : err_errno(dir);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        ARRAY_GROW(out->names, out->count + 1, out->cap);
-        out->names[out->count++] = xstrdup(e->d_name);
-    }
-    closedir(d);
-    if (out->count > 1)
-        qsort(out->names, out->count, sizeof *out->names, cmp_names);
-    return 0;
+    if (!fs_is_dir(dir))
+        return 0;
+    return fs_list_dir(dir, out);
 }
 
 static bool names_have(const struct fs_names *n, const char *name)

@@ -438,3 +438,17 @@ void format_cell_text(struct buf *out, const struct pq_column *c, size_t row, bo
     }
     add_value(out, &c->values, row, false, null_text);
 }
+
+void format_row_jsonl(struct buf *out, const struct pq_table *t, size_t row)
+{
+    buf_addch(out, '{');
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c)
+            buf_addstr(out, ", ");
+        buf_addch(out, '"');
+        buf_add_json_escaped(out, t->cols[c].name, strlen(t->cols[c].name));
+        buf_addstr(out, "\": ");
+        format_cell_json(out, &t->cols[c], row);
+    }
+    buf_addstr(out, "}\n");
+}

@@ -230,7 +230,7 @@ bool column_is_null(const struct pq_column *c, size_t row)
     return vector_is_null(&c->values, row);
 }
 
-static void vector_append_from(struct pq_vector *dst, const struct pq_vector *src, size_t i)
+void vector_append_from(struct pq_vector *dst, const struct pq_vector *src, size_t i)
 {
     if (vector_is_null(src, i)) {
         vector_append_null(dst);

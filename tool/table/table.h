@@ -119,6 +119,8 @@ void vector_append_i64(struct pq_vector *v, int64_t x);
 void vector_append_f32(struct pq_vector *v, float x);
 void vector_append_f64(struct pq_vector *v, double x);
 void vector_append_bytes(struct pq_vector *v, const void *p, size_t n);
+/* Appends element i of src (same physical type), null or not. */
+void vector_append_from(struct pq_vector *dst, const struct pq_vector *src, size_t i);
 void vector_free(struct pq_vector *v);
 bool vector_is_null(const struct pq_vector *v, size_t i);
 /* Bytes of a BYTE_ARRAY / FLBA value. */
