@@ -74,11 +74,18 @@ check-sanitize:
 	$(MAKE) BUILD=$(BUILD)/asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' unit cli
 
-FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Itool $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+# The library is compiled once for all fuzz targets (fuzzer-no-link), then each target links it.
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Itool $(PKG_CFLAGS)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
 fuzz: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	@echo "  CLANG   $<"
+	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	@echo "  FUZZ    $@"
+	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 20
 fuzz-run: fuzz
