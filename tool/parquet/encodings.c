@@ -32,10 +32,12 @@ void pqv_reserve(struct pq_vector *v, size_t n)
     if (cap < need)
         cap = need;
     size_t w = pqv_width(v->type.physical);
-    if (w)
+    if (w) {
         v->v.b = xreallocarray(v->v.b, cap, w);
-    else {
+        xalloc_hint_huge(v->v.b, cap * w);
+    } else {
         v->offsets = xreallocarray(v->offsets, cap + 1, sizeof *v->offsets);
+        xalloc_hint_huge(v->offsets, (cap + 1) * sizeof *v->offsets);
         if (v->cap == 0)
             v->offsets[0] = 0;
     }
@@ -55,6 +57,7 @@ void pqv_reserve_data(struct pq_vector *v, size_t bytes)
     if (cap < need)
         cap = need;
     v->data = xrealloc(v->data, cap);
+    xalloc_hint_huge(v->data, cap);
     v->data_cap = cap;
 }
 

@@ -820,6 +820,7 @@ static uint8_t *page_buffer(struct chunk *c, size_t n)
     if (n > r->page_cap) {
         free(r->page);
         r->page = xmalloc(n);
+        xalloc_hint_huge(r->page, n);
         r->page_cap = n;
     }
     return r->page;
@@ -1088,6 +1089,7 @@ static int read_chunk(struct chunk *c)
         if (want > r->chunk_cap) {
             free(r->chunk);
             r->chunk = xmalloc(want ? want : 1);
+            xalloc_hint_huge(r->chunk, want);
             r->chunk_cap = want;
         }
         if (read_range(r, (size_t)start, want, r->chunk) < 0)

@@ -15,6 +15,12 @@ void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Asks the kernel to back the 2 MiB-aligned interior of a large buffer with transparent huge
+ * pages (madvise MADV_HUGEPAGE; a hint, ignored where unsupported). Decoding a column writes
+ * tens of megabytes of fresh memory, and faulting it 4 KiB at a time cost more than the
+ * decoding itself (docs/parquet.md, "Memory"). Does nothing under 4 MiB. */
+void xalloc_hint_huge(void *p, size_t n);
+
 /* true when a + b or a * b overflows size_t; *out is set otherwise. */
 static inline bool size_add_overflow(size_t a, size_t b, size_t *out)
 {
