@@ -132,6 +132,17 @@ cp "$C/input/0.parquet.gz" "$REPO/analytics/copy/tests/broken/input/"
 run "$KANALYTIC" test "${BUILD_OPT[@]}" copy
 expect_rc 2 "bad case.yaml"; expect_err_has "bogus"
 rm -r "$REPO/analytics/copy/tests/broken"
+
+# ---- expect.outputs is exact, even when empty: an output it does not list fails ----
+mkdir -p "$REPO/analytics/copy/tests/no-output/input"
+printf 'description: says it writes nothing\nexpect:\n  outputs: []\n' \
+  >"$REPO/analytics/copy/tests/no-output/case.yaml"
+cp "$C/input/0.parquet.gz" "$REPO/analytics/copy/tests/no-output/input/"
+run "$KANALYTIC" test "${BUILD_OPT[@]}" copy/no-output
+expect_rc 1 "expect.outputs: []"
+expect_out_has "[output-unexpected] output/0.parquet.gz was written but the case expects no output 0"
+expect_no_file "$REPO/analytics/copy/tests/no-output/expected"
+rm -r "$REPO/analytics/copy/tests/no-output"
 run env DOCKER_HOST=unix:///nonexistent.sock "$KANALYTIC" test copy
 expect_rc 2 "no engine"; expect_err_has "nonexistent.sock"
 run "$KANALYTIC" test no-such-analytic

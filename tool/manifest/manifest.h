@@ -197,6 +197,7 @@ struct test_case {
     char *stderr_contains;         /* NULL: no check */
     size_t *expect_outputs;        /* outputs that must be written */
     size_t n_expect_outputs;       /* default: those with goldens */
+    bool expect_outputs_exact;     /* expect.outputs given: no other output may be written */
     bool expect_display;           /* default: expected/display.html exists */
     unsigned timeout;              /* seconds: case.yaml timeout, else the manifest's */
     /* files */

@@ -315,6 +315,7 @@ static void load_expect(struct test_case *tc, const struct manifest *m, const js
     tc->stderr_contains = s ? xstrdup(s) : NULL;
     const json_t *outs = json_object_get(expect, "outputs");
     if (outs) {
+        tc->expect_outputs_exact = true;
         tc->n_expect_outputs = json_array_size(outs);
         tc->expect_outputs = xcalloc(tc->n_expect_outputs + 1, sizeof *tc->expect_outputs);
         for (size_t i = 0; i < tc->n_expect_outputs; i++) {

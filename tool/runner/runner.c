@@ -686,7 +686,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         struct pq_table actual = PQ_TABLE_INIT;
         bool ok = check_output(path, name, &actual, r);
         if (ok && tc->exit_code == 0 && !g) {
-            if (tc->n_expect_outputs && !expects_output(tc, i)) {
+            if (tc->expect_outputs_exact && !expects_output(tc, i)) {
                 case_result_fail(r, RULE_OUTPUT_UNEXPECTED, name, NULL,
                                  "%s was written but the case expects no output %zu", name, i);
             } else if (o->ci) {
