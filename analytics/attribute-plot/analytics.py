@@ -9,73 +9,20 @@ it is formatted with fixed precision, so the same input always gives the same by
 """
 import html
 import math
-import os
 import sys
 
 import numpy as np
 import pandas as pd
 
+from kestrel_analytic import (ParamError, fail, param_int, param_list, param_str,
+                              read_variable, write_display)
+
 NAME = "attribute-plot"
-DATA = "/data"
 
 WIDTH, HEIGHT = 640, 400
 LEFT, RIGHT, TOP, BOTTOM = 72, 24, 40, 64
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 MAX_BARS = 30  # categories shown in a histogram of a text attribute
-
-
-class ParamError(Exception):
-    pass
-
-
-# ---- parameters (identical helpers in every analytic of this repository) ----
-
-def _raw(name):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return None
-    return value.strip()
-
-
-def param_str(name, default=None, choices=None, required=False):
-    value = _raw(name)
-    if value is None:
-        if required:
-            raise ParamError(f"parameter {name} is required")
-        return default
-    if choices is not None and value not in choices:
-        raise ParamError(f"parameter {name}={value!r}: expected one of {', '.join(choices)}")
-    return value
-
-
-def param_int(name, default, minimum=None, maximum=None):
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ParamError(f"parameter {name}={value!r}: expected an integer") from None
-    if not number.is_integer():
-        raise ParamError(f"parameter {name}={value!r}: expected an integer")
-    number = int(number)
-    if minimum is not None and number < minimum:
-        raise ParamError(f"parameter {name}={value!r}: must be at least {minimum}")
-    if maximum is not None and number > maximum:
-        raise ParamError(f"parameter {name}={value!r}: must be at most {maximum}")
-    return number
-
-
-def param_list(name, default=None, required=False):
-    value = _raw(name)
-    if value is None:
-        if required:
-            raise ParamError(f"parameter {name} is required (e.g. {name}=(a,b))")
-        return list(default or [])
-    items = [item.strip() for item in value.split(",")]
-    if any(item == "" for item in items):
-        raise ParamError(f"parameter {name}={value!r}: empty item in the list")
-    return items
 
 
 # ---- numbers and axes ----
@@ -328,18 +275,10 @@ def read_parameters():
 def main():
     try:
         params = read_parameters()
-        path = os.path.join(DATA, "input", "0.parquet.gz")
-        if not os.path.exists(path):
-            print(f"{NAME}: no input at {path}", file=sys.stderr)
-            return 2
-        df = pd.read_parquet(path)
-        document = analytics(df, **params)
+        document = analytics(read_variable(NAME, usage="var WITH XPARAM=attr"), **params)
     except ParamError as e:
-        print(f"{NAME}: error: {e}", file=sys.stderr)
-        return 2
-    os.makedirs(os.path.join(DATA, "display"), exist_ok=True)
-    with open(os.path.join(DATA, "display", "plot.html"), "w", encoding="utf-8") as f:
-        f.write(document)
+        fail(NAME, f"error: {e}")
+    write_display("plot", document)
     return 0
 
 

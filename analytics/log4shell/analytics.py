@@ -7,27 +7,18 @@ decoded), resolves nested Log4j lookups and writes the table back with x_log4she
 import base64
 import binascii
 import json
-import os
 import sys
 import urllib.parse
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from kestrel_analytic import ensure_id_type, read_variable, write_variable
 from lookups import deobfuscate, jndi_command, parse_jndi
 
 NAME = "log4shell"
-INPUT = "/data/input/0.parquet.gz"
-OUTPUT = "/data/output/0.parquet.gz"
 OUT_COLUMNS = ["x_log4shell_exploit", "x_log4shell_protocol", "x_log4shell_host",
                "x_log4shell_port", "x_log4shell_path", "x_log4shell_command",
                "x_log4shell_payloads"]
-
-
-def fail(msg, code=2):
-    print(f"{NAME}: {msg}", file=sys.stderr)
-    sys.exit(code)
 
 
 def decode_base64(text):
@@ -98,29 +89,9 @@ def analytics(df):
     return out
 
 
-def write_parquet(df, path):
-    """Like to_parquet(index=False), but an all-null column is written as strings rather
-    than Parquet's null type, so that every run and every reader sees the same schema."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    for i, field in enumerate(table.schema):
-        if pa.types.is_null(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
-    pq.write_table(table, path)
-
-
 def main():
-    if not os.path.exists(INPUT):
-        fail(f"{INPUT}: no input variable (APPLY docker://{NAME} ON var)")
-    try:
-        df = pd.read_parquet(INPUT)
-    except Exception as e:                   # pyarrow raises several kinds
-        fail(f"{INPUT}: cannot read Parquet: {e}", 1)
-    for c in ("id", "type"):
-        if c not in df.columns:
-            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
-    out = analytics(df)
-    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
-    write_parquet(out, OUTPUT)
+    df = ensure_id_type(read_variable(NAME))
+    write_variable(analytics(df))
     return 0
 
 

@@ -6,23 +6,14 @@ with x_psd_deobfuscated (the command line after deobfuscation) and x_psd_techniq
 of the techniques undone). Both are null where command_line is null or absent.
 """
 import json
-import os
 import sys
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from kestrel_analytic import ensure_id_type, read_variable, write_variable
 from psd import deobfuscate
 
 NAME = "powershell-deobfuscate"
-INPUT = "/data/input/0.parquet.gz"
-OUTPUT = "/data/output/0.parquet.gz"
-
-
-def fail(msg, code=2):
-    print(f"{NAME}: {msg}", file=sys.stderr)
-    sys.exit(code)
 
 
 def analytics(df):
@@ -45,29 +36,9 @@ def analytics(df):
     return out
 
 
-def write_parquet(df, path):
-    """Like to_parquet(index=False), but an all-null column is written as strings rather
-    than Parquet's null type, so that every run and every reader sees the same schema."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    for i, field in enumerate(table.schema):
-        if pa.types.is_null(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
-    pq.write_table(table, path)
-
-
 def main():
-    if not os.path.exists(INPUT):
-        fail(f"{INPUT}: no input variable (APPLY docker://{NAME} ON procs)")
-    try:
-        df = pd.read_parquet(INPUT)
-    except Exception as e:                   # pyarrow raises several kinds
-        fail(f"{INPUT}: cannot read Parquet: {e}", 1)
-    for c in ("id", "type"):
-        if c not in df.columns:
-            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
-    out = analytics(df)
-    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
-    write_parquet(out, OUTPUT)
+    df = ensure_id_type(read_variable(NAME, usage="procs"))
+    write_variable(analytics(df))
     return 0
 
 

@@ -14,80 +14,11 @@ import sys
 import numpy as np
 import pandas as pd
 
+from kestrel_analytic import (ParamError, fail, input_path, param_float, param_int,
+                              param_list, param_str, read_variable, write_variable)
+
 NAME = "sklearn-cluster"
-DATA = "/data"
 NOISE = -1
-
-
-class ParamError(Exception):
-    pass
-
-
-# ---- parameters (identical helpers in every analytic of this repository) ----
-
-def _raw(name):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return None
-    return value.strip()
-
-
-def param_str(name, default=None, choices=None, required=False):
-    value = _raw(name)
-    if value is None:
-        if required:
-            raise ParamError(f"parameter {name} is required")
-        return default
-    if choices is not None and value not in choices:
-        raise ParamError(f"parameter {name}={value!r}: expected one of {', '.join(choices)}")
-    return value
-
-
-def param_int(name, default, minimum=None, maximum=None):
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ParamError(f"parameter {name}={value!r}: expected an integer") from None
-    if not number.is_integer():
-        raise ParamError(f"parameter {name}={value!r}: expected an integer")
-    number = int(number)
-    if minimum is not None and number < minimum:
-        raise ParamError(f"parameter {name}={value!r}: must be at least {minimum}")
-    if maximum is not None and number > maximum:
-        raise ParamError(f"parameter {name}={value!r}: must be at most {maximum}")
-    return number
-
-
-def param_float(name, default, minimum=None, maximum=None):
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ParamError(f"parameter {name}={value!r}: expected a number") from None
-    if not np.isfinite(number):
-        raise ParamError(f"parameter {name}={value!r}: expected a finite number")
-    if minimum is not None and number < minimum:
-        raise ParamError(f"parameter {name}={value!r}: must be at least {minimum}")
-    if maximum is not None and number > maximum:
-        raise ParamError(f"parameter {name}={value!r}: must be at most {maximum}")
-    return number
-
-
-def param_list(name, default=None, required=False):
-    value = _raw(name)
-    if value is None:
-        if required:
-            raise ParamError(f"parameter {name} is required (e.g. {name}=(a,b))")
-        return list(default or [])
-    items = [item.strip() for item in value.split(",")]
-    if any(item == "" for item in items):
-        raise ParamError(f"parameter {name}={value!r}: empty item in the list")
-    return items
 
 
 # ---- the analytic ----
@@ -167,25 +98,16 @@ def main():
         params = read_parameters()
         if params["eps"] <= 0:
             raise ParamError(f"parameter eps={params['eps']}: must be greater than 0")
-        os.makedirs(os.path.join(DATA, "output"), exist_ok=True)
         index = 0
-        while True:
-            path = os.path.join(DATA, "input", f"{index}.parquet.gz")
-            if not os.path.exists(path):
-                break
-            df = pd.read_parquet(path)
+        while index == 0 or os.path.exists(input_path(index)):
+            df = read_variable(NAME, index, usage="var WITH columns=a,b")
             if len(df.columns) == 0:
                 print(f"{NAME}: input {index} is empty; left unchanged", file=sys.stderr)
             else:
-                out = analytics(df, **params)
-                out.to_parquet(os.path.join(DATA, "output", f"{index}.parquet.gz"), index=False)
+                write_variable(analytics(df, **params), index)
             index += 1
-        if index == 0:
-            print(f"{NAME}: no input in {DATA}/input (expected 0.parquet.gz)", file=sys.stderr)
-            return 2
     except ParamError as e:
-        print(f"{NAME}: error: {e}", file=sys.stderr)
-        return 2
+        fail(NAME, f"error: {e}")
     return 0
 
 

@@ -10,22 +10,14 @@ import os
 import sys
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from kestrel_analytic import ensure_id_type, fail, read_variable, write_variable
 from scoring import RuleError, load_rules, process_view, score
 
 NAME = "suspicious-process-scoring"
 RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
-INPUT = "/data/input/0.parquet.gz"
-OUTPUT = "/data/output/0.parquet.gz"
 COLUMNS = {"name": "name", "binary": "binary_ref.name", "parent": "parent_ref.name",
            "parent_binary": "parent_ref.binary_ref.name", "command_line": "command_line"}
-
-
-def fail(msg, code=2):
-    print(f"{NAME}: {msg}", file=sys.stderr)
-    sys.exit(code)
 
 
 def threshold_param():
@@ -37,7 +29,7 @@ def threshold_param():
     except ValueError:
         value = None
     if value is None or value != value or value < 0 or value != int(value):
-        fail(f"parameter THRESHOLD='{raw}': expected an integer >= 0")
+        fail(NAME, f"parameter THRESHOLD='{raw}': expected an integer >= 0")
     return int(value)
 
 
@@ -59,34 +51,14 @@ def analytics(df, rules, threshold=0):
     return out[out["x_suspicious_score"] >= threshold].reset_index(drop=True)
 
 
-def write_parquet(df, path):
-    """Like to_parquet(index=False), but an all-null column is written as strings rather
-    than Parquet's null type, so that every run and every reader sees the same schema."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    for i, field in enumerate(table.schema):
-        if pa.types.is_null(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
-    pq.write_table(table, path)
-
-
 def main():
     threshold = threshold_param()
     try:
         rules = load_rules(RULES)
     except RuleError as e:
-        fail(str(e), 1)
-    if not os.path.exists(INPUT):
-        fail(f"{INPUT}: no input variable (APPLY docker://{NAME} ON procs)")
-    try:
-        df = pd.read_parquet(INPUT)
-    except Exception as e:                   # pyarrow raises several kinds
-        fail(f"{INPUT}: cannot read Parquet: {e}", 1)
-    for c in ("id", "type"):
-        if c not in df.columns:
-            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
-    out = analytics(df, rules, threshold)
-    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
-    write_parquet(out, OUTPUT)
+        fail(NAME, str(e), 1)
+    df = ensure_id_type(read_variable(NAME, usage="procs"))
+    write_variable(analytics(df, rules, threshold))
     return 0
 
 

@@ -56,6 +56,13 @@ for pair in log4shell:test_lookups powershell-deobfuscate:test_psd \
   grep -q "all values as expected" <<<"$logs" || fail "$name goldens not confirmed: $logs"
 done
 
+# The contract helpers the Python analytics share (template/python/kestrel_analytic.py),
+# in an analytic's image, the repository mounted read-only.
+run_in kestrel-analytics-log4shell:latest "$ROOT:/r:ro" /r python3 -m unittest -v \
+  tests/python/test_kestrel_analytic.py
+[ "$rc" -eq 0 ] || fail "kestrel_analytic unit tests: exit $rc: $logs"
+grep -q '^OK' <<<"$logs" || fail "kestrel_analytic unit tests did not report OK: $logs"
+
 # The tests can fail: a unit test module that does not exist is an error, not a pass.
 run_in kestrel-analytics-log4shell:latest "" /opt/analytic python3 -m unittest test_missing
 [ "$rc" -ne 0 ] || fail "a missing unit test module passed"
