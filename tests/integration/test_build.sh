@@ -33,7 +33,9 @@ trap cleanup EXIT
 # --- a repository with one analytic ---------------------------------------------------------
 mkdir -p "$A" "$REPO/tool/util"
 cp -r "$ROOT/analytics/sklearn-cluster/tests" "$A/"
-sed "s/^name: sklearn-cluster/name: $NAME/" "$ROOT/analytics/sklearn-cluster/analytic.yaml" >"$A/analytic.yaml"
+# sklearn-cluster's manifest, as version 1.0.0 and without its own build section
+sed -e "s/^name: sklearn-cluster/name: $NAME/" -e 's/^version: .*/version: 1.0.0/' -e '/^build:/,$d' \
+  "$ROOT/analytics/sklearn-cluster/analytic.yaml" >"$A/analytic.yaml"
 cat >>"$A/analytic.yaml" <<'EOF'
 build:
   include:

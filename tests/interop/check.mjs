@@ -47,6 +47,8 @@ const types = [
   ['decflba', 'decimal128(20, 3)', 'DECIMAL(20,3)', ['1234.567', '-0.001', null, '0.000']],
   ['bin', 'binary', 'BLOB', ['AAH/', null, '', 'YWJj']],
   ['flba', 'fixed_size_binary[4]', 'BLOB', ['YWJjZA==', 'AAAAAA==', 'd3h5eg==', null]],
+  // Arrow's null type (Parquet UNKNOWN over INT32, as pyarrow writes it)
+  ['nul', 'null', 'INTEGER', [null, null, null, null]],
   ['req', 'int64 not null', 'BIGINT', [10, 20, 30, 40]],
 ];
 

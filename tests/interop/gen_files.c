@@ -123,6 +123,8 @@ static void build_types(struct pq_table *t)
     v->type.type_length = 4;
     vector_append_bytes(v, "abcd", 4), vector_append_bytes(v, "\0\0\0\0", 4),
         vector_append_bytes(v, "wxyz", 4), vector_append_null(v);
+    v = &table_add_column(t, "nul", ty(PQ_INT32, PQ_LOGICAL_NULL), true)->values;
+    vector_append_null(v), vector_append_null(v), vector_append_null(v), vector_append_null(v);
     v = &table_add_column(t, "req", ty(PQ_INT64, PQ_LOGICAL_NONE), false)->values;
     vector_append_i64(v, 10), vector_append_i64(v, 20), vector_append_i64(v, 30),
         vector_append_i64(v, 40);

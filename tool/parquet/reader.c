@@ -133,7 +133,8 @@ static bool logical_fits(const struct pq_type *t)
         return (t->physical == PQ_INT32 && t->unit == PQ_MILLIS) ||
                (t->physical == PQ_INT64 && t->unit != PQ_MILLIS && t->unit != 0);
     case PQ_LOGICAL_TIMESTAMP: return t->physical == PQ_INT64 && t->unit != 0;
-    case PQ_LOGICAL_NONE: return true;
+    case PQ_LOGICAL_NONE:
+    case PQ_LOGICAL_NULL: return true;
     }
     return false;
 }
@@ -211,8 +212,9 @@ static void leaf_type(const struct pq_schema_element *e, struct pq_type *t)
         t->bit_width = l->bit_width;
         t->is_signed = l->is_signed;
         break;
+    case PQ_LT_UNKNOWN: t->logical = PQ_LOGICAL_NULL; break;
     case 0: converted_type(e, t); break;
-    default: break; /* UNKNOWN (always null) or a type newer than us: physical type */
+    default: break; /* a type newer than us: the physical type */
     }
     if (!logical_fits(t)) {
         struct pq_type plain = {0};

@@ -776,7 +776,8 @@ static int type_check(const struct pq_column *c)
     if (p == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length <= 0)
         return err_set("column '%s': FIXED_LEN_BYTE_ARRAY needs a positive length", c->name);
     switch (t->logical) {
-    case PQ_LOGICAL_NONE: break;
+    case PQ_LOGICAL_NONE:
+    case PQ_LOGICAL_NULL: break; /* pyarrow: INT32; any physical type reads back */
     case PQ_LOGICAL_STRING:
     case PQ_LOGICAL_ENUM:
     case PQ_LOGICAL_JSON:
@@ -805,6 +806,13 @@ static int type_check(const struct pq_column *c)
         pq_type_describe(t, false, desc, sizeof desc);
         return err_set("column '%s': logical type %s does not fit physical type %d", c->name,
                        desc, (int)p);
+    }
+    if (t->logical == PQ_LOGICAL_NULL) {
+        const struct pq_vector *v = &c->values;
+        for (size_t i = 0; i < v->len; i++)
+            if (!v->valid || v->valid[i])
+                return err_set("column '%s' is of the null type but row %zu holds a value",
+                               c->name, i);
     }
     if ((t->logical == PQ_LOGICAL_TIME || t->logical == PQ_LOGICAL_TIMESTAMP) &&
         (t->unit < PQ_MILLIS || t->unit > PQ_NANOS))
@@ -881,7 +889,8 @@ static void logical_type_write(struct tw *w, const struct pq_type *t)
     case PQ_LOGICAL_BSON: tw_field_struct_begin(w, 13); break;
     case PQ_LOGICAL_UUID: tw_field_struct_begin(w, 14); break;
     case PQ_LOGICAL_FLOAT16: tw_field_struct_begin(w, 15); break;
-    default: tw_field_struct_begin(w, 11); break; /* UNKNOWN: not reached after type_check */
+    case PQ_LOGICAL_NULL: tw_field_struct_begin(w, 11); break; /* UNKNOWN */
+    case PQ_LOGICAL_NONE: return; /* not reached */
     }
     tw_struct_end(w);
     tw_struct_end(w);

@@ -326,6 +326,7 @@ static void describe_scalar(const struct pq_type *t, char *out, size_t n)
         snprintf(out, n, "timestamp[%s%s]", unit_name(t->unit), t->utc ? ", UTC" : "");
         return;
     case PQ_LOGICAL_FLOAT16: snprintf(out, n, "float16"); return;
+    case PQ_LOGICAL_NULL: snprintf(out, n, "null"); return;
     case PQ_LOGICAL_NONE: break;
     }
     switch (t->physical) {

@@ -32,6 +32,7 @@ enum pq_logical {
     PQ_LOGICAL_TIME,      /* unit, utc */
     PQ_LOGICAL_TIMESTAMP, /* unit, utc; INT96 columns read as TIMESTAMP(NANOS, utc=false) */
     PQ_LOGICAL_FLOAT16,   /* FLBA(2) */
+    PQ_LOGICAL_NULL,      /* Arrow's null type (UNKNOWN): every value null; pyarrow uses INT32 */
 };
 
 enum pq_time_unit { PQ_MILLIS = 1, PQ_MICROS = 2, PQ_NANOS = 3 };
