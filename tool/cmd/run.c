@@ -6,6 +6,7 @@
  * It reuses the test runner whole: the run is a test case with no goldens, living in a
  * private temporary folder, so what the runner would "create" as goldens are the outputs. */
 #include "cmd/cmd.h"
+#include "cmd/image.h"
 #include "docker/docker.h"
 #include "manifest/manifest.h"
 #include "parquet/parquet.h"
@@ -228,26 +229,12 @@ static int check_inputs(const struct manifest *m, const struct run_opts *o)
 /* Makes sure kestrel-analytics-NAME:latest exists, building it unless --no-build. */
 static int ensure_image(struct docker *d, const struct manifest *m, bool no_build)
 {
-    char *image = manifest_image_name(m);
-    struct buf ref = BUF_INIT;
-    buf_addf(&ref, "%s:latest", image);
-    free(image);
-    struct docker_image img;
-    int rc = docker_image_inspect(d, ref.data, &img);
-    if (rc == 0) {
-        docker_image_free(&img);
-    } else if (rc != DOCKER_ENOTFOUND) {
-        fprintf(stderr, "kanalytic run: inspecting %s: %s\n", ref.data, err_last());
-    } else if (no_build || !cmd_build) {
-        fprintf(stderr, "kanalytic run: image %s not found (build it: kanalytic build %s)\n",
-                ref.data, m->name);
-    } else {
-        fprintf(stderr, "kanalytic run: image %s not found, building it\n", ref.data);
-        char *args[] = {"build", m->name, NULL};
-        rc = cmd_build(2, args) == 0 ? 0 : -1;
-    }
-    buf_free(&ref);
-    return rc == 0 ? 0 : -1;
+    char *problem;
+    if (image_ready(d, m, no_build, "kanalytic run", &problem) == 0)
+        return 0;
+    fprintf(stderr, "kanalytic run: %s\n", problem);
+    free(problem);
+    return -1;
 }
 
 static int parse_args(int argc, char **argv, struct run_opts *o)

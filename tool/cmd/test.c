@@ -3,6 +3,7 @@
  * the cases (in parallel with -j), prints one line per case and the failures' details, and
  * writes JSON / JUnit / TAP reports. */
 #include "cmd.h"
+#include "image.h"
 #include "docker/docker.h"
 #include "manifest/manifest.h"
 #include "report/html.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -245,30 +245,6 @@ static void plan_free(struct plan *p)
 
 /* ---- images ---- */
 
-/* Builds NAME with the build command: in-process when linked, else `kanalytic build NAME`. */
-static int build_image(const char *name)
-{
-    if (cmd_build) {
-        char *args[] = {"build", (char *)name, NULL};
-        optind = 0;
-        int rc = cmd_build(2, args);
-        optind = 0;
-        return rc;
-    }
-    pid_t pid = fork();
-    if (pid < 0)
-        return err_errno("fork");
-    if (pid == 0) {
-        execl("/proc/self/exe", "kanalytic", "build", name, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return err_errno("waitpid");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
-}
-
 static void check_images(struct docker *d, struct plan *p, bool no_build, bool quiet)
 {
     for (size_t i = 0; i < p->nanalytics; i++) {
@@ -280,36 +256,8 @@ static void check_images(struct docker *d, struct plan *p, bool no_build, bool q
             has_case |= !strcmp(p->cases[k].analytic, a->name) && p->cases[k].tc;
         if (!has_case)
             continue;
-        char *image = manifest_image_name(a->m);
-        struct buf ref = BUF_INIT;
-        buf_addf(&ref, "%s:latest", image);
-        free(image);
-        struct docker_image img;
-        int rc = docker_image_inspect(d, ref.data, &img);
-        if (rc == 0) {
-            docker_image_free(&img);
-            a->image_ok = true;
-        } else if (rc != DOCKER_ENOTFOUND) {
-            struct buf b = BUF_INIT;
-            buf_addf(&b, "inspecting %s: %s", ref.data, err_last());
-            a->image_problem = buf_detach(&b, NULL);
-        } else if (no_build) {
-            struct buf b = BUF_INIT;
-            buf_addf(&b, "image %s not found (build it: kanalytic build %s)", ref.data, a->name);
-            a->image_problem = buf_detach(&b, NULL);
-        } else {
-            if (!quiet)
-                fprintf(stderr, "kanalytic test: image %s not found, building it\n", ref.data);
-            if (build_image(a->name) != 0) {
-                struct buf b = BUF_INIT;
-                buf_addf(&b, "image %s not found and `kanalytic build %s` failed", ref.data,
-                         a->name);
-                a->image_problem = buf_detach(&b, NULL);
-            } else {
-                a->image_ok = true;
-            }
-        }
-        buf_free(&ref);
+        a->image_ok = image_ready(d, a->m, no_build, quiet ? NULL : "kanalytic test",
+                                  &a->image_problem) == 0;
     }
 }
 
