@@ -1077,6 +1077,19 @@ static int read_chunk(struct chunk *c)
     if (!w && c->limit == rows && m->total_uncompressed_size > 0 &&
         (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4)
         pqv_reserve_data(&c->out->values, (size_t)m->total_uncompressed_size);
+    /* Fault the reserved memory in now, in one call per buffer rather than a trap per page
+     * (docs/parquet.md, "Memory and I/O"); the sizes come from the footer, so at most 64
+     * bytes per byte of the chunk, so that a lying footer cannot make us commit memory. */
+    if (c->limit == rows && len > 0) {
+        struct pq_vector *v = &c->out->values;
+        size_t budget = (size_t)len > SIZE_MAX / 64 ? SIZE_MAX : (size_t)len * 64;
+        size_t slots = w ? v->cap * w : (v->cap + 1) * sizeof *v->offsets;
+        void *p = w ? (void *)v->v.b : (void *)v->offsets;
+        if (v->len == 0 && slots <= budget)
+            xalloc_prefault(p, slots);
+        if (!w && v->data_len == 0 && v->data_cap <= budget)
+            xalloc_prefault(v->data, v->data_cap);
+    }
     /* File mode maps just this chunk (and the up to 100 bytes of slack read_pages may use),
      * pre-faulted in one call: no per-page faults, nothing else of the file is read, and the
      * mapping goes away with the chunk. */
@@ -1094,6 +1107,7 @@ static int read_chunk(struct chunk *c)
             xalloc_hint_huge(r->chunk, want);
             r->chunk_cap = want;
         }
+        xalloc_prefault(r->chunk, want);
         if (read_range(r, (size_t)start, want, r->chunk) < 0)
             return -1;
         base = r->chunk;

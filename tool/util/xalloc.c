@@ -73,3 +73,19 @@ void xalloc_hint_huge(void *p, size_t n)
     (void)n;
 #endif
 }
+
+void xalloc_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    if (!p || n < ((size_t)64 << 10))
+        return;
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}

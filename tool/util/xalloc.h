@@ -17,9 +17,13 @@ char *xstrndup(const char *s, size_t n);
 
 /* Asks the kernel to back the 2 MiB-aligned interior of a large buffer with transparent huge
  * pages (madvise MADV_HUGEPAGE; a hint, ignored where unsupported). Decoding a column writes
- * tens of megabytes of fresh memory, and faulting it 4 KiB at a time cost more than the
- * decoding itself (docs/parquet.md, "Memory"). Does nothing under 4 MiB. */
+ * tens of megabytes of fresh memory, and faulting it in 4 KiB at a time cost more than the
+ * decoding itself (docs/parquet.md, "Memory and I/O"). Does nothing under 4 MiB. */
 void xalloc_hint_huge(void *p, size_t n);
+/* Faults in the pages of [p, p + n) in one call (MADV_POPULATE_WRITE) rather than one trap per
+ * page as they are first written. Only for bytes about to be written: it commits memory.
+ * Does nothing under 64 KiB or where unsupported. */
+void xalloc_prefault(void *p, size_t n);
 
 /* true when a + b or a * b overflows size_t; *out is set otherwise. */
 static inline bool size_add_overflow(size_t a, size_t b, size_t *out)
