@@ -58,16 +58,22 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* madvise(advice) on the part of [p, p + n) aligned to `align` (a power of two), when n is at
+ * least `min`. A hint: its failure changes nothing. */
+static void advise_interior(void *p, size_t n, uintptr_t align, size_t min, int advice)
+{
+    if (!p || n < min)
+        return;
+    uintptr_t start = ((uintptr_t)p + align - 1) & ~(align - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(align - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, advice);
+}
+
 void xalloc_hint_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (!p || n < 2 * huge)
-        return;
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(huge - 1);
-    if (end > start)
-        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+    advise_interior(p, n, (uintptr_t)2 << 20, (size_t)4 << 20, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)n;
@@ -77,13 +83,7 @@ void xalloc_hint_huge(void *p, size_t n)
 void xalloc_prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-    const uintptr_t page = 4096;
-    if (!p || n < ((size_t)64 << 10))
-        return;
-    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
-    if (end > start)
-        (void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+    advise_interior(p, n, 4096, (size_t)64 << 10, MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)n;
