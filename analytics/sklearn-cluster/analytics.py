@@ -8,13 +8,12 @@ Clusters are renumbered so that the output does not depend on the algorithm's in
 label order: cluster 0 is the largest, then by size (ties: first row seen). Rows with a
 null in any chosen column get cluster -1 (as do DBSCAN's noise points).
 """
-import os
 import sys
 
 import numpy as np
 import pandas as pd
 
-from kestrel_analytic import (ParamError, fail, input_path, param_float, param_int,
+from kestrel_analytic import (ParamError, fail, input_indexes, param_float, param_int,
                               param_list, param_str, read_variable, write_variable)
 
 NAME = "sklearn-cluster"
@@ -98,14 +97,12 @@ def main():
         params = read_parameters()
         if params["eps"] <= 0:
             raise ParamError(f"parameter eps={params['eps']}: must be greater than 0")
-        index = 0
-        while index == 0 or os.path.exists(input_path(index)):
+        for index in input_indexes():
             df = read_variable(NAME, index, usage="var WITH columns=a,b")
             if len(df.columns) == 0:
                 print(f"{NAME}: input {index} is empty; left unchanged", file=sys.stderr)
             else:
                 write_variable(analytics(df, **params), index)
-            index += 1
     except ParamError as e:
         fail(NAME, f"error: {e}")
     return 0

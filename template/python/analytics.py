@@ -10,10 +10,9 @@ The example logic adds `x_seen_count`: how many rows of the variable share the r
 (Kestrel gives one row per observation, so an entity seen often repeats). Replace it with
 yours in analytics() and keep the rest.
 """
-import os
 import sys
 
-from kestrel_analytic import (ParamError, fail, input_path, param_bool, param_float,
+from kestrel_analytic import (ParamError, fail, input_indexes, param_bool, param_float,
                               param_int, param_list, param_str, read_variable,
                               write_display, write_variable)
 
@@ -48,8 +47,7 @@ def main():
     except ParamError as e:
         fail(NAME, f"error: {e}")
     page = None
-    index = 0
-    while index == 0 or os.path.exists(input_path(index)):
+    for index in input_indexes():
         df = read_variable(NAME, index)
         if "id" not in df.columns or "type" not in df.columns:
             # An empty variable arrives without columns; without id/type Kestrel could not
@@ -61,7 +59,6 @@ def main():
             write_variable(out, index)
             if index == 0:
                 page = display(out)
-        index += 1
     if page is not None:
         write_display(NAME, page)
     return 0

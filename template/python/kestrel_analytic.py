@@ -119,6 +119,15 @@ def input_path(index=0):
     return os.path.join(DATA, "input", f"{index}.parquet.gz")
 
 
+def input_indexes():
+    """0, 1, ...: the variables given after ON (0 always, so that read_variable can say it is
+    missing), as Kestrel numbers /data/input/N.parquet.gz."""
+    index = 0
+    while index == 0 or os.path.exists(input_path(index)):
+        yield index
+        index += 1
+
+
 def read_variable(name, index=0, usage="var"):
     """Input variable `index` as a DataFrame; ends the analytic when it is absent (2) or not
     Parquet (1), naming the file."""

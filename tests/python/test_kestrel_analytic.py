@@ -106,6 +106,12 @@ class InputOutput(unittest.TestCase):
         self.assertEqual(str(table.schema.field("empty").type), "string")
         self.assertEqual(table.column("n").to_pylist(), [1, 2])
 
+    def test_input_indexes_follow_the_files(self):
+        self.assertEqual(list(ka.input_indexes()), [0])  # 0 even when absent
+        for i in (0, 1, 3):
+            open(ka.input_path(i), "wb").close()
+        self.assertEqual(list(ka.input_indexes()), [0, 1])  # stops at the first gap
+
     def test_ensure_id_type_adds_null_columns_only_where_absent(self):
         df = ka.ensure_id_type(pd.DataFrame({"id": ["x"], "v": [1]}))
         self.assertEqual(list(df.columns), ["id", "v", "type"])
