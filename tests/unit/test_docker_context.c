@@ -286,6 +286,53 @@ static void test_refusals(void **state)
     free(c2);
 }
 
+/* Links are resolved on disk inside the context, not judged by their text: with self -> .,
+ * self/self/../../etc/shadow climbs out although it has as many names as '..'s. */
+static void test_links_resolved_inside_the_context(void **state)
+{
+    (void)state;
+    put("c/Dockerfile", "FROM scratch\n");
+    put("c/ok", "1");
+    put("c/sub/file", "2");
+    link_at("c/self", ".");
+    char *c = path_join(tmp, "c");
+    struct context_opts o = {.dir = c};
+    struct context *ctx = NULL;
+    /* links that stay inside once followed are kept as links */
+    link_at("c/sub/up", "../ok");
+    link_at("c/subdir", "sub");
+    link_at("c/via", "subdir/../ok");
+    link_at("c/dangling", "nothere/x");
+    if (context_scan(&o, &ctx) < 0)
+        fail_msg("%s", err_last());
+    context_free(ctx);
+
+    link_at("c/evil", "self/self/self/self/self/../../../../../etc/shadow");
+    assert_true(context_scan(&o, &ctx) < 0);
+    assert_null(ctx);
+    assert_non_null(strstr(err_last(), "c/evil: symbolic link to "
+                                       "'self/self/self/self/self/../../../../../etc/shadow' "
+                                       "points outside the build context"));
+    char *p = path_join(c, "evil");
+    unlink(p);
+    /* a link inside that itself leads out, reached through a folder link */
+    link_at("c/sub/out", "../..");
+    link_at("c/evil", "subdir/out/etc/passwd");
+    assert_true(context_scan(&o, &ctx) < 0);
+    assert_non_null(strstr(err_last(), "points outside the build context"));
+    unlink(p);
+    char *out = path_join(c, "sub/out");
+    unlink(out);
+    /* a loop is refused, not followed forever */
+    link_at("c/loop1", "loop2");
+    link_at("c/loop2", "loop1");
+    assert_true(context_scan(&o, &ctx) < 0);
+    assert_non_null(strstr(err_last(), "more than 40 links"));
+    free(out);
+    free(p);
+    free(c);
+}
+
 static void test_repeated_inodes_become_hardlinks(void **state)
 {
     (void)state;
@@ -520,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dockerignore_order_and_metadata, setup, teardown),
         cmocka_unit_test_setup_teardown(test_includes_and_collisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_links_resolved_inside_the_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_inodes_become_hardlinks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_files_as_the_docker_cli, setup, teardown),
         cmocka_unit_test(test_sha256_known_answers),

@@ -87,34 +87,80 @@ static char *read_link(const char *path, off_t size_hint)
     }
 }
 
-/* A link at NAME (relative to a root) pointing at TARGET stays inside the root when followed. */
-static bool link_stays_inside(const char *name, const char *target)
+#define MAX_LINKS 40 /* as the kernel's MAXSYMLINKS */
+
+/* Drops the last component of a relative path ("a/b" -> "a", "a" -> ""). */
+static void pop_component(struct buf *b)
 {
+    char *slash = strrchr(b->data, '/');
+    buf_setlen(b, slash ? (size_t)(slash - b->data) : 0);
+}
+
+/* Follows the link at NAME (relative to ROOT on disk) pointing at TARGET, component by
+ * component as the kernel would, with the links met on the way followed on disk: 1 when it
+ * stays inside ROOT, 0 when it leads outside, -1 (error set, naming SHOWN) after MAX_LINKS
+ * links. What does not exist is resolved by its text (a dangling link inside is harmless). */
+static int link_stays_inside(const char *root, const char *name, const char *target,
+                             const char *shown)
+{
+    struct buf cur = BUF_INIT, rest = BUF_INIT, next = BUF_INIT;
+    buf_addstr(&cur, name);
+    pop_component(&cur);
+    buf_addstr(&rest, target);
+    int links = 0, r = 1;
+    bool on_disk = true;
+    size_t pos = 0;
     if (target[0] == '/')
-        return false;
-    struct buf b = BUF_INIT;
-    const char *slash = strrchr(name, '/');
-    if (slash)
-        buf_add(&b, name, (size_t)(slash - name + 1));
-    buf_addstr(&b, target);
-    /* clean lexically, tracking depth */
-    int depth = 0;
-    bool ok = true;
-    for (char *p = b.data; *p;) {
-        char *end = strchr(p, '/');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == 2 && p[0] == '.' && p[1] == '.') {
-            if (--depth < 0) {
-                ok = false;
-                break;
-            }
-        } else if (len && !(len == 1 && p[0] == '.')) {
-            depth++;
+        r = 0;
+    while (r == 1 && pos < rest.len) {
+        const char *comp = rest.data + pos;
+        size_t len = strcspn(comp, "/");
+        pos += len + (comp[len] == '/');
+        if (!len || (len == 1 && comp[0] == '.'))
+            continue;
+        if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+            if (!cur.len)
+                r = 0;
+            pop_component(&cur);
+            continue;
         }
-        p = end ? end + 1 : p + len;
+        if (cur.len)
+            buf_addch(&cur, '/');
+        buf_add(&cur, comp, len);
+        if (!on_disk)
+            continue;
+        char *path = path_join(root, cur.data);
+        struct stat st;
+        if (lstat(path, &st) < 0) {
+            on_disk = false;
+        } else if (S_ISLNK(st.st_mode)) {
+            char *t = ++links > MAX_LINKS ? NULL : read_link(path, st.st_size);
+            if (!t) {
+                r = links > MAX_LINKS ? err_set("%s: symbolic link to '%s' cannot be resolved "
+                                                "(more than %d links: a loop?)",
+                                                shown, target, MAX_LINKS)
+                                      : err_errno(path);
+            } else if (t[0] == '/') {
+                r = 0;
+            } else {
+                /* the link's text replaces it: resolve t, then what was left */
+                pop_component(&cur);
+                buf_reset(&next);
+                buf_addstr(&next, t);
+                buf_addch(&next, '/');
+                buf_addstr(&next, rest.data + pos);
+                buf_reset(&rest);
+                buf_add(&rest, next.data, next.len);
+                pos = 0;
+            }
+            free(t);
+        }
+        free(path);
     }
-    buf_free(&b);
-    return ok;
+    buf_free(&cur);
+    buf_free(&rest);
+    buf_free(&next);
+    return r;
 }
 
 /* Walks src (a folder) adding entries under prefix; ig may be NULL (includes). parent_info
@@ -126,6 +172,9 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
     struct fs_names names = {0};
     if (fs_list_dir(src, &names) < 0)
         return -1;
+    /* the walk's own root on disk: src without rel_base */
+    size_t sl = strlen(src), bl = strlen(rel_base);
+    char *root = xstrndup(src, *rel_base && sl > bl ? sl - bl - 1 : sl);
     int r = 0;
     for (size_t i = 0; i < names.count && r == 0; i++) {
         char *path = path_join(src, names.names[i]);
@@ -150,9 +199,12 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
             c->size += (uint64_t)st.st_size;
         } else if (S_ISLNK(st.st_mode)) {
             char *target = read_link(path, st.st_size);
+            int inside;
             if (!target)
                 r = err_errno(path);
-            else if (!link_stays_inside(rel, target))
+            else if ((inside = link_stays_inside(root, rel, target, path)) < 0)
+                r = -1;
+            else if (!inside)
                 r = err_set("%s: symbolic link to '%s' points outside %s; a COPY of it would "
                             "break (replace the link with the file, or add the target with "
                             "build.include)",
@@ -168,6 +220,7 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
         free(path);
     }
     fs_names_free(&names);
+    free(root);
     return r;
 }
 
