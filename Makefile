@@ -34,7 +34,7 @@ BIN := $(BUILD)/kanalytic
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test unit cli integration check check-sanitize fuzz fuzz-run demo setup install \
-	clean format bench
+	clean format bench bench-quick
 all: $(BIN)
 
 $(OBJ_DIR)/%.o: %.c
@@ -106,6 +106,7 @@ check: setup
 	$(MAKE) test
 	$(MAKE) check-sanitize
 	$(MAKE) fuzz-run
+	$(MAKE) bench-quick
 
 demo: setup
 	$(MAKE) all
@@ -115,6 +116,11 @@ demo: setup
 
 bench: $(BIN)
 	@bench/run-all.sh
+
+# Every benchmark end to end at small sizes (goals printed, not asserted): a bench that breaks
+# fails `make check` instead of rotting until the next `make bench`.
+bench-quick: $(BIN)
+	@bench/run-all.sh --quick
 
 # The man page is generated from the binary's own help texts (scripts/gen-man.sh).
 $(BUILD)/kanalytic.1: $(BIN) scripts/gen-man.sh

@@ -9,11 +9,11 @@
 # median of 7 runs) and checks the selection is exactly those three analytics.
 #
 #   bench/ci-select.sh [COMMITS] [ANALYTICS]      (KANALYTIC=path/to/kanalytic)
+#   BENCH_QUICK=1: 300 commits / 300 analytics; the selection is checked, the goal is not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KANALYTIC=${KANALYTIC:-$PWD/build/kanalytic}
-COMMITS=${1:-10000}
-ANALYTICS=${2:-300}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then COMMITS=${1:-300} ANALYTICS=${2:-300}; else COMMITS=${1:-10000} ANALYTICS=${2:-300}; fi
 GOAL_MS=200
 [ -x "$KANALYTIC" ] || { echo "ci-select: build kanalytic first (make)" >&2; exit 2; }
 
@@ -90,4 +90,5 @@ verdict=ok
 printf 'ci --list on %d commits / %d analytics: wall best %d ms, median %d ms; CPU best %d ms, median %d ms (goal < %d ms wall): %s (load average %s)\n' \
     "$COMMITS" "$ANALYTICS" "${walls[0]}" "${walls[3]}" "${cpus[0]}" "${cpus[3]}" "$GOAL_MS" \
     "$verdict" "$(cut -d' ' -f1 /proc/loadavg)"
+[ "${BENCH_QUICK:-0}" = 1 ] && { echo "(quick mode: goal not asserted)"; exit 0; }
 [ "$verdict" = ok ]

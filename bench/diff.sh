@@ -9,7 +9,9 @@
 # Usage: bench/diff.sh [ROWS]   (KANALYTIC=path, default build/kanalytic)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROWS=${1:-1000000}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then ROWS=${1:-20000} RUNS=${RUNS:-1}; fi
+ROWS=${ROWS:-1000000}
+ROWS=${1:-$ROWS}
 RUNS=${RUNS:-3}
 K=${KANALYTIC:-build/kanalytic}
 OUT=bench/out/diff

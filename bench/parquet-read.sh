@@ -8,6 +8,7 @@
 #   bench/parquet-read.sh            (BENCH_ROWS=5000000 REPEAT=3 BIG_ROWS=10000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${BENCH_QUICK:-0}" = 1 ]; then BENCH_ROWS=${BENCH_ROWS:-20000} REPEAT=${REPEAT:-1} BIG_ROWS=${BIG_ROWS:-50000}; fi
 ROWS=${BENCH_ROWS:-5000000}
 REPEAT=${REPEAT:-3}
 BIG_ROWS=${BIG_ROWS:-10000000}

@@ -8,7 +8,7 @@
 # Usage: bench/test-overhead.sh [RUNS]   (KANALYTIC=path, default build/kanalytic)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-5}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then RUNS=${1:-1}; else RUNS=${1:-5}; fi
 K=$(realpath "${KANALYTIC:-build/kanalytic}")
 OUT=$PWD/bench/out/test-overhead
 rm -rf "$OUT"
