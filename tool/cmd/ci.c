@@ -6,6 +6,7 @@
  * output. One summary at the end; exit 0 mergeable, 1 not, 2 could not run. */
 #include "cmd.h"
 #include "ci_report.h"
+#include "git/base_policy.h"
 #include "git/changes.h"
 #include "git/policy.h"
 #include "util/buf.h"
@@ -39,14 +40,16 @@ static const char usage_text[] =
     "unstaged and untracked files), then runs\n"
     "  1. validate --strict on every analytic,\n"
     "  2. the policy on analytics whose files changed: version bumped (semver), new analytics\n"
-    "     have test cases, goldens (tests/*/expected/) change only with a new version,\n"
+    "     have test cases, goldens (tests/*/expected/) change only with a new version; and\n"
+    "     the repository policy, kanalytic.yaml as the base revision has it (never the pull\n"
+    "     request's): network, memory and timeout within its limits and approvals,\n"
     "  3. build and test --ci --repeat 2 of the selected analytics, -j at a time.\n"
     "Changes to template/, schemas/, tool/, Makefile or .github/workflows/ select every\n"
     "analytic; a ci.triggers file at the root (one glob a line) replaces that list.\n"
     "\n"
     "options:\n"
-    "  --base REV         compare with the merge base of REV and HEAD\n"
-    "                     (default: origin/main, else main)\n"
+    "  --base REV         compare with the merge base of REV and HEAD, and read the\n"
+    "                     repository policy at REV (default: origin/main, else main)\n"
     "  --list             print the selection and why each analytic is in it, run nothing\n"
     "  --shard I/N        keep shard I of N (1-based) of the selection, for CI matrices\n"
     "  -j, --jobs N       analytics built and tested at once (default: number of CPUs)\n"
@@ -97,19 +100,66 @@ static char **argv_new(const char *root, const char *cmd, const char *a1, const 
     return v;
 }
 
-/* Appends "--html DIR/NAME.html" so the test step leaves its report for ci --html. */
-static char **argv_add_html(char **v, const char *dir, const char *name)
+/* Appends an option and its value. */
+static char **argv_add(char **v, const char *opt, const char *value)
 {
     size_t n = 0;
     while (v[n])
         n++;
     v = xreallocarray(v, n + 3, sizeof *v);
-    struct buf path = BUF_INIT;
-    buf_addf(&path, "%s/%s.html", dir, name);
-    v[n] = xstrdup("--html");
-    v[n + 1] = buf_detach(&path, NULL);
+    v[n] = xstrdup(opt);
+    v[n + 1] = xstrdup(value);
     v[n + 2] = NULL;
     return v;
+}
+
+/* Appends "--html DIR/NAME.html" so the test step leaves its report for ci --html. */
+static char **argv_add_html(char **v, const char *dir, const char *name)
+{
+    struct buf path = BUF_INIT;
+    buf_addf(&path, "%s/%s.html", dir, name);
+    v = argv_add(v, "--html", path.data);
+    buf_free(&path);
+    return v;
+}
+
+/* The repository policy (kanalytic.yaml) as the base branch's tip has it, never as the pull
+ * request has it: each selected analytic's runtime against its limits and approvals. */
+static void check_repo_policy(git_repository *repo, const char *root, const struct changes *ch,
+                              struct ci_result *res)
+{
+    struct repo_policy *pol = NULL;
+    struct diag_list bad = DIAG_LIST_INIT;
+    bool differs = false;
+    int r = base_policy_load(repo, root, ch->base_tip_oid, &pol, &differs, &bad);
+    if (r != 0) {
+        struct buf e = BUF_INIT;
+        if (r > 0)
+            buf_addf(&e, "the base's %s:%d:%d: %s", bad.items[0].file, bad.items[0].line,
+                     bad.items[0].col, bad.items[0].message);
+        else
+            buf_addf(&e, "the base's " REPO_POLICY_FILE ": %s", err_last());
+        if (!res->policy_error)
+            res->policy_error = buf_detach(&e, NULL);
+        buf_free(&e);
+        diag_list_free(&bad);
+        return;
+    }
+    for (size_t i = 0; i < ch->count; i++) {
+        struct buf dir = BUF_INIT, disp = BUF_INIT;
+        buf_addf(&disp, "analytics/%s", ch->items[i].name);
+        buf_addf(&dir, "%s/%s", root, disp.data);
+        if (repo_policy_check_analytic(pol, dir.data, disp.data, &res->findings) < 0)
+            err_clear(); /* a manifest that does not load: validate --strict reports it */
+        buf_free(&dir);
+        buf_free(&disp);
+    }
+    if (differs)
+        diag_add(&res->findings, DIAG_WARNING, REPO_POLICY_FILE, 1, 1, "policy-file-changed",
+                 "this pull request changes " REPO_POLICY_FILE "; it was judged by the policy "
+                 "at the base (%s), so the change takes effect once merged, after a code "
+                 "owner's review", pol->path);
+    repo_policy_free(pol);
 }
 
 static void argv_free(char **v)
@@ -563,6 +613,7 @@ int cmd_ci(int argc, char **argv)
     fprintf(progress_out, "\n== policy\n");
     if (policy_check(repo, root, &ch, &res.findings) < 0)
         res.policy_error = xstrdup(err_last());
+    check_repo_policy(repo, root, &ch, &res);
     diag_sort(&res.findings);
     if (res.policy_error)
         fprintf(progress_out, "ERROR policy: %s\n", res.policy_error);
@@ -589,6 +640,7 @@ int cmd_ci(int argc, char **argv)
         struct job *j = &jobs[njobs++];
         j->argv[0] = argv_new(root, "build", name, NULL, NULL, NULL, NULL);
         j->argv[1] = argv_new(root, "test", "--ci", "--repeat", "2", name, NULL);
+        j->argv[1] = argv_add(j->argv[1], "--policy-rev", ch.base_tip_oid);
         if (html_dir)
             j->argv[1] = argv_add_html(j->argv[1], html_dir, name);
         for (int k = 0; k < 2; k++) {

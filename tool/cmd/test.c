@@ -5,7 +5,9 @@
 #include "cmd.h"
 #include "image.h"
 #include "docker/docker.h"
+#include "git/base_policy.h"
 #include "manifest/manifest.h"
+#include "manifest/repo_policy.h"
 #include "report/html.h"
 #include "report/report.h"
 #include "runner/runner.h"
@@ -38,6 +40,8 @@ static void usage(FILE *out)
             "runtime.network, all capabilities dropped, memory/pids limits, read-only root,\n"
             "the manifest's timeout), checks Kestrel's output rules and compares the outputs\n"
             "with the goldens in expected/. No argument: every case of every analytic.\n"
+            "An analytic that asks for more than the repository policy (kanalytic.yaml at the\n"
+            "root: network, memory, timeout, output size) is refused before it runs.\n"
             "\n"
             "options:\n"
             "  -j, --jobs N        run N cases in parallel (default 1)\n"
@@ -50,6 +54,8 @@ static void usage(FILE *out)
             "      --junit FILE    also write a JUnit XML report\n"
             "      --html FILE     also write a self-contained HTML report (diffs side by side,\n"
             "                      logs, the analytic's display in a sandboxed frame)\n"
+            "      --policy-rev REV  read kanalytic.yaml from git revision REV instead of the\n"
+            "                      working tree (what kanalytic ci passes: the base's policy)\n"
             "      --format F      text (default), json or tap\n"
             "      --tap           same as --format tap\n"
             "  -h, --help          this help\n"
@@ -74,6 +80,7 @@ struct analytic_entry {
     bool want_all;
     bool image_ok;
     char *image_problem;
+    struct runner_options opts; /* the command's, within the repository policy's limits */
 };
 
 struct plan {
@@ -82,6 +89,48 @@ struct plan {
     struct runner_case *cases;
     size_t ncases;
 };
+
+/* The repository policy and the options as given, shared by the plan_ functions. */
+struct policy_ctx {
+    const struct repo_policy *policy;
+    const struct runner_options *o;
+    bool cap_given; /* --output-cap or KANALYTIC_OUTPUT_CAP */
+};
+static struct policy_ctx policy_ctx;
+
+/* Refuses an analytic that asks for more than the repository policy allows (the findings go
+ * to diags, with the rule), and fits its run options within the policy's limits. */
+static void plan_apply_policy(struct analytic_entry *a, struct diag_list *diags)
+{
+    const struct policy_ctx *pc = &policy_ctx;
+    a->opts = *pc->o;
+    if (!pc->policy || !a->m)
+        return;
+    struct repo_policy_limits lim;
+    repo_policy_limits_for(pc->policy, a->m->name, &lim);
+    if (!pc->cap_given || lim.output_size < a->opts.output_cap)
+        a->opts.output_cap = lim.output_size;
+    struct buf disp = BUF_INIT, why = BUF_INIT;
+    buf_addf(&disp, "analytics/%s", a->name);
+    size_t before = diags->count;
+    int n = repo_policy_check_analytic(pc->policy, a->dir, disp.data, diags);
+    if (n > 0) {
+        buf_addf(&why, "refused: %s asks for more than the repository policy allows (", a->name);
+        for (size_t i = before; i < diags->count; i++)
+            buf_addf(&why, "%s%s", i > before ? ", " : "", diags->items[i].rule);
+        buf_addf(&why, "; see above)");
+    } else if (n == 0 && pc->o->timeout > lim.timeout) {
+        buf_addf(&why, "refused (policy-timeout): --timeout %u is more than the %u seconds the "
+                       "repository policy (%s) allows %s", pc->o->timeout, lim.timeout,
+                 pc->policy->path, a->name);
+    } else if (n < 0) {
+        buf_addf(&why, "%s", err_last());
+    }
+    if (why.len)
+        a->problem = buf_detach(&why, NULL);
+    buf_free(&why);
+    buf_free(&disp);
+}
 
 static struct analytic_entry *plan_analytic(struct plan *p, const char *root, const char *name,
                                             struct diag_list *diags)
@@ -110,6 +159,8 @@ static struct analytic_entry *plan_analytic(struct plan *p, const char *root, co
         a->problem = buf_detach(&b, NULL);
     }
     free(man);
+    if (!a->problem)
+        plan_apply_policy(a, diags);
     return a;
 }
 
@@ -275,11 +326,11 @@ struct pool {
     size_t printed;
 };
 
-static const char *image_problem_for(const struct plan *p, const char *analytic)
+static const struct analytic_entry *entry_for(const struct plan *p, const char *analytic)
 {
     for (size_t i = 0; i < p->nanalytics; i++)
         if (!strcmp(p->analytics[i].name, analytic))
-            return p->analytics[i].image_problem;
+            return &p->analytics[i];
     return NULL;
 }
 
@@ -287,7 +338,8 @@ static void run_one(struct pool *pl, struct docker *d, size_t i)
 {
     struct runner_case *c = &pl->plan->cases[i];
     struct case_result *r = &pl->res->cases[i];
-    const char *img = image_problem_for(pl->plan, c->analytic);
+    const struct analytic_entry *a = entry_for(pl->plan, c->analytic);
+    const char *img = a ? a->image_problem : NULL;
     if (runner_interrupted()) {
         case_result_init(r, c->analytic, c->case_name);
         case_result_error(r, RULE_INTERRUPTED, "interrupted before it ran");
@@ -298,7 +350,7 @@ static void run_one(struct pool *pl, struct docker *d, size_t i)
         case_result_init(r, c->analytic, c->case_name);
         case_result_error(r, RULE_IMAGE, "%s", img);
     } else {
-        runner_run_case(d, c, pl->o, r);
+        runner_run_case(d, c, a ? &a->opts : pl->o, r);
     }
     pthread_mutex_lock(&pl->lock);
     pl->done[i] = true;
@@ -357,10 +409,31 @@ static int parse_uint(const char *s, const char *what, unsigned long long max,
 #define KANALYTIC_VERSION "dev"
 #endif
 
+/* ROOT/kanalytic.yaml, or with --policy-rev the file as that git revision has it. */
+static int load_policy(const char *root, const char *rev, struct repo_policy **out,
+                       struct diag_list *diags)
+{
+    if (!rev)
+        return repo_policy_load_root(root, out, diags);
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    int r = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) {
+        const git_error *e = git_error_last();
+        err_set("--policy-rev %s: %s is not in a git repository (%s)", rev, root,
+                e ? e->message : "");
+    } else {
+        r = base_policy_load(repo, root, rev, out, NULL, diags);
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return r;
+}
+
 int cmd_test(int argc, char **argv)
 {
     enum { OPT_UPDATE = 256, OPT_CI, OPT_REPEAT, OPT_NO_BUILD, OPT_JUNIT, OPT_FORMAT, OPT_TAP,
-           OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML };
+           OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML, OPT_POLICY_REV };
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'},
         {"update", no_argument, NULL, OPT_UPDATE},
@@ -373,6 +446,7 @@ int cmd_test(int argc, char **argv)
         {"tap", no_argument, NULL, OPT_TAP},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"output-cap", required_argument, NULL, OPT_OUTPUT_CAP}, /* hidden: tests */
+        {"policy-rev", required_argument, NULL, OPT_POLICY_REV},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -382,12 +456,15 @@ int cmd_test(int argc, char **argv)
     const char *junit = NULL;
     const char *html = NULL;
     enum out_format fmt = OUT_TEXT;
+    const char *policy_rev = NULL;
+    bool cap_given = false;
     unsigned long long v;
     const char *cap_env = getenv("KANALYTIC_OUTPUT_CAP");
     if (cap_env && *cap_env) {
         if (parse_uint(cap_env, "KANALYTIC_OUTPUT_CAP", (unsigned long long)1 << 40, &v) < 0)
             return EXIT_TROUBLE;
         o.output_cap = v;
+        cap_given = true;
     }
     optind = 0;
     int ch;
@@ -431,7 +508,9 @@ int cmd_test(int argc, char **argv)
             if (parse_uint(optarg, "--output-cap", (unsigned long long)1 << 40, &v) < 0)
                 return EXIT_TROUBLE;
             o.output_cap = v;
+            cap_given = true;
             break;
+        case OPT_POLICY_REV: policy_rev = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
@@ -451,6 +530,14 @@ int cmd_test(int argc, char **argv)
     int status = EXIT_TROUBLE;
     struct docker *d = NULL;
     struct run_result res = {0};
+    struct repo_policy *policy = NULL;
+    if (load_policy(root, policy_rev, &policy, &diags) != 0) {
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        if (!diags.count)
+            fprintf(stderr, "kanalytic test: %s\n", err_last());
+        goto out;
+    }
+    policy_ctx = (struct policy_ctx){policy, &o, cap_given};
     if (plan_build(&plan, root, argc - optind, argv + optind, &diags) < 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         fprintf(stderr, "kanalytic test: %s\n", err_last());
@@ -528,6 +615,7 @@ out:
     if (d)
         docker_close(d);
     plan_free(&plan);
+    repo_policy_free(policy);
     diag_list_free(&diags);
     free(root);
     return status;

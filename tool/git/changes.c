@@ -326,6 +326,7 @@ static int resolve_base(git_repository *repo, const char *rev, git_commit *head,
     } else {
         return err_set("no --base given and neither origin/main nor main exists");
     }
+    git_oid_tostr(out->base_tip_oid, sizeof out->base_tip_oid, git_commit_id(tip));
     git_oid mb;
     struct buf desc = BUF_INIT;
     if (git_merge_base(&mb, repo, git_commit_id(tip), git_commit_id(head)) == 0) {
@@ -551,8 +552,7 @@ static void collect_free(struct collect *c)
     free(c->t);
 }
 
-/* The analytics root relative to the work tree, with a trailing '/' unless empty. */
-static int root_prefix(git_repository *repo, const char *root, char **out)
+int changes_root_prefix(git_repository *repo, const char *root, char **out)
 {
     const char *wd = git_repository_workdir(repo);
     if (!wd)
@@ -590,7 +590,7 @@ int changes_detect(git_repository *repo, const char *root, const struct changes_
     struct collect c = {0};
     int r = -1;
 
-    if (root_prefix(repo, root, &prefix) < 0)
+    if (changes_root_prefix(repo, root, &prefix) < 0)
         goto done;
     if (lookup_commit(repo, "HEAD", &head) < 0) {
         git_fail("HEAD");

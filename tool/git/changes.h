@@ -38,6 +38,9 @@ struct skipped_analytic {
 
 struct changes {
     char base_oid[GIT_OID_HEXSZ + 1];
+    /* the commit the base revision names (the base branch's tip), which the merge base may
+     * lag behind: the repository policy is read there (git/base_policy.h) */
+    char base_tip_oid[GIT_OID_HEXSZ + 1];
     char *base_desc; /* how the base was found, e.g. "merge base of HEAD and origin/main" */
     struct selected_analytic *items; /* sorted by name */
     size_t count, cap;
@@ -74,6 +77,10 @@ struct changes_options {
 int changes_detect(git_repository *repo, const char *root, const struct changes_options *opts,
                    struct changes *out);
 void changes_free(struct changes *c);
+
+/* The analytics root relative to repo's work tree, "" or "sub/dir/" (trailing '/'), into
+ * *out (caller frees); fails for a bare repository or a root outside the work tree. */
+int changes_root_prefix(git_repository *repo, const char *root, char **out);
 
 /* "I/N", 1 <= I <= N <= 1000. */
 int changes_parse_shard(const char *arg, unsigned *index, unsigned *count);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 struct catalog {
-    struct schema *schemas[2];
+    struct schema *schemas[3];
     json_t *types;  /* object: type name -> array of attribute names */
     json_t *common; /* array of attribute names every type has */
     const char **type_names;
@@ -81,6 +81,7 @@ static void catalog_free(struct catalog *c)
 {
     schema_free(c->schemas[0]);
     schema_free(c->schemas[1]);
+    schema_free(c->schemas[2]);
     free(c->type_names);
     json_decref(c->types);
     json_decref(c->common);
@@ -104,6 +105,8 @@ int catalog_load(void)
     int r = load_schema(dir, "analytic.schema.json", &c->schemas[CATALOG_ANALYTIC]);
     if (!r)
         r = load_schema(dir, "test-case.schema.json", &c->schemas[CATALOG_TEST_CASE]);
+    if (!r)
+        r = load_schema(dir, "repository-policy.schema.json", &c->schemas[CATALOG_REPO_POLICY]);
     if (!r)
         r = load_types(dir, c);
     free(dir);

@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-enum catalog_schema { CATALOG_ANALYTIC, CATALOG_TEST_CASE };
+enum catalog_schema { CATALOG_ANALYTIC, CATALOG_TEST_CASE, CATALOG_REPO_POLICY };
 
 /* Loads the catalog if needed; -1 + err_set when a file is missing or broken. */
 int catalog_load(void);

@@ -25,6 +25,8 @@ void check_warning(struct check *c, const char *pointer, const char *rule, const
 void strlist_from_json(struct strlist *out, const json_t *arr);
 void render_json_value(struct buf *out, const json_t *v);
 bool path_is_contained(const char *p);
+/* "512m" -> bytes (k, m, g are powers of 1024); false when it overflows. */
+bool manifest_parse_memory(const char *s, uint64_t *out);
 
 /* fs_list_dir, except that a missing folder (or a file in its place) is an empty listing. */
 int list_dir_optional(const char *dir, struct fs_names *out);

@@ -135,7 +135,7 @@ void render_json_value(struct buf *out, const json_t *v)
 }
 
 /* "512m" -> bytes; false when it overflows. */
-static bool parse_memory(const char *s, uint64_t *out)
+bool manifest_parse_memory(const char *s, uint64_t *out)
 {
     uint64_t v = 0;
     for (; *s >= '0' && *s <= '9'; s++) {
@@ -259,7 +259,7 @@ static void build_manifest(struct manifest *m, const json_t *root, const struct 
     m->runtime.memory = RUNTIME_DEFAULT_MEMORY;
     const char *mem = json_string_value(json_object_get(rt, "memory"));
     if (mem)
-        parse_memory(mem, &m->runtime.memory); /* checked in check_runtime */
+        manifest_parse_memory(mem, &m->runtime.memory); /* checked in check_runtime */
     const json_t *build = json_object_get(root, "build");
     const json_t *inc = json_object_get(build, "include");
     m->n_includes = json_array_size(inc);
@@ -508,7 +508,7 @@ static void check_runtime_build(struct check *c, const struct manifest *m, const
 {
     const char *mem = json_string_value(json_object_get(json_object_get(root, "runtime"), "memory"));
     uint64_t bytes;
-    if (mem && !parse_memory(mem, &bytes))
+    if (mem && !manifest_parse_memory(mem, &bytes))
         check_error(c, "/runtime/memory", "runtime-memory", "memory '%s' is too large", mem);
     else if (mem && bytes < 6 * 1024 * 1024)
         check_error(c, "/runtime/memory", "runtime-memory",
