@@ -407,6 +407,8 @@ int cmd_run(int argc, char **argv)
         outdir = buf_detach(&b, NULL);
     }
     int shown = report_outputs(m, &o, tmp, outdir);
+    if (res.status != CASE_FAIL) /* a failing run prints them with its problems */
+        report_case_notes(&res, stdout);
     if (res.status == CASE_FAIL) {
         fprintf(stderr, "%sthe run broke a rule:%s\n", term_color(stderr, TC_RED),
                 term_color(stderr, TC_RESET));

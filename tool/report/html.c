@@ -182,6 +182,23 @@ static void render_case(struct buf *b, const struct case_result *c)
         }
         buf_addstr(b, "</ul>");
     }
+    if (c->nnotes) {
+        buf_addstr(b, "<ul class=\"notes\">");
+        for (size_t i = 0; i < c->nnotes; i++) {
+            const struct case_problem *p = &c->notes[i];
+            buf_addstr(b, "<li>note <code class=\"rule\">");
+            html_escape(b, p->rule);
+            buf_addstr(b, "</code> ");
+            if (p->file) {
+                buf_addstr(b, "<code>");
+                html_escape(b, p->file);
+                buf_addstr(b, "</code>: ");
+            }
+            html_escape(b, p->message);
+            buf_addstr(b, "</li>");
+        }
+        buf_addstr(b, "</ul>");
+    }
     for (size_t i = 0; i < c->ncreated; i++) {
         buf_addstr(b, "<p class=\"muted\">created golden <code>");
         html_escape(b, c->created[i]);

@@ -201,6 +201,13 @@ static void print_tail(FILE *out, const char *s, int lines, const char *prefix)
     }
 }
 
+void report_case_notes(const struct case_result *c, FILE *out)
+{
+    for (size_t i = 0; i < c->nnotes; i++)
+        fprintf(out, "    %snote [%s]%s %s\n", term_color(out, TC_BOLD), c->notes[i].rule,
+                term_color(out, TC_RESET), c->notes[i].message);
+}
+
 void report_case_details(const struct case_result *c, FILE *out)
 {
     for (size_t i = 0; i < c->nproblems; i++) {
@@ -210,6 +217,7 @@ void report_case_details(const struct case_result *c, FILE *out)
         if (p->cmp)
             report_compare_text(p->cmp, out, "        ");
     }
+    report_case_notes(c, out);
     for (size_t i = 0; i < c->ncreated; i++)
         fprintf(out, "    created %s\n", c->created[i]);
     for (size_t i = 0; i < c->nupdated; i++)
@@ -226,7 +234,9 @@ void report_console_summary(const struct run_result *r, FILE *out)
     bool header = false;
     for (size_t i = 0; i < r->ncases; i++) {
         const struct case_result *c = &r->cases[i];
-        if (c->status == CASE_PASS || (c->status == CASE_CREATED && !c->nproblems))
+        bool notes_only = term_verbosity > 0 && c->nnotes; /* test -v shows a pass's notes */
+        if ((c->status == CASE_PASS || (c->status == CASE_CREATED && !c->nproblems)) &&
+            !notes_only)
             continue;
         if (!header)
             fprintf(out, "\n");
@@ -272,6 +282,16 @@ static json_t *case_json(const struct case_result *c)
         json_array_append_new(probs, x);
     }
     json_object_set_new(o, "problems", probs);
+    json_t *notes = json_array();
+    for (size_t i = 0; i < c->nnotes; i++) {
+        const struct case_problem *p = &c->notes[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "rule", json_string(p->rule));
+        json_object_set_new(x, "file", json_str_or_null(p->file));
+        json_object_set_new(x, "message", json_string(p->message));
+        json_array_append_new(notes, x);
+    }
+    json_object_set_new(o, "notes", notes);
     json_t *created = json_array(), *updated = json_array();
     for (size_t i = 0; i < c->ncreated; i++)
         json_array_append_new(created, json_string(c->created[i]));

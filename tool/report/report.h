@@ -11,6 +11,8 @@
 
 /* "PASS  name/case  (1.23s)" */
 void report_case_line(const struct case_result *c, FILE *out);
+/* The notes of a case (what does not fail it but the author should know), indented. */
+void report_case_notes(const struct case_result *c, FILE *out);
 /* The problems of a failed case, indented, with stderr's last lines and diff details. */
 void report_case_details(const struct case_result *c, FILE *out);
 /* Details of every failing case, then "3 passed, 1 failed, 0 errors in 4.2s (-j 2)". */

@@ -19,17 +19,32 @@ void case_result_init(struct case_result *r, const char *analytic, const char *c
     r->status = CASE_PASS;
 }
 
-static void add_problem(struct case_result *r, const char *rule, const char *file,
-                        struct compare_result *cmp, const char *fmt, va_list ap)
+static void add_entry(struct case_problem **list, size_t *n, const char *rule, const char *file,
+                      struct compare_result *cmp, const char *fmt, va_list ap)
 {
-    r->problems = xreallocarray(r->problems, r->nproblems + 1, sizeof *r->problems);
-    struct case_problem *p = &r->problems[r->nproblems++];
+    *list = xreallocarray(*list, *n + 1, sizeof **list);
+    struct case_problem *p = &(*list)[(*n)++];
     p->rule = xstrdup(rule);
     p->file = file ? xstrdup(file) : NULL;
     p->cmp = cmp;
     struct buf b = BUF_INIT;
     buf_vaddf(&b, fmt, ap);
     p->message = buf_detach(&b, NULL);
+}
+
+static void add_problem(struct case_result *r, const char *rule, const char *file,
+                        struct compare_result *cmp, const char *fmt, va_list ap)
+{
+    add_entry(&r->problems, &r->nproblems, rule, file, cmp, fmt, ap);
+}
+
+void case_result_note(struct case_result *r, const char *rule, const char *file,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_entry(&r->notes, &r->nnotes, rule, file, NULL, fmt, ap);
+    va_end(ap);
 }
 
 void case_result_fail(struct case_result *r, const char *rule, const char *file,
@@ -60,10 +75,10 @@ bool case_result_has_rule(const struct case_result *r, const char *rule)
     return false;
 }
 
-void case_result_clear_problems(struct case_result *r)
+static void free_entries(struct case_problem *list, size_t n)
 {
-    for (size_t i = 0; i < r->nproblems; i++) {
-        struct case_problem *p = &r->problems[i];
+    for (size_t i = 0; i < n; i++) {
+        struct case_problem *p = &list[i];
         free(p->rule);
         free(p->file);
         free(p->message);
@@ -72,7 +87,12 @@ void case_result_clear_problems(struct case_result *r)
             free(p->cmp);
         }
     }
-    free(r->problems);
+    free(list);
+}
+
+void case_result_clear_problems(struct case_result *r)
+{
+    free_entries(r->problems, r->nproblems);
     r->problems = NULL;
     r->nproblems = 0;
     r->status = CASE_PASS;
@@ -88,6 +108,7 @@ static void free_list(char **l, size_t n)
 void case_result_free(struct case_result *r)
 {
     case_result_clear_problems(r);
+    free_entries(r->notes, r->nnotes);
     free(r->analytic);
     free(r->case_name);
     free(r->id);

@@ -63,6 +63,10 @@ struct case_result {
     size_t ncreated;
     char **updated; /* goldens rewritten by --update */
     size_t nupdated;
+    /* notes: what the author should know but that does not fail the case (what Kestrel's
+     * store will change in an output, ...); rule and message as for problems, never cmp */
+    struct case_problem *notes;
+    size_t nnotes;
 };
 
 struct run_result {
@@ -81,6 +85,9 @@ void case_result_fail(struct case_result *r, const char *rule, const char *file,
 /* Same, marking the case an error (it could not be run). */
 void case_result_error(struct case_result *r, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds a note; the status does not change. */
+void case_result_note(struct case_result *r, const char *rule, const char *file,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 bool case_result_has_rule(const struct case_result *r, const char *rule);
 /* Drops every problem (before a rerun) */
 void case_result_clear_problems(struct case_result *r);

@@ -3,6 +3,7 @@
  * every path; then Kestrel's output rules, goldens, --repeat and --update. */
 #include "runner.h"
 #include "extract.h"
+#include "store_notes.h"
 #include "parquet/parquet.h"
 #include "table/compare.h"
 #include "util/buf.h"
@@ -892,6 +893,8 @@ static void run_case_once(struct docker *d, const struct runner_case *c,
     }
     r->runs = 1;
     check_run(c, o, &first, r);
+    if (first.exit_code == 0 && !first.timed_out && !case_result_has_rule(r, RULE_ARCHIVE))
+        store_notes_for_run(first.data, c->tc->inputs, c->tc->n_inputs, r);
     for (unsigned k = 2; k <= repeat && r->status != CASE_ERROR; k++) {
         struct run_output again;
         struct case_result scratch;
