@@ -37,7 +37,7 @@ static void usage(FILE *out)
             "the Nth --input becomes /data/input/N.parquet.gz, each --param an environment\n"
             "variable rendered as Kestrel renders it (lists joined by commas), in the same sandbox\n"
             "as `kanalytic test` (no network unless the manifest asks, capabilities dropped,\n"
-            "read-only root, memory/pids limits, timeout). Parameters are checked against the\n"
+            "memory/pids limits, timeout). Parameters are checked against the\n"
             "manifest before any container starts.\n"
             "\n"
             "  -i, --input FILE     a Parquet input, in APPLY ... ON order (one per manifest input)\n"

@@ -3,6 +3,7 @@
  * every path; then Kestrel's output rules, goldens, --repeat and --update. */
 #include "runner.h"
 #include "extract.h"
+#include "image_user.h"
 #include "store_notes.h"
 #include "parquet/parquet.h"
 #include "table/compare.h"
@@ -119,8 +120,12 @@ static int tar_add(struct archive *a, const char *name, bool dir, const void *da
     struct archive_entry *e = archive_entry_new();
     archive_entry_set_pathname(e, name);
     archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
-    /* writable by whatever user the image runs as */
-    archive_entry_set_perm(e, dir ? 0777 : 0644);
+    /* as Kestrel makes them: mode 0755 and owned by a user other than the image's (there the
+     * hunter's; here root, whom the image can only be when it may write anyway), so an image
+     * running as USER nobody cannot write /data/output here either */
+    archive_entry_set_perm(e, dir ? 0755 : 0644);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
     archive_entry_set_size(e, dir ? 0 : (la_int64_t)len);
     archive_entry_set_mtime(e, 0, 0);
     int rc = archive_write_header(a, e);
@@ -211,10 +216,9 @@ char *runner_container_config(const struct manifest *m, const char *image,
     json_object_set_new(hc, "Memory", json_integer((json_int_t)mem));
     json_object_set_new(hc, "MemorySwap", json_integer((json_int_t)mem));
     json_object_set_new(hc, "PidsLimit", json_integer(RUNNER_PIDS_LIMIT));
-    json_object_set_new(hc, "ReadonlyRootfs", json_true());
-    json_t *tmpfs = json_object();
-    json_object_set_new(tmpfs, "/tmp", json_string("rw,nosuid,nodev,size=256m"));
-    json_object_set_new(hc, "Tmpfs", tmpfs);
+    /* Kestrel's root filesystem is writable: scratch files in the image's own folders work
+     * there and must work here (the container's layer is removed with it) */
+    json_object_set_new(hc, "ReadonlyRootfs", json_false());
     json_object_set_new(hc, "AutoRemove", json_false());
     json_object_set_new(root, "HostConfig", hc);
     char *s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
@@ -922,6 +926,20 @@ static void run_case_once(struct docker *d, const struct runner_case *c,
     run_output_free(&first);
 }
 
+/* A failure of an image that runs as a non-root USER: say it cannot write Kestrel's /data. */
+static void explain_image_user(struct docker *d, const struct manifest *m, struct case_result *r)
+{
+    char *image = manifest_image_name(m);
+    struct buf ref = BUF_INIT;
+    buf_addf(&ref, "%s:latest", image);
+    char *user;
+    if (image_user_of(d, ref.data, &user) == 0)
+        image_user_explain(user, r);
+    free(user);
+    buf_free(&ref);
+    free(image);
+}
+
 void runner_run_case(struct docker *d, const struct runner_case *c,
                      const struct runner_options *o, struct case_result *out)
 {
@@ -947,5 +965,7 @@ void runner_run_case(struct docker *d, const struct runner_case *c,
         out->updated = updated;
         out->nupdated = nupdated;
     }
+    if (case_result_has_rule(out, RULE_EXIT_CODE) || case_result_has_rule(out, RULE_OUTPUT_MISSING))
+        explain_image_user(d, c->manifest, out);
     out->seconds = now_seconds() - t0;
 }
