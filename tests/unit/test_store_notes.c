@@ -12,9 +12,11 @@
 
 #include <string.h>
 
-static const struct pq_type string_type = {PQ_BYTE_ARRAY, 0, PQ_LOGICAL_STRING, 0, false, 0, 0, 0, false};
+static const struct pq_type string_type = {PQ_BYTE_ARRAY, 0, PQ_LOGICAL_STRING, 0, false, 0, 0, 0,
+                                           false};
 static const struct pq_type int64_type = {PQ_INT64, 0, PQ_LOGICAL_NONE, 0, false, 0, 0, 0, false};
-static const struct pq_type ts_type = {PQ_INT64, 0, PQ_LOGICAL_TIMESTAMP, 0, false, 0, 0, PQ_MICROS, true};
+static const struct pq_type ts_type = {PQ_INT64,  0,   PQ_LOGICAL_TIMESTAMP, 0, false, 0, 0,
+                                       PQ_MICROS, true};
 static const struct pq_type bool_type = {PQ_BOOLEAN, 0, PQ_LOGICAL_NONE, 0, false, 0, 0, 0, false};
 
 /* A table with id/type columns holding ids[0..n). */

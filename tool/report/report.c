@@ -235,8 +235,7 @@ void report_console_summary(const struct run_result *r, FILE *out)
     for (size_t i = 0; i < r->ncases; i++) {
         const struct case_result *c = &r->cases[i];
         bool notes_only = term_verbosity > 0 && c->nnotes; /* test -v shows a pass's notes */
-        if ((c->status == CASE_PASS || (c->status == CASE_CREATED && !c->nproblems)) &&
-            !notes_only)
+        if ((c->status == CASE_PASS || (c->status == CASE_CREATED && !c->nproblems)) && !notes_only)
             continue;
         if (!header)
             fprintf(out, "\n");

@@ -48,7 +48,8 @@ int image_user_of(struct docker *d, const char *ref, char **out)
     int rc = docker_image_inspect(d, ref, &img);
     if (rc < 0)
         return rc;
-    const char *user = json_string_value(json_object_get(json_object_get(img.json, "Config"), "User"));
+    const char *user =
+        json_string_value(json_object_get(json_object_get(img.json, "Config"), "User"));
     *out = xstrdup(user ? user : "");
     docker_image_free(&img);
     return 0;

@@ -38,8 +38,8 @@ static void add_problem(struct case_result *r, const char *rule, const char *fil
     add_entry(&r->problems, &r->nproblems, rule, file, cmp, fmt, ap);
 }
 
-void case_result_note(struct case_result *r, const char *rule, const char *file,
-                      const char *fmt, ...)
+void case_result_note(struct case_result *r, const char *rule, const char *file, const char *fmt,
+                      ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -86,8 +86,8 @@ void case_result_fail(struct case_result *r, const char *rule, const char *file,
 void case_result_error(struct case_result *r, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Adds a note; the status does not change. */
-void case_result_note(struct case_result *r, const char *rule, const char *file,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void case_result_note(struct case_result *r, const char *rule, const char *file, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 bool case_result_has_rule(const struct case_result *r, const char *rule);
 /* Drops every problem (before a rerun) */
 void case_result_clear_problems(struct case_result *r);

@@ -89,8 +89,8 @@ static void note_dropped(const struct pq_table *out, const struct pq_table *in, 
                          "%zu id%s of input %zu %s not in %s (%s%s): Kestrel upserts the output "
                          "by id and deletes nothing, so those rows stay in the variable after "
                          "APPLY",
-                         dropped, dropped == 1 ? "" : "s", index, dropped == 1 ? "is" : "are",
-                         name, examples.data, dropped > 3 ? ", ..." : "");
+                         dropped, dropped == 1 ? "" : "s", index, dropped == 1 ? "is" : "are", name,
+                         examples.data, dropped > 3 ? ", ..." : "");
     buf_free(&examples);
     id_set_free(&have);
     id_set_free(&want);
