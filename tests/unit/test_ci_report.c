@@ -104,12 +104,13 @@ static void test_markdown_and_json(void **state)
     ci_result_conclude(&r);
     char *md = render(ci_report_markdown, &r);
     assert_non_null(strstr(md, "## kanalytic ci: not mergeable\n"));
-    assert_non_null(strstr(md, "Base `0123456` (origin/main). 1 of 5 analytics selected."));
+    assert_non_null(strstr(md, "Base `0123456` (origin\\/main). 1 of 5 analytics selected."));
     assert_non_null(strstr(md, "| test | geo | **fail** |"));
     assert_non_null(strstr(md, "- `analytics/geo/analytic.yaml:4` (version-not-bumped): geo "
                                "changed \\| but\n"));
-    /* the fence in the output cannot close the block early */
-    assert_non_null(strstr(md, "\n'''\n```\n</details>"));
+    /* the fence in the output cannot close the block early: a longer fence around it */
+    assert_non_null(strstr(md, "\n````\n"));
+    assert_non_null(strstr(md, "\n```\n````\n</details>"));
     free(md);
 
     char *js = NULL;

@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
 #include "util/xalloc.h"
@@ -174,7 +175,7 @@ static char *argv_display(char **v)
 {
     struct buf b = BUF_INIT;
     for (size_t i = 3; v[i]; i++)
-        buf_addf(&b, "%s%s", i > 3 ? " " : "", v[i]);
+        buf_addf(&b, "%s%s", i > 3 ? " " : "", qpath(v[i]));
     return buf_detach(&b, NULL);
 }
 
@@ -240,6 +241,84 @@ static void job_start_step(struct job *j)
 
 static FILE *progress_out;
 
+/* Under GitHub Actions everything the gate prints is inside a stop-commands block (names and
+ * logs come from the pull request); it is closed only for the gate's own annotations. */
+static struct gh_block guard;
+static bool guard_on;
+
+static void guard_open(FILE *o)
+{
+    if (gh_actions() && !guard_on) {
+        fflush(NULL);
+        gh_block_begin(&guard, o);
+        fflush(o);
+        guard_on = true;
+    }
+}
+
+static void guard_close(FILE *o)
+{
+    if (guard_on) {
+        fflush(NULL);
+        gh_block_end(&guard, o);
+        fflush(o);
+        guard_on = false;
+    }
+}
+
+/* The subprocess's own annotations (::error/::warning/::notice lines outside any
+ * stop-commands block it opened), printed again where GitHub obeys them. */
+static void reemit_annotations(FILE *o, const char *p, const char *end)
+{
+    char inner[80] = "";
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t n = (size_t)(e - p);
+        if (*inner) {
+            if (n == strlen(inner) + 4 && !strncmp(p, "::", 2) && !strncmp(p + 2, inner, n - 4) &&
+                !strncmp(e - 2, "::", 2))
+                inner[0] = '\0';
+        } else if (n > 17 && n - 17 < sizeof inner && !strncmp(p, "::stop-commands::", 17)) {
+            memcpy(inner, p + 17, n - 17);
+            inner[n - 17] = '\0';
+        } else if (!strncmp(p, "::error ", 8) || !strncmp(p, "::warning ", 10) ||
+                   !strncmp(p, "::notice ", 9)) {
+            fprintf(o, "%.*s\n", (int)n, p);
+        }
+        p = nl ? nl + 1 : end;
+    }
+}
+
+/* A step's output, indented, with terminal sequences stripped, inside a stop-commands block
+ * of its own: nothing a container (or a name) printed is obeyed by the CI. */
+static void print_output(FILE *o, const struct ci_step *s)
+{
+    struct buf plain = BUF_INIT;
+    quote_strip_terminal(&plain, s->output.data, s->output.len);
+    struct gh_block blk;
+    gh_block_begin(&blk, o);
+    if (s->truncated)
+        fprintf(o, "    [... earlier output dropped ...]\n");
+    const char *p = plain.data, *end = p + plain.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        fprintf(o, "    %.*s\n", (int)(e - p), p);
+        p = nl ? nl + 1 : end;
+    }
+    gh_block_end(&blk, o);
+    /* a truncated output may have lost the start of a block: its annotations stay unsaid */
+    if (gh_actions() && !s->truncated) {
+        bool was = guard_on;
+        guard_close(o);
+        reemit_annotations(o, plain.data, end);
+        if (was)
+            guard_open(o);
+    }
+    buf_free(&plain);
+}
+
 static void print_step(const struct ci_step *s)
 {
     FILE *o = progress_out;
@@ -251,20 +330,8 @@ static void print_step(const struct ci_step *s)
             term_color(o, TC_RESET), s->command, s->seconds, s->note ? ": " : "",
             s->note ? s->note : "");
     bool show = s->status == CI_FAIL || s->status == CI_ERROR || term_verbosity > 0;
-    if (show && s->output.len && term_verbosity >= 0) {
-        if (s->truncated)
-            fprintf(o, "    [... earlier output dropped ...]\n");
-        const char *p = s->output.data, *end = p + s->output.len;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *e = nl ? nl : end;
-            /* GitHub workflow commands (the subprocess's ::error annotations) must start
-             * the line */
-            bool command = e - p >= 2 && p[0] == ':' && p[1] == ':';
-            fprintf(o, "%s%.*s\n", command ? "" : "    ", (int)(e - p), p);
-            p = nl ? nl + 1 : end;
-        }
-    }
+    if (show && s->output.len && term_verbosity >= 0)
+        print_output(o, s);
     fflush(o);
 }
 
@@ -485,9 +552,7 @@ static void annotate(const struct ci_result *r, const char *prefix, FILE *out)
     if (mem) {
         diag_print(&gh, DIAG_FORMAT_GITHUB, mem);
         fclose(mem);
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-            if (!strncmp(line, "::", 2))
-                fprintf(out, "%s\n", line);
+        reemit_annotations(out, text, text + len);
         free(text);
     }
     diag_list_free(&gh);
@@ -542,6 +607,7 @@ int cmd_ci(int argc, char **argv)
     if (pr)
         return pr > 0 ? 0 : EXIT_TROUBLE;
     progress_out = o.json ? stderr : stdout;
+    guard_open(progress_out);
 
     char *root = NULL, *prefix = NULL;
     git_repository *repo = NULL;
@@ -663,12 +729,14 @@ int cmd_ci(int argc, char **argv)
         res.exit_code = EXIT_TROUBLE;
     rc = res.exit_code;
 
-    if (!strcmp(getenv("GITHUB_ACTIONS") ? getenv("GITHUB_ACTIONS") : "", "true"))
-        annotate(&res, prefix, stdout);
     if (o.json)
         ci_report_json(&res, stdout);
     else
         ci_report_text(&res, stdout);
+    if (gh_actions()) {
+        guard_close(progress_out);
+        annotate(&res, prefix, stdout);
+    }
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     if (o.html) {
         struct buf page = BUF_INIT;
@@ -697,6 +765,7 @@ fail:
     fprintf(stderr, "kanalytic ci: %s\n", err_last());
     rc = EXIT_TROUBLE;
 done:
+    guard_close(progress_out);
     if (html_dir)
         fs_remove_tree(html_dir);
     for (size_t i = 0; i < njobs; i++) {

@@ -2,6 +2,7 @@
 #include "ci_report.h"
 #include "report/html.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/term.h"
 #include "util/xalloc.h"
 
@@ -99,15 +100,16 @@ void ci_report_list(const struct changes *c, size_t total, unsigned shard_index,
     fprintf(out, "%s\n", c->count ? ":" : "");
     size_t w = 0;
     for (size_t i = 0; i < c->count; i++)
-        w = strlen(c->items[i].name) > w ? strlen(c->items[i].name) : w;
+        w = strlen(qpath(c->items[i].name)) > w ? strlen(qpath(c->items[i].name)) : w;
     for (size_t i = 0; i < c->nskipped; i++)
-        w = strlen(c->skipped[i].name) > w ? strlen(c->skipped[i].name) : w;
+        w = strlen(qpath(c->skipped[i].name)) > w ? strlen(qpath(c->skipped[i].name)) : w;
     for (size_t i = 0; i < c->count; i++)
-        fprintf(out, "  %-*s  %s\n", (int)w, c->items[i].name, c->items[i].reason);
+        fprintf(out, "  %-*s  %s\n", (int)w, qpath(c->items[i].name), c->items[i].reason);
     if (c->nskipped) {
         fprintf(out, "skipped:\n");
         for (size_t i = 0; i < c->nskipped; i++)
-            fprintf(out, "  %-*s  %s\n", (int)w, c->skipped[i].name, c->skipped[i].reason);
+            fprintf(out, "  %-*s  %s\n", (int)w, qpath(c->skipped[i].name),
+                    c->skipped[i].reason);
     }
 }
 
@@ -133,7 +135,7 @@ void ci_report_text(const struct ci_result *r, FILE *out)
                 diag_count(&r->findings, DIAG_ERROR) == 1 ? "" : "s");
     for (size_t i = 0; i < r->changes->count; i++) {
         const char *name = r->changes->items[i].name;
-        fprintf(out, "  %-28s", name);
+        fprintf(out, "  %-28s", qpath(name));
         const char *sep = " ";
         for (size_t j = 0; j < r->nsteps; j++) {
             const struct ci_step *s = &r->steps[j];
@@ -259,35 +261,6 @@ int ci_report_json(const struct ci_result *r, FILE *out)
 
 /* ---- JUnit ------------------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned min;
-    unsigned cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, min = 0x80, cp = s[0] & 0x1F;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, min = 0x800, cp = s[0] & 0x0F;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, min = 0x10000, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
-        cp == 0xFFFF)
-        return 0;
-    return len;
-}
-
 /* XML 1.0 text: escapes markup, drops control characters XML cannot hold, and turns bytes
  * that are not UTF-8 (a container may print anything) into '?'. */
 static void xml_escape(FILE *out, const char *s, size_t n)
@@ -308,7 +281,7 @@ static void xml_escape(FILE *out, const char *s, size_t n)
             i++;
             continue;
         }
-        size_t k = utf8_len(p + i, n - i);
+        size_t k = utf8_seq_len(p + i, n - i);
         if (!k) {
             fputc('?', out);
             i++;
@@ -407,7 +380,8 @@ void ci_report_junit(const struct ci_result *r, FILE *out)
                 fputs("\">", out);
                 open = true;
             }
-            fprintf(out, "%s:%d: ", d->file, d->line);
+            xml_str(out, d->file);
+            fprintf(out, ":%d: ", d->line);
             xml_str(out, d->rule ? d->rule : "policy");
             fputs(": ", out);
             xml_str(out, d->message);
@@ -430,16 +404,45 @@ void ci_report_junit(const struct ci_result *r, FILE *out)
 
 /* ---- Markdown --------------------------------------------------------------------------- */
 
-static void md_cell(FILE *out, const char *s)
+/* Untrusted text (names, messages) as Markdown that renders as itself. */
+static void md_text(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '|')
-            fputs("\\|", out);
-        else if (*s == '\n')
-            fputc(' ', out);
-        else
-            fputc(*s, out);
+    struct buf b = BUF_INIT;
+    quote_markdown(&b, s);
+    fputs(b.data, out);
+    buf_free(&b);
+}
+
+/* A path in a code span (outside tables). */
+static void md_code(FILE *out, const char *s)
+{
+    struct buf b = BUF_INIT;
+    quote_markdown_code(&b, s);
+    fputs(b.data, out);
+    buf_free(&b);
+}
+
+/* A step's output in a fenced block: terminal sequences stripped, and a fence longer than
+ * any run of backticks inside, so the output cannot end the block. */
+static void md_output(FILE *out, const char *s, size_t n)
+{
+    struct buf plain = BUF_INIT;
+    quote_strip_terminal(&plain, s, n);
+    size_t run = 0, longest = 0;
+    for (size_t i = 0; i < plain.len; i++) {
+        run = plain.data[i] == '`' ? run + 1 : 0;
+        longest = run > longest ? run : longest;
     }
+    size_t fence = longest >= 3 ? longest + 1 : 3;
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', out);
+    fprintf(out, "\n%s", plain.data);
+    if (plain.len && plain.data[plain.len - 1] != '\n')
+        fputc('\n', out);
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', out);
+    fputc('\n', out);
+    buf_free(&plain);
 }
 
 void ci_report_markdown(const struct ci_result *r, FILE *out)
@@ -447,18 +450,22 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
     const struct changes *c = r->changes;
     fprintf(out, "## kanalytic ci: %s\n\n",
             r->exit_code == 0 ? "mergeable" : r->exit_code == 1 ? "not mergeable" : "could not run");
-    fprintf(out, "Base `%.7s` (%s). %zu of %zu analytics selected", c->base_oid, c->base_desc,
-            c->count, r->total_analytics);
+    fprintf(out, "Base `%.7s` (", c->base_oid);
+    md_text(out, c->base_desc ? c->base_desc : "");
+    fprintf(out, "). %zu of %zu analytics selected", c->count, r->total_analytics);
     if (r->shard_count)
         fprintf(out, " (shard %u/%u)", r->shard_index, r->shard_count);
     fprintf(out, ".\n\n| check | analytic | result | time |\n|---|---|---|---|\n");
     for (size_t i = 0; i < r->nsteps; i++) {
         const struct ci_step *s = &r->steps[i];
-        fprintf(out, "| %s | %s | **%s**", s->check, s->analytic ? s->analytic : "(all)",
-                ci_status_name(s->status));
+        fputs("| ", out);
+        md_text(out, s->check);
+        fputs(" | ", out);
+        md_text(out, s->analytic ? s->analytic : "(all)");
+        fprintf(out, " | **%s**", ci_status_name(s->status));
         if (s->note) {
             fputs(": ", out);
-            md_cell(out, s->note);
+            md_text(out, s->note);
         }
         fprintf(out, " | %.1fs |\n", s->seconds);
     }
@@ -468,30 +475,43 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
     if (c->count) {
         fputs("### Selected analytics\n\n", out);
         for (size_t i = 0; i < c->count; i++) {
-            fprintf(out, "- `%s`: ", c->items[i].name);
-            md_cell(out, c->items[i].reason);
+            fputs("- ", out);
+            md_code(out, qpath(c->items[i].name));
+            fputs(": ", out);
+            md_text(out, c->items[i].reason);
             fputc('\n', out);
         }
         fputc('\n', out);
     }
     if (c->nskipped) {
         fputs("### Skipped\n\n", out);
-        for (size_t i = 0; i < c->nskipped; i++)
-            fprintf(out, "- `%s`: %s\n", c->skipped[i].name, c->skipped[i].reason);
+        for (size_t i = 0; i < c->nskipped; i++) {
+            fputs("- ", out);
+            md_code(out, qpath(c->skipped[i].name));
+            fputs(": ", out);
+            md_text(out, c->skipped[i].reason);
+            fputc('\n', out);
+        }
         fputc('\n', out);
     }
-    if (r->policy_error)
-        fprintf(out, "### Policy could not run\n\n%s\n\n", r->policy_error);
+    if (r->policy_error) {
+        fputs("### Policy could not run\n\n", out);
+        md_text(out, r->policy_error);
+        fputs("\n\n", out);
+    }
     if (r->findings.count) {
         fputs("### Policy findings\n\n", out);
         for (size_t i = 0; i < r->findings.count; i++) {
             const struct diag *d = &r->findings.items[i];
+            struct buf at = BUF_INIT;
+            quote_path(&at, d->file);
             if (d->line > 0)
-                fprintf(out, "- `%s:%d` ", d->file, d->line);
-            else
-                fprintf(out, "- `%s` ", d->file);
-            fprintf(out, "(%s): ", d->rule ? d->rule : "policy");
-            md_cell(out, d->message);
+                buf_addf(&at, ":%d", d->line);
+            fputs("- ", out);
+            md_code(out, at.data);
+            buf_free(&at);
+            fprintf(out, " (%s): ", d->rule ? d->rule : "policy"); /* our own ids */
+            md_text(out, d->message);
             fputc('\n', out);
         }
         fputc('\n', out);
@@ -505,21 +525,15 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
             fputs("### Failures\n\n", out);
             header = true;
         }
-        fprintf(out, "<details><summary><code>%s</code>: %s</summary>\n\n```\n", s->command,
+        /* an HTML block: Markdown is not read inside it, HTML is */
+        struct buf cmd = BUF_INIT;
+        html_escape(&cmd, s->command);
+        fprintf(out, "<details><summary><code>%s</code>: %s</summary>\n\n", cmd.data,
                 ci_status_name(s->status));
+        buf_free(&cmd);
         const char *t = tail_lines(&s->output, 60);
-        /* a fence inside the output would end the block early */
-        for (const char *p = t; *p; p++) {
-            if (p[0] == '`' && p[1] == '`' && p[2] == '`') {
-                fputs("'''", out);
-                p += 2;
-            } else {
-                fputc(*p, out);
-            }
-        }
-        if (s->output.len && s->output.data[s->output.len - 1] != '\n')
-            fputc('\n', out);
-        fputs("```\n</details>\n\n", out);
+        md_output(out, t, (size_t)(s->output.data + s->output.len - t));
+        fputs("</details>\n\n", out);
     }
 }
 
@@ -612,9 +626,12 @@ void ci_report_html(const struct ci_result *r, const char *test_reports_dir, str
             html_escape(b, report.data);
             buf_addstr(b, "\"></iframe>");
         } else if (s->output.len) {
+            struct buf plain = BUF_INIT;
+            quote_strip_terminal(&plain, s->output.data, s->output.len);
             buf_addstr(b, "<pre>");
-            html_escape(b, s->output.data);
+            html_escape(b, plain.data);
             buf_addstr(b, "</pre>");
+            buf_free(&plain);
         }
         buf_addstr(b, "</section>\n");
         buf_free(&report);

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/repo.h"
 #include "util/xalloc.h"
 
@@ -407,13 +408,14 @@ static char *own_reason(const struct touched *t, bool is_new)
 {
     struct buf r = BUF_INIT;
     if (t->renamed_from)
-        buf_addf(&r, "renamed from %s; ", t->renamed_from);
+        buf_addf(&r, "renamed from %s; ", qpath(t->renamed_from));
     else if (is_new)
         buf_addstr(&r, "new analytic; ");
     buf_addf(&r, "%zu file%s changed:", t->nfiles, t->nfiles == 1 ? "" : "s");
     size_t skip = strlen("analytics/") + strlen(t->name) + 1;
     for (size_t i = 0; i < t->nfiles && i < 3; i++)
-        buf_addf(&r, "%s%s(%c)", i ? ", " : " ", t->files[i].path + skip, t->files[i].status);
+        buf_addf(&r, "%s%s(%c)", i ? ", " : " ", qpath(t->files[i].path + skip),
+                 t->files[i].status);
     if (t->nfiles > 3)
         buf_addf(&r, " and %zu more", t->nfiles - 3);
     return buf_detach(&r, NULL);
@@ -427,7 +429,7 @@ static int build_selection(struct collect *c, const char *root, git_tree *base_t
         if (!analytic_in_worktree(root, t->name)) {
             if (t->renamed_to) {
                 struct buf r = BUF_INIT;
-                buf_addf(&r, "renamed to %s", t->renamed_to);
+                buf_addf(&r, "renamed to %s", qpath(t->renamed_to));
                 add_skipped(out, t->name, r.data);
                 buf_free(&r);
             } else {
@@ -462,7 +464,7 @@ static int build_selection(struct collect *c, const char *root, git_tree *base_t
             return -1;
         }
         struct buf r = BUF_INIT;
-        buf_addf(&r, "every analytic: %s changed", out->trigger_paths[0]);
+        buf_addf(&r, "every analytic: %s changed", qpath(out->trigger_paths[0]));
         if (out->ntrigger > 1)
             buf_addf(&r, " (and %zu more trigger path%s)", out->ntrigger - 1,
                      out->ntrigger == 2 ? "" : "s");

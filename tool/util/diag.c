@@ -1,6 +1,7 @@
 /* Diagnostic list and its printers: see diag.h. */
 #include "diag.h"
 #include "buf.h"
+#include "quote.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -22,7 +23,11 @@ void diag_add(struct diag_list *list, enum diag_severity sev, const char *file, 
     d->col = col;
     d->severity = sev;
     d->rule = rule ? xstrdup(rule) : NULL;
-    d->message = buf_detach(&msg, NULL);
+    /* a message is one line, whatever names it quotes */
+    struct buf one = BUF_INIT;
+    quote_controls(&one, msg.data, msg.len);
+    d->message = buf_detach(&one, NULL);
+    buf_free(&msg);
 }
 
 size_t diag_count(const struct diag_list *list, enum diag_severity sev)
@@ -84,37 +89,21 @@ const char *diag_severity_name(enum diag_severity sev)
 static void print_text(const struct diag *d, FILE *out)
 {
     if (d->line > 0)
-        fprintf(out, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col > 0 ? d->col : 1,
+        fprintf(out, "%s:%d:%d: %s: %s\n", qpath(d->file), d->line, d->col > 0 ? d->col : 1,
                 diag_severity_name(d->severity), d->message);
     else
-        fprintf(out, "%s: %s: %s\n", d->file, diag_severity_name(d->severity), d->message);
-}
-
-/* GitHub workflow commands need %, CR and LF escaped in the message, and also , and : in
- * property values. */
-static void github_escape(struct buf *b, const char *s, bool property)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '%': buf_addstr(b, "%25"); break;
-        case '\r': buf_addstr(b, "%0D"); break;
-        case '\n': buf_addstr(b, "%0A"); break;
-        case ':': property ? buf_addstr(b, "%3A") : buf_addch(b, ':'); break;
-        case ',': property ? buf_addstr(b, "%2C") : buf_addch(b, ','); break;
-        default: buf_addch(b, *s);
-        }
-    }
+        fprintf(out, "%s: %s: %s\n", qpath(d->file), diag_severity_name(d->severity), d->message);
 }
 
 static void print_github(const struct diag *d, FILE *out)
 {
     struct buf b = BUF_INIT;
     buf_addf(&b, "::%s file=", d->severity == DIAG_NOTE ? "notice" : diag_severity_name(d->severity));
-    github_escape(&b, d->file, true);
+    quote_github(&b, d->file, true);
     if (d->line > 0)
         buf_addf(&b, ",line=%d,col=%d", d->line, d->col > 0 ? d->col : 1);
     buf_addstr(&b, "::");
-    github_escape(&b, d->message, false);
+    quote_github(&b, d->message, false);
     fprintf(out, "%s\n", b.data);
     buf_free(&b);
 }
@@ -151,11 +140,21 @@ void diag_print(const struct diag_list *list, enum diag_format fmt, FILE *out)
         print_json(list, out);
         return;
     }
-    for (size_t i = 0; i < list->count; i++) {
-        print_text(&list->items[i], out);
-        if (fmt == DIAG_FORMAT_GITHUB)
-            print_github(&list->items[i], out);
+    if (fmt != DIAG_FORMAT_GITHUB) {
+        for (size_t i = 0; i < list->count; i++)
+            print_text(&list->items[i], out);
+        return;
     }
+    /* the text lines quote names from the repository: GitHub obeys nothing in them */
+    struct gh_block blk;
+    if (list->count)
+        gh_block_begin(&blk, out);
+    for (size_t i = 0; i < list->count; i++)
+        print_text(&list->items[i], out);
+    if (list->count)
+        gh_block_end(&blk, out);
+    for (size_t i = 0; i < list->count; i++)
+        print_github(&list->items[i], out);
 }
 
 enum diag_format diag_format_from_env(enum diag_format fallback)

@@ -39,8 +39,9 @@ void diag_sort(struct diag_list *list);
 void diag_list_free(struct diag_list *list);
 
 const char *diag_severity_name(enum diag_severity sev);
-/* text: "file:line:col: error: message"; json: one array; github: "::error file=..::msg"
- * (text lines are printed as well, so a person reading the CI log sees them). */
+/* text: "file:line:col: error: message" (the file quoted as git does); json: one array;
+ * github: the text lines inside a ::stop-commands:: block (a person reading the CI log sees
+ * them, GitHub obeys nothing they quote), then one "::error file=..::msg" per finding. */
 void diag_print(const struct diag_list *list, enum diag_format fmt, FILE *out);
 /* DIAG_FORMAT_GITHUB when GITHUB_ACTIONS=true, else `fallback`. */
 enum diag_format diag_format_from_env(enum diag_format fallback);

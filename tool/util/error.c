@@ -1,5 +1,6 @@
 /* Per-thread error-detail slot: see error.h. */
 #include "error.h"
+#include "quote.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@ int err_set(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err_msg, sizeof err_msg, fmt, ap);
     va_end(ap);
+    /* a message is one line, whatever names it quotes */
+    quote_controls_inplace(err_msg, sizeof err_msg);
     return -1;
 }
 
@@ -35,6 +38,7 @@ int err_prefix(const char *fmt, ...)
         memcpy(err_msg + n, rest, len);
         err_msg[(size_t)n + len] = '\0';
     }
+    quote_controls_inplace(err_msg, sizeof err_msg);
     return -1;
 }
 
