@@ -12,7 +12,7 @@ expect_rc 0 "same file"; expect_out_has "equal (5 rows, 4 columns)"
 run "$KANALYTIC" diff "$C/nettraffic_snappy.parquet" "$C/nettraffic_zstd_v2pages.parquet"
 expect_rc 0 "other codec, other pages"; expect_out_has "equal (3000 rows, 11 columns)"
 
-# other row-group layout: the streaming fast path cannot pair row groups, the tables are compared
+# other row-group layout: the streaming comparison aligns the row groups by row ranges
 run "$KANALYTIC" diff "$C/nettraffic_snappy.parquet" "$C/nettraffic_small_pages_rowgroups.parquet"
 expect_rc 0 "other row groups"; expect_out_has "equal (3000 rows, 11 columns)"
 run "$KANALYTIC" diff -i src_port "$C/nettraffic_small_pages_rowgroups.parquet" "$C/nettraffic_gzip.parquet"

@@ -1,8 +1,10 @@
 /* kanalytic diff EXPECTED ACTUAL: the test runner's semantic comparator on two Parquet files.
- * Equal files are recognised column chunk by column chunk (a streaming fast path); otherwise
- * both files are decoded in parallel (one thread each) and compared (table/compare.h). */
+ * Equal files are recognised in one streaming pass whatever their row-group layouts
+ * (parquet/stream_compare.h); otherwise both files are decoded in parallel (one thread each)
+ * and compared (table/compare.h), which says what differs. */
 #include "cmd.h"
 #include "parquet/parquet.h"
+#include "parquet/stream_compare.h"
 #include "report/report.h"
 #include "table/compare.h"
 #include "util/buf.h"
@@ -60,122 +62,6 @@ static void *load(void *arg)
     if (j->rc < 0)
         j->error = xstrdup(err_last());
     return NULL;
-}
-
-/* ---- streaming fast path ----
- * Two equal files are recognised row group by row group and column by column, each file
- * decoded by its own thread, so memory stays at one column chunk per file and multi-row-group
- * files need no concatenation. Anything unusual (other row groups, schemas, a difference)
- * answers "cannot tell" and the whole tables are compared instead. */
-
-struct column_job {
-    struct pq_reader *r;
-    size_t rg;
-    const bool *want;
-    struct pq_table t;
-    int rc;
-};
-
-static void *read_column(void *arg)
-{
-    struct column_job *j = arg;
-    j->rc = pq_reader_read_row_group(j->r, j->rg, j->want, &j->t);
-    return NULL;
-}
-
-static bool ignored(const struct compare_options *o, const char *name)
-{
-    for (size_t i = 0; i < o->nignore; i++)
-        if (!strcmp(o->ignore[i], name))
-            return true;
-    return false;
-}
-
-/* Pairs of column indexes (a[i], b[i]) to compare; false when the schemas differ. */
-static bool stream_plan(struct pq_reader *ra, struct pq_reader *rb,
-                        const struct compare_options *o, size_t *pa, size_t *pb, size_t *n)
-{
-    size_t na = pq_reader_num_columns(ra), nb = pq_reader_num_columns(rb), kb = 0;
-    *n = 0;
-    for (size_t j = 0; j < nb; j++)
-        kb += !ignored(o, pq_reader_column(rb, j)->name);
-    for (size_t i = 0; i < na; i++) {
-        const struct pq_schema_column *ca = pq_reader_column(ra, i);
-        if (ignored(o, ca->name))
-            continue;
-        size_t j = 0;
-        while (j < nb && strcmp(pq_reader_column(rb, j)->name, ca->name))
-            j++;
-        if (j == nb)
-            return false;
-        const struct pq_schema_column *cb = pq_reader_column(rb, j);
-        if (ca->is_list != cb->is_list || !pq_type_equal(&ca->type, &cb->type))
-            return false;
-        if (o->strict_column_order && *n && j < pb[*n - 1])
-            return false;
-        pa[*n] = i;
-        pb[*n] = j;
-        (*n)++;
-    }
-    return *n == kb;
-}
-
-/* 1: identical (res filled), 0: cannot tell. */
-static int stream_identical(const char *path_a, const char *path_b,
-                            const struct compare_options *o, struct compare_result *res)
-{
-    struct pq_reader *ra = NULL, *rb = NULL;
-    int same = 0;
-    if (pq_reader_open(&ra, path_a, NULL) < 0 || pq_reader_open(&rb, path_b, NULL) < 0)
-        goto out;
-    size_t groups = pq_reader_num_row_groups(ra);
-    if (groups != pq_reader_num_row_groups(rb))
-        goto out;
-    for (size_t g = 0; g < groups; g++)
-        if (pq_reader_row_group_rows(ra, g) != pq_reader_row_group_rows(rb, g))
-            goto out;
-    size_t na = pq_reader_num_columns(ra), nb = pq_reader_num_columns(rb), n;
-    size_t *pa = xcalloc(na + 1, sizeof *pa), *pb = xcalloc(na + 1, sizeof *pb);
-    bool *wa = xcalloc(na + 1, sizeof *wa), *wb = xcalloc(nb + 1, sizeof *wb);
-    bool ok = stream_plan(ra, rb, o, pa, pb, &n);
-    for (size_t g = 0; ok && g < groups; g++) {
-        size_t rows = (size_t)pq_reader_row_group_rows(ra, g);
-        for (size_t k = 0; ok && k < n; k++) {
-            wa[pa[k]] = wb[pb[k]] = true;
-            struct column_job ja = {ra, g, wa, PQ_TABLE_INIT, 0};
-            struct column_job jb = {rb, g, wb, PQ_TABLE_INIT, 0};
-            pthread_t th;
-            bool threaded = pthread_create(&th, NULL, read_column, &jb) == 0;
-            read_column(&ja);
-            if (threaded)
-                pthread_join(th, NULL);
-            else
-                read_column(&jb);
-            ok = ja.rc == 0 && jb.rc == 0 && ja.t.ncols == 1 && jb.t.ncols == 1 &&
-                 compare_column_identical(&ja.t.cols[0], &jb.t.cols[0], rows, o->nan_equal);
-            table_free(&ja.t);
-            table_free(&jb.t);
-            wa[pa[k]] = wb[pb[k]] = false;
-        }
-    }
-    if (ok) {
-        memset(res, 0, sizeof *res);
-        res->equal = res->fast_path = true;
-        res->expected_rows = res->actual_rows = (size_t)pq_reader_num_rows(ra);
-        res->compared_columns = n;
-        same = 1;
-    }
-    free(pa);
-    free(pb);
-    free(wa);
-    free(wb);
-out:
-    if (ra)
-        pq_reader_free(ra);
-    if (rb)
-        pq_reader_free(rb);
-    err_clear();
-    return same;
 }
 
 static int parse_double(const char *s, const char *what, double *out)
@@ -306,7 +192,7 @@ int cmd_diff(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 256 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     struct compare_result r;
-    if (stream_identical(jobs[0].path, jobs[1].path, &o, &r))
+    if (pq_stream_identical(jobs[0].path, jobs[1].path, &o, &r))
         goto report;
     pthread_t th;
     bool threaded = pthread_create(&th, NULL, load, &jobs[1]) == 0;

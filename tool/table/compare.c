@@ -297,15 +297,16 @@ static bool all_set(const uint8_t *p, size_t n)
     return true;
 }
 
-static bool validity_identical(const uint8_t *a, const uint8_t *b, size_t n)
+/* Validity of rows [ei, ei+n) of e against [ai, ai+n) of a (NULL: every row valid). */
+static bool validity_identical(const uint8_t *e, size_t ei, const uint8_t *a, size_t ai, size_t n)
 {
-    if (!a && !b)
+    if (!e && !a)
         return true;
+    if (!e)
+        return all_set(a + ai, n);
     if (!a)
-        return all_set(b, n);
-    if (!b)
-        return all_set(a, n);
-    return n == 0 || !memcmp(a, b, n);
+        return all_set(e + ei, n);
+    return n == 0 || !memcmp(e + ei, a + ai, n);
 }
 
 static size_t value_width(enum pq_physical p)
@@ -321,9 +322,9 @@ static size_t value_width(enum pq_physical p)
     }
 }
 
-static bool has_nan(const struct pq_vector *v, size_t n)
+static bool has_nan(const struct pq_vector *v, size_t from, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < from + n; i++) {
         if (vector_is_null(v, i))
             continue;
         if (v->type.physical == PQ_DOUBLE ? isnan(v->v.f64[i]) : isnan(v->v.f32[i]))
@@ -332,52 +333,76 @@ static bool has_nan(const struct pq_vector *v, size_t n)
     return false;
 }
 
-/* true only when the n first values are the same bytes (then they are equal, NaN aside). */
-static bool vector_identical(const struct pq_vector *e, const struct pq_vector *a, size_t n,
-                             bool nan_equal)
+/* Offsets [ei, ei+n] of e and [ai, ai+n] of a describe the same lengths (the bases may
+ * differ: a window of one chunk against a window of another). */
+static bool offsets_identical(const uint64_t *e, size_t ei, const uint64_t *a, size_t ai, size_t n)
 {
-    if (e->len < n || a->len < n)
+    if (e[ei] == a[ai])
+        return !memcmp(e + ei, a + ai, (n + 1) * sizeof *e);
+    uint64_t be = e[ei], ba = a[ai];
+    for (size_t k = 1; k <= n; k++)
+        if (e[ei + k] - be != a[ai + k] - ba)
+            return false;
+    return true;
+}
+
+/* true only when values [ei, ei+n) of e and [ai, ai+n) of a are the same bytes (then they are
+ * equal, NaN aside). */
+static bool vector_identical(const struct pq_vector *e, size_t ei, const struct pq_vector *a,
+                             size_t ai, size_t n, bool nan_equal)
+{
+    if (e->len < ei || e->len - ei < n || a->len < ai || a->len - ai < n)
         return false;
-    if (!validity_identical(e->valid, a->valid, n))
+    if (n == 0)
+        return true;
+    if (!validity_identical(e->valid, ei, a->valid, ai, n))
         return false;
     size_t w = value_width(e->type.physical);
     if (w) {
-        if (n && memcmp(e->v.b, a->v.b, n * w))
+        if (memcmp(e->v.b + ei * w, a->v.b + ai * w, n * w))
             return false;
         if (!nan_equal && (e->type.physical == PQ_DOUBLE || e->type.physical == PQ_FLOAT))
-            return !has_nan(e, n);
+            return !has_nan(e, ei, n);
         return true;
     }
-    if (n == 0)
-        return true;
-    if (memcmp(e->offsets, a->offsets, (n + 1) * sizeof *e->offsets))
+    if (!offsets_identical(e->offsets, ei, a->offsets, ai, n))
         return false;
-    uint64_t lo = e->offsets[0], hi = e->offsets[n];
+    uint64_t lo = e->offsets[ei], hi = e->offsets[ei + n];
     if (hi == lo)
         return true;
-    return e->data && a->data && !memcmp(e->data + lo, a->data + lo, (size_t)(hi - lo));
+    return e->data && a->data && !memcmp(e->data + lo, a->data + a->offsets[ai], (size_t)(hi - lo));
 }
 
-static bool column_identical(const struct pq_column *e, const struct pq_column *a, size_t rows,
-                             bool nan_equal)
+static bool column_identical(const struct pq_column *e, size_t ei, const struct pq_column *a,
+                             size_t ai, size_t rows, bool nan_equal)
 {
     if (!e->is_list)
-        return vector_identical(&e->values, &a->values, rows, nan_equal);
-    if (e->list_len < rows || a->list_len < rows)
+        return vector_identical(&e->values, ei, &a->values, ai, rows, nan_equal);
+    if (e->list_len < ei || e->list_len - ei < rows || a->list_len < ai ||
+        a->list_len - ai < rows)
         return false;
-    if (!validity_identical(e->list_valid, a->list_valid, rows))
+    if (rows == 0)
+        return true;
+    if (!validity_identical(e->list_valid, ei, a->list_valid, ai, rows))
         return false;
-    if (memcmp(e->list_offsets, a->list_offsets, (rows + 1) * sizeof *e->list_offsets))
+    if (!offsets_identical(e->list_offsets, ei, a->list_offsets, ai, rows))
         return false;
-    if (e->list_offsets[0] != 0)
-        return false;
-    return vector_identical(&e->values, &a->values, (size_t)e->list_offsets[rows], nan_equal);
+    uint64_t elo = e->list_offsets[ei], ehi = e->list_offsets[ei + rows];
+    return vector_identical(&e->values, (size_t)elo, &a->values, (size_t)a->list_offsets[ai],
+                            (size_t)(ehi - elo), nan_equal);
 }
 
 bool compare_column_identical(const struct pq_column *e, const struct pq_column *a, size_t rows,
                               bool nan_equal)
 {
-    return same_type(e, a) && column_identical(e, a, rows, nan_equal);
+    return same_type(e, a) && column_identical(e, 0, a, 0, rows, nan_equal);
+}
+
+bool compare_column_range_identical(const struct pq_column *e, size_t ei,
+                                    const struct pq_column *a, size_t ai, size_t rows,
+                                    bool nan_equal)
+{
+    return same_type(e, a) && column_identical(e, ei, a, ai, rows, nan_equal);
 }
 
 /* The fast path over every column pair; large tables are split between two threads (the
@@ -396,7 +421,7 @@ static void *identical_run(void *arg)
     struct identical_job *j = arg;
     j->same = true;
     for (size_t p = j->from; p < j->to && j->same; p++)
-        j->same = column_identical(j->pairs[p].e, j->pairs[p].a, j->rows, j->nan_equal);
+        j->same = column_identical(j->pairs[p].e, 0, j->pairs[p].a, 0, j->rows, j->nan_equal);
     return NULL;
 }
 

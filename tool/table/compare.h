@@ -103,6 +103,11 @@ void compare_result_free(struct compare_result *r);
  * groups. false says nothing: compare the tables. */
 bool compare_column_identical(const struct pq_column *e, const struct pq_column *a, size_t rows,
                               bool nan_equal);
+/* The same for rows [ei, ei+rows) of e against rows [ai, ai+rows) of a: windows of column
+ * chunks cut from files whose row groups do not line up. */
+bool compare_column_range_identical(const struct pq_column *e, size_t ei,
+                                    const struct pq_column *a, size_t ai, size_t rows,
+                                    bool nan_equal);
 
 /* One-line summary: "equal (1000 rows)" or "3 cells differ in 2 rows, 1 missing row, ...". */
 void compare_summary(const struct compare_result *r, struct buf *out);
