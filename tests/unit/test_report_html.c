@@ -43,8 +43,14 @@ static void test_escaping_and_structure(void **state)
     cr->cells[0].actual = xstrdup("2");
     case_result_fail(a, "golden-mismatch", "output/0.parquet.gz", cr, "differs: %s", "1 cell");
 
+    case_result_fail(a, "display-mismatch", "display/map.html", NULL, "differs after masking");
+    case_result_set_detail(a, "line 2 (- expected, + actual):\n- <div id=\"[masked]\">\n+ <div "
+                              "id=\"x\" onclick=\"steal()\">\n");
+
     struct case_result *b = &run.cases[1];
     case_result_init(b, "good", "basic");
+    case_result_note(b, "kestrel-store-bool", "output/0.parquet.gz",
+                     "column '<x_bad>' is boolean: Kestrel's store keeps it as an integer");
 
     struct html_report_options o = {"report <title>", "1.2.3"};
     struct buf out = BUF_INIT;
@@ -72,6 +78,13 @@ static void test_escaping_and_structure(void **state)
     assert_non_null(strstr(h, "<title>report &lt;title&gt;</title>"));
     assert_non_null(strstr(h, "href=\"#case-evil_inject\""));
     assert_non_null(strstr(h, "id=\"case-evil_inject\""));
+    /* the masked display difference, escaped, and a passing case's note */
+    assert_non_null(strstr(h, "<pre class=\"detail\">line 2 (- expected, + actual):\n- &lt;div "
+                              "id=&quot;[masked]&quot;&gt;"));
+    assert_null(strstr(h, "onclick=\"steal"));
+    assert_non_null(strstr(h, "<li>note <code class=\"rule\">kestrel-store-bool</code> "
+                              "<code>output/0.parquet.gz</code>: column &#39;&lt;x_bad&gt;&#39; is "
+                              "boolean"));
     buf_free(&out);
     run_result_free(&run);
 }

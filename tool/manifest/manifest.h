@@ -177,6 +177,12 @@ struct golden {
     char *path;
 };
 
+enum display_compare {
+    DISPLAY_COMPARE_EXACT,  /* byte for byte with expected/display.html */
+    DISPLAY_COMPARE_MASKED, /* after the masks replace what is not stable */
+    DISPLAY_COMPARE_EXISTS, /* one display must be written; its content is not compared */
+};
+
 struct test_case {
     char *name; /* folder name */
     char *dir;  /* as given */
@@ -192,6 +198,8 @@ struct test_case {
     double rtol, atol;             /* default 0, 0: exact */
     struct column_tolerance *column_tolerances;
     size_t n_column_tolerances;
+    enum display_compare display_compare; /* compare.display, default exact */
+    struct strlist display_masks;         /* compare.display.masked: POSIX EREs */
     /* expect */
     int exit_code;                 /* default 0; non-zero: the case expects failure */
     char *stderr_contains;         /* NULL: no check */

@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "check.h"
 #include "yaml.h"
+#include "util/mask.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -33,6 +34,7 @@ void test_case_free(struct test_case *tc)
     for (size_t i = 0; i < tc->n_column_tolerances; i++)
         free(tc->column_tolerances[i].column);
     free(tc->column_tolerances);
+    strlist_free(&tc->display_masks);
     free(tc->stderr_contains);
     free(tc->expect_outputs);
     for (size_t i = 0; i < tc->n_inputs; i++)
@@ -165,6 +167,36 @@ static void load_params(struct test_case *tc, const struct manifest *m, const js
                  "%s%s", d->message, on_purpose ? " (the case expects the analytic to fail)" : "");
     }
     diag_list_free(&found);
+}
+
+/* compare.display: "exact", "exists" or {masked: [RE, ...]}; a RE that does not compile is an
+ * error at its line:col. */
+static void load_display_compare(struct test_case *tc, const struct manifest *m, const json_t *disp,
+                                 struct check *c)
+{
+    if (!disp)
+        return;
+    const char *mode = json_string_value(disp);
+    if (mode)
+        tc->display_compare =
+            !strcmp(mode, "exists") ? DISPLAY_COMPARE_EXISTS : DISPLAY_COMPARE_EXACT;
+    const json_t *masks = json_object_get(disp, "masked");
+    if (masks) {
+        tc->display_compare = DISPLAY_COMPARE_MASKED;
+        strlist_from_json(&tc->display_masks, masks);
+        for (size_t i = 0; i < tc->display_masks.count; i++) {
+            if (text_mask_check(tc->display_masks.items[i]) == 0)
+                continue;
+            char ptr[64];
+            snprintf(ptr, sizeof ptr, "/compare/display/masked/%zu", i);
+            check_error(c, ptr, "case-compare",
+                        "'%s' is not a POSIX extended regular expression: %s",
+                        tc->display_masks.items[i], err_last());
+        }
+    }
+    if (m->display == DISPLAY_NONE)
+        check_warning(c, "/compare/display", "case-compare",
+                      "compare.display has no effect: the manifest says display: none");
 }
 
 static void load_compare(struct test_case *tc, const json_t *cmp)
@@ -335,7 +367,9 @@ static void load_expect(struct test_case *tc, const struct manifest *m, const js
             tc->expect_outputs[i] = tc->goldens[i].index;
     }
     const json_t *d = json_object_get(expect, "display");
-    tc->expect_display = d ? json_is_true(d) : tc->expected_display != NULL;
+    tc->expect_display =
+        d ? json_is_true(d)
+          : tc->expected_display != NULL || tc->display_compare == DISPLAY_COMPARE_EXISTS;
     if (d && tc->expect_display && m->display == DISPLAY_NONE)
         check_error(c, "/expect/display", "case-expect",
                     "expects a display, but the manifest says display: none");
@@ -373,6 +407,7 @@ int test_case_load(const char *case_dir, const struct manifest *m, struct test_c
         (int)json_integer_value(json_object_get(json_object_get(root, "expect"), "exit_code"));
     load_params(tc, m, json_object_get(root, "parameters"), doc, diags);
     load_compare(tc, json_object_get(root, "compare"));
+    load_display_compare(tc, m, json_object_get(json_object_get(root, "compare"), "display"), &c);
     check_inputs(tc, m, &c);
     check_expected(tc, m, &c);
     load_expect(tc, m, json_object_get(root, "expect"), &c);

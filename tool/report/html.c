@@ -178,6 +178,11 @@ static void render_case(struct buf *b, const struct case_result *c)
             html_escape(b, p->message);
             if (p->cmp)
                 render_compare(b, p->cmp);
+            if (p->detail) { /* e.g. the masked display difference */
+                buf_addstr(b, "<pre class=\"detail\">");
+                html_escape(b, p->detail);
+                buf_addstr(b, "</pre>");
+            }
             buf_addstr(b, "</li>");
         }
         buf_addstr(b, "</ul>");

@@ -216,6 +216,8 @@ void report_case_details(const struct case_result *c, FILE *out)
                 term_color(out, TC_RESET), p->message);
         if (p->cmp)
             report_compare_text(p->cmp, out, "        ");
+        if (p->detail)
+            print_tail(out, p->detail, 12, "        ");
     }
     report_case_notes(c, out);
     for (size_t i = 0; i < c->ncreated; i++)
@@ -278,6 +280,8 @@ static json_t *case_json(const struct case_result *c)
         json_object_set_new(x, "message", json_string(p->message));
         if (p->cmp)
             json_object_set_new(x, "diff", report_compare_json(p->cmp));
+        if (p->detail)
+            json_object_set_new(x, "detail", json_string(p->detail));
         json_array_append_new(probs, x);
     }
     json_object_set_new(o, "problems", probs);

@@ -27,6 +27,7 @@ static void add_entry(struct case_problem **list, size_t *n, const char *rule, c
     p->rule = xstrdup(rule);
     p->file = file ? xstrdup(file) : NULL;
     p->cmp = cmp;
+    p->detail = NULL;
     struct buf b = BUF_INIT;
     buf_vaddf(&b, fmt, ap);
     p->message = buf_detach(&b, NULL);
@@ -67,6 +68,15 @@ void case_result_error(struct case_result *r, const char *rule, const char *fmt,
     r->status = CASE_ERROR;
 }
 
+void case_result_set_detail(struct case_result *r, const char *detail)
+{
+    if (!r->nproblems)
+        return;
+    struct case_problem *p = &r->problems[r->nproblems - 1];
+    free(p->detail);
+    p->detail = detail ? xstrdup(detail) : NULL;
+}
+
 bool case_result_has_rule(const struct case_result *r, const char *rule)
 {
     for (size_t i = 0; i < r->nproblems; i++)
@@ -82,6 +92,7 @@ static void free_entries(struct case_problem *list, size_t n)
         free(p->rule);
         free(p->file);
         free(p->message);
+        free(p->detail);
         if (p->cmp) {
             compare_result_free(p->cmp);
             free(p->cmp);

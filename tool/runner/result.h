@@ -43,6 +43,7 @@ struct case_problem {
     char *file;    /* "output/0.parquet.gz", "display/plot.html", or NULL */
     char *message; /* one line */
     struct compare_result *cmp; /* RULE_GOLDEN / RULE_REPEAT details, or NULL */
+    char *detail;               /* multi-line text (a masked display diff), or NULL */
 };
 
 struct case_result {
@@ -88,6 +89,8 @@ void case_result_error(struct case_result *r, const char *rule, const char *fmt,
 /* Adds a note; the status does not change. */
 void case_result_note(struct case_result *r, const char *rule, const char *file, const char *fmt,
                       ...) __attribute__((format(printf, 4, 5)));
+/* Sets the detail text of the last problem added (copied). */
+void case_result_set_detail(struct case_result *r, const char *detail);
 bool case_result_has_rule(const struct case_result *r, const char *rule);
 /* Drops every problem (before a rerun) */
 void case_result_clear_problems(struct case_result *r);

@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/mask.h"
 #include "util/xalloc.h"
 
 #include <archive.h>
@@ -626,6 +627,44 @@ static size_t first_diff_line(const char *a, size_t alen, const char *b, size_t 
     return alen == blen ? 0 : line;
 }
 
+/* A display as compared: masked when the case says compare.display: {masked: [...]}. */
+static int display_for_compare(const struct test_case *tc, const struct buf *raw, struct buf *out)
+{
+    if (tc->display_compare != DISPLAY_COMPARE_MASKED) {
+        buf_add(out, raw->data, raw->len);
+        return 0;
+    }
+    return text_mask(raw->data, raw->len, tc->display_masks.items, tc->display_masks.count, out);
+}
+
+/* The display golden against the display shown (display/NAME in rel). */
+static void compare_display(const struct test_case *tc, const struct runner_options *o,
+                            const char *rel, const struct buf *shown, struct case_result *r)
+{
+    struct buf raw = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+    bool masked = tc->display_compare == DISPLAY_COMPARE_MASKED;
+    if (fs_read_file(tc->expected_display, (size_t)o->output_cap, &raw) < 0) {
+        case_result_error(r, RULE_CASE, "%s: %s", tc->expected_display, err_last());
+    } else if (display_for_compare(tc, &raw, &want) < 0 ||
+               display_for_compare(tc, shown, &got) < 0) {
+        case_result_error(r, RULE_CASE, "%s/case.yaml: %s", tc->dir, err_last());
+    } else {
+        size_t line = first_diff_line(want.data, want.len, got.data, got.len);
+        if (line) {
+            case_result_fail(r, RULE_DISPLAY_GOLDEN, rel, NULL,
+                             "%s differs from %s%s (first difference on line %zu)", rel,
+                             tc->expected_display, masked ? " after masking" : "", line);
+            struct buf diff = BUF_INIT;
+            text_diff(want.data, want.len, got.data, got.len, 3, "expected", "actual", &diff);
+            case_result_set_detail(r, diff.data);
+            buf_free(&diff);
+        }
+    }
+    buf_free(&raw);
+    buf_free(&want);
+    buf_free(&got);
+}
+
 /* Everything checked after a run: exit code, stderr, Kestrel's rules, goldens. */
 static void check_run(const struct runner_case *c, const struct runner_options *o,
                       struct run_output *ro, struct case_result *r)
@@ -750,18 +789,10 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         }
         if (read_rc < 0) {
             case_result_error(r, RULE_CASE, "%s: %s", rel, err_last());
+        } else if (tc->display_compare == DISPLAY_COMPARE_EXISTS) {
+            /* written, and its content is not compared: nothing more to check or create */
         } else if (tc->expected_display) {
-            struct buf want = BUF_INIT;
-            if (fs_read_file(tc->expected_display, (size_t)o->output_cap, &want) < 0) {
-                case_result_error(r, RULE_CASE, "%s: %s", tc->expected_display, err_last());
-            } else {
-                size_t line = first_diff_line(want.data, want.len, shown.data, shown.len);
-                if (line)
-                    case_result_fail(r, RULE_DISPLAY_GOLDEN, rel, NULL,
-                                     "%s differs from %s (first difference on line %zu)", rel,
-                                     tc->expected_display, line);
-            }
-            buf_free(&want);
+            compare_display(tc, o, rel, &shown, r);
         } else if (o->ci) {
             case_result_fail(r, RULE_GOLDEN_MISSING, rel, NULL,
                              "no golden expected/display.html (--ci: run kanalytic test without "
@@ -829,14 +860,38 @@ static void compare_runs(const struct runner_case *c, unsigned k, const struct r
             }
             table_free(&ta);
             table_free(&tb);
+        } else if (!strncmp(name, "display/", 8) &&
+                   c->tc->display_compare == DISPLAY_COMPARE_EXISTS) {
+            /* compare.display: exists: the content may differ between runs */
         } else {
-            struct buf x = BUF_INIT, y = BUF_INIT;
-            if (fs_read_file(pa, SIZE_MAX, &x) == 0 && fs_read_file(pb, SIZE_MAX, &y) == 0 &&
-                (x.len != y.len || memcmp(x.data, y.data, x.len)))
-                case_result_fail(r, RULE_REPEAT, name, NULL, "run %u differs from run 1 in %s",
-                                 k, name);
+            struct buf x = BUF_INIT, y = BUF_INIT, mx = BUF_INIT, my = BUF_INIT;
+            bool display = !strncmp(name, "display/", 8);
+            if (fs_read_file(pa, SIZE_MAX, &x) == 0 && fs_read_file(pb, SIZE_MAX, &y) == 0) {
+                /* a display is compared as the golden is: masked when the case says so */
+                if (display && (display_for_compare(c->tc, &x, &mx) < 0 ||
+                                display_for_compare(c->tc, &y, &my) < 0)) {
+                    case_result_error(r, RULE_CASE, "%s/case.yaml: %s", c->tc->dir, err_last());
+                } else if (display ? mx.len != my.len || memcmp(mx.data, my.data, mx.len)
+                                   : x.len != y.len || memcmp(x.data, y.data, x.len)) {
+                    case_result_fail(r, RULE_REPEAT, name, NULL,
+                                     "run %u differs from run 1 in %s%s", k, name,
+                                     display && c->tc->display_compare == DISPLAY_COMPARE_MASKED
+                                         ? " after masking"
+                                         : "");
+                    if (display) {
+                        struct buf diff = BUF_INIT;
+                        char run_k[32];
+                        snprintf(run_k, sizeof run_k, "run %u", k);
+                        text_diff(mx.data, mx.len, my.data, my.len, 3, "run 1", run_k, &diff);
+                        case_result_set_detail(r, diff.data);
+                        buf_free(&diff);
+                    }
+                }
+            }
             buf_free(&x);
             buf_free(&y);
+            buf_free(&mx);
+            buf_free(&my);
         }
         free(pa);
         free(pb);
