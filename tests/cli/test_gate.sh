@@ -145,4 +145,101 @@ run "$KANALYTIC" ci --no-docker --base main
 expect_rc 1 "ci, no policy file, over the default"
 expect_out_has "the limit is the default memory: 1g, as there is no kanalytic.yaml"
 
+# --- the gate as the workflow runs it (scripts/gate.sh from the base checkout): a pull
+# request that edits the Makefile, the set-up script, the policy code, the gate script and
+# the policy file cannot change its own verdict
+repo=$TMP/project
+mkdir -p "$repo/analytics/c/tests/basic/input" "$repo/scripts" "$repo/tool/git"
+git init -q -b main "$repo"
+cp -r "$ROOT/schemas" "$repo/"
+cp "$ROOT/scripts/gate.sh" "$repo/scripts/"
+manifest c 1.0.0 false 512m 60 >"$repo/analytics/c/analytic.yaml"
+echo 'FROM debian:sid-slim' >"$repo/analytics/c/Dockerfile"
+echo '# c' >"$repo/analytics/c/README.md"
+echo 'description: basic' >"$repo/analytics/c/tests/basic/case.yaml"
+cp "$ROOT/template/python/tests/basic/input/0.parquet.gz" "$repo/analytics/c/tests/basic/input/"
+policy false 1g 300 >"$repo/kanalytic.yaml"
+# the base's judge: its Makefile makes build/kanalytic (here: the kanalytic under test)
+printf 'build/kanalytic:\n\tmkdir -p build && printf '"'"'#!/bin/sh\\nexec %s "$$@"\\n'"'"' >$@ && chmod +x $@\n' \
+  "$KANALYTIC" >"$repo/Makefile"
+printf '#!/bin/sh\necho base >"%s/setup-ran"\n' "$TMP" >"$repo/scripts/setup.sh"
+echo '/* the real policy */' >"$repo/tool/git/policy.c"
+chmod +x "$repo/scripts/setup.sh"
+g add -A && g commit -qm base
+g checkout -qb pr
+manifest c 1.1.0 true 512m 60 >"$repo/analytics/c/analytic.yaml"
+policy true 1g 300 >"$repo/kanalytic.yaml"
+# the pull request's own judge says "mergeable" to everything, its set-up leaves a mark
+printf 'build/kanalytic:\n\tmkdir -p build && printf '"'"'#!/bin/sh\\necho mergeable; touch %s/pr-judge-ran\\n'"'"' >$@ && chmod +x $@\n' \
+  "$TMP" >"$repo/Makefile"
+printf '#!/bin/sh\necho pr >"%s/setup-ran"\n' "$TMP" >"$repo/scripts/setup.sh"
+printf '#!/bin/sh\necho mergeable\n' >"$repo/scripts/gate.sh"
+echo 'int policy_check(void) { return 0; }' >"$repo/tool/git/policy.c"
+g add -A && g commit -qm "pr: network, and a judge of its own"
+g checkout -q --detach
+git -C "$repo" worktree add -q "$TMP/base" main
+git -C "$repo" worktree add -q "$TMP/pr" pr
+
+# what the old workflow did (make and run in the pull request's checkout): its own verdict
+(cd "$TMP/pr" && make -s build/kanalytic >/dev/null && build/kanalytic ci) >/dev/null 2>&1
+[ -e "$TMP/pr-judge-ran" ] || fail "control: the pull request's judge did not run"
+rm -f "$TMP/pr-judge-ran"
+
+run "$TMP/base/scripts/gate.sh" --setup --tree "$TMP/pr" --base main -- --no-docker
+expect_rc 1 "gate.sh, network beyond the base's policy"
+expect_out_has "analytics/c/analytic.yaml:16:12: error: c asks for runtime.network: true"
+expect_out_has "kanalytic.yaml:1:1: warning: this pull request changes kanalytic.yaml"
+expect_out_has "NOT mergeable"
+[ "$(cat "$TMP/setup-ran" 2>/dev/null)" = base ] || fail "gate.sh: the set-up that ran was not the base's: $(cat "$TMP/setup-ran" 2>/dev/null)"
+expect_no_file "$TMP/pr-judge-ran"
+expect_no_file "$TMP/pr/build/kanalytic.gate"
+# the pull request's schemas are not the judge's either
+echo '{}' >"$TMP/pr/schemas/repository-policy.schema.json"
+run "$TMP/base/scripts/gate.sh" --tree "$TMP/pr" --base main -- --no-docker
+expect_rc 1 "gate.sh, the pull request's schemas ignored"
+# approved at the base: mergeable
+(cd "$TMP/base" && policy false 1g 300 '  c:
+    network: true
+    reason: "approved"' >kanalytic.yaml &&
+  git -c user.name=t -c user.email=t@example.org commit -qam "approve network for c")
+git -C "$TMP/pr" checkout -q schemas
+run "$TMP/base/scripts/gate.sh" --tree "$TMP/pr" --base main -- --no-docker
+expect_rc 0 "gate.sh, approved at the base"
+run "$TMP/base/scripts/gate.sh" --tree "$TMP/base" --base main
+expect_rc 2 "gate.sh, judge and judged the same"; expect_err_has "are the same checkout"
+
+# --- the workflow: every job that decides mergeability runs only the base checkout's code
+python3 - "$ROOT/.github/workflows/analytics.yml" <<'PY' || fail "workflow checks"
+import sys, yaml
+wf = yaml.safe_load(open(sys.argv[1]))
+jobs = wf["jobs"]
+assert "pull_request_target" not in wf.get(True, wf.get("on", {})), "pull_request_target"
+selftest = ["self-test"]
+decide = [n for n in jobs if n not in selftest]
+assert "gate" in jobs, "no job named gate (the required check)"
+for name in decide:
+    j = jobs[name]
+    for st in j.get("steps", []):
+        w = st.get("with", {}) or {}
+        if str(st.get("uses", "")).startswith("actions/checkout"):
+            assert w.get("persist-credentials") is False, (name, "persist-credentials", st)
+            if w.get("path") == "base":
+                assert "base.sha" in str(w.get("ref")), (name, "base checkout ref", w)
+        run = st.get("run", "")
+        for bad in ("pr/scripts", "make -C pr", "pr/build", "cd pr", "pr/Makefile"):
+            assert bad not in run, (name, bad, run)
+        if "setup.sh" in run or "gate.sh" in run or "make" in run.split():
+            assert "base/" in run, (name, "runs something not from base/", run)
+# the project's own tests run on the pull request's code in a job that decides nothing
+assert "if" in jobs["gate"] and "always()" in jobs["gate"]["if"], "gate must not be skipped"
+assert set(jobs["gate"]["needs"]) == {"plan", "shard"}, jobs["gate"]["needs"]
+shard_run = " ".join(s.get("run", "") for s in jobs["shard"]["steps"])
+assert "--shard" in shard_run and "--junit" in shard_run and "--html" in shard_run, shard_run
+assert any("make check" in s.get("run", "") for n in selftest for s in jobs[n]["steps"]), selftest
+for n in decide:
+    needs = jobs[n].get("needs", [])
+    needs = [needs] if isinstance(needs, str) else needs
+    assert not set(needs) & set(selftest), (n, "waits on the self-test")
+PY
+
 done_testing
