@@ -218,19 +218,6 @@ int docker_container_archive_get(struct docker *d, const char *id, const char *p
     return r;
 }
 
-int docker_container_archive_get_buf(struct docker *d, const char *id, const char *path,
-                                     struct buf *out, size_t max)
-{
-    struct buf p = BUF_INIT;
-    path_for(&p, id, "/archive?path=");
-    docker_url_escape(&p, path);
-    int r = docker_request_max(d, "GET", p.data, NULL, out, max ? max : (size_t)256 << 20, 0);
-    buf_free(&p);
-    if (r < 0)
-        err_prefix("copying %s out of container %.12s", path, id);
-    return r;
-}
-
 static int archive_put(struct docker *d, const char *id, const char *dir,
                        const struct docker_body *body)
 {
@@ -248,13 +235,6 @@ int docker_container_archive_put(struct docker *d, const char *id, const char *d
                                  const void *tar, size_t len)
 {
     struct docker_body body = {"application/x-tar", tar, len, NULL, NULL};
-    return archive_put(d, id, dir, &body);
-}
-
-int docker_container_archive_put_stream(struct docker *d, const char *id, const char *dir,
-                                        docker_read_fn *read, void *read_ctx)
-{
-    struct docker_body body = {"application/x-tar", NULL, 0, read, read_ctx};
     return archive_put(d, id, dir, &body);
 }
 

@@ -148,14 +148,9 @@ int docker_container_logs_collect(struct docker *d, const char *id, struct buf *
  * DOCKER_ENOTFOUND when PATH does not exist. */
 int docker_container_archive_get(struct docker *d, const char *id, const char *path,
                                  docker_write_fn *sink, void *sink_ctx);
-/* Convenience: into memory, failing beyond max bytes (0 = 256 MiB). */
-int docker_container_archive_get_buf(struct docker *d, const char *id, const char *path,
-                                     struct buf *out, size_t max);
 /* PUT /containers/ID/archive?path=DIR: extracts a tar into the existing directory DIR. */
 int docker_container_archive_put(struct docker *d, const char *id, const char *dir,
                                  const void *tar, size_t len);
-int docker_container_archive_put_stream(struct docker *d, const char *id, const char *dir,
-                                        docker_read_fn *read, void *read_ctx);
 
 struct docker_container_summary {
     char *id;

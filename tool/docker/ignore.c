@@ -1,9 +1,11 @@
-/* .dockerignore reading and matching (see ignore.h). The regular expressions patternmatcher
- * builds use a small part of Go's regexp syntax; this file compiles that part into a Thompson
- * NFA and simulates it, so matching is linear in the path length whatever the pattern. */
+/* .dockerignore reading and matching (see ignore.h): the docker CLI's patternmatcher, pattern
+ * by pattern. A pattern that is not an exact name, a prefix or a suffix becomes a regular
+ * expression in Go's syntax, matched by goregexp.c. */
 #include "ignore.h"
+#include "goregexp.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <stdint.h>
@@ -11,26 +13,8 @@
 #include <string.h>
 
 #define MAX_LINE (64 * 1024)
-#define RUNE_ERROR 0xFFFD
 
 enum match_type { M_UNKNOWN, M_EXACT, M_PREFIX, M_SUFFIX, M_REGEXP };
-
-/* NFA instructions */
-enum op { OP_CHAR, OP_CLASS, OP_ANY, OP_SPLIT, OP_JMP, OP_BEGIN, OP_END, OP_WORDB, OP_NWORDB,
-          OP_MATCH };
-
-struct range {
-    int32_t lo, hi;
-};
-
-struct inst {
-    enum op op;
-    int32_t ch;         /* OP_CHAR */
-    int x, y;           /* OP_SPLIT / OP_JMP targets */
-    struct range *rng;  /* OP_CLASS: sorted not needed; negation folded into the list */
-    size_t nrng;
-    bool negated;
-};
 
 struct pattern {
     char *cleaned; /* without '!' */
@@ -38,8 +22,7 @@ struct pattern {
     bool exclusion;
     enum match_type type;
     bool compile_failed;
-    struct inst *prog;
-    size_t nprog, cap;
+    struct goregexp *re; /* M_REGEXP, once compiled */
 };
 
 struct ignore {
@@ -47,64 +30,6 @@ struct ignore {
     size_t n, cap;
     bool exclusions;
 };
-
-/* ---- UTF-8 ---------------------------------------------------------------------------------- */
-
-/* Decodes one rune at s[0..n); invalid sequences give RUNE_ERROR of width 1 (as Go does). */
-static int32_t decode_rune(const unsigned char *s, size_t n, size_t *width)
-{
-    unsigned c = s[0];
-    *width = 1;
-    if (c < 0x80)
-        return (int32_t)c;
-    size_t need;
-    int32_t r, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        r = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        r = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        r = c & 0x07;
-        min = 0x10000;
-    } else {
-        return RUNE_ERROR;
-    }
-    if (n < need + 1)
-        return RUNE_ERROR;
-    for (size_t i = 1; i <= need; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return RUNE_ERROR;
-        r = (r << 6) | (s[i] & 0x3F);
-    }
-    if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-        return RUNE_ERROR;
-    *width = need + 1;
-    return r;
-}
-
-static void encode_rune(struct buf *b, int32_t r)
-{
-    if (r < 0x80) {
-        buf_addch(b, (char)r);
-    } else if (r < 0x800) {
-        buf_addch(b, (char)(0xC0 | (r >> 6)));
-        buf_addch(b, (char)(0x80 | (r & 0x3F)));
-    } else if (r < 0x10000) {
-        buf_addch(b, (char)(0xE0 | (r >> 12)));
-        buf_addch(b, (char)(0x80 | ((r >> 6) & 0x3F)));
-        buf_addch(b, (char)(0x80 | (r & 0x3F)));
-    } else {
-        buf_addch(b, (char)(0xF0 | (r >> 18)));
-        buf_addch(b, (char)(0x80 | ((r >> 12) & 0x3F)));
-        buf_addch(b, (char)(0x80 | ((r >> 6) & 0x3F)));
-        buf_addch(b, (char)(0x80 | (r & 0x3F)));
-    }
-}
 
 /* ---- filepath.Clean --------------------------------------------------------------------------- */
 
@@ -165,8 +90,8 @@ static int get_esc(const char *s, size_t n, size_t *i)
             return -1;
     }
     size_t w;
-    int32_t r = decode_rune((const unsigned char *)s + *i, n - *i, &w);
-    if (r == RUNE_ERROR && w == 1)
+    int32_t r = utf8_decode((const unsigned char *)s + *i, n - *i, &w);
+    if (r == UTF8_RUNE_ERROR && w == 1)
         return -1;
     *i += w;
     if (*i >= n)
@@ -224,7 +149,7 @@ static enum match_type build_regexp(const char *pat, struct buf *re)
     size_t nr = 0;
     for (size_t i = 0; i < n;) {
         size_t w;
-        runes[nr++] = decode_rune((const unsigned char *)pat + i, n - i, &w);
+        runes[nr++] = utf8_decode((const unsigned char *)pat + i, n - i, &w);
         i += w;
     }
     enum match_type t = M_EXACT;
@@ -264,7 +189,7 @@ static enum match_type build_regexp(const char *pat, struct buf *re)
         } else if (ch == '\\') {
             if (k < nr) {
                 buf_addch(re, '\\');
-                encode_rune(re, runes[k++]);
+                utf8_encode(re, runes[k++]);
                 t = M_REGEXP;
             } else {
                 buf_addch(re, '\\');
@@ -273,504 +198,12 @@ static enum match_type build_regexp(const char *pat, struct buf *re)
             buf_addch(re, (char)ch);
             t = M_REGEXP;
         } else {
-            encode_rune(re, ch);
+            utf8_encode(re, ch);
         }
     }
     buf_addch(re, '$');
     free(runes);
     return t;
-}
-
-/* ---- the Go regexp subset -> NFA --------------------------------------------------------------- */
-
-struct re_parser {
-    const unsigned char *s;
-    size_t n, i;
-    struct pattern *p;
-};
-
-static int emit(struct pattern *p, enum op op)
-{
-    ARRAY_GROW(p->prog, p->nprog + 1, p->cap);
-    memset(&p->prog[p->nprog], 0, sizeof p->prog[0]);
-    p->prog[p->nprog].op = op;
-    return (int)p->nprog++;
-}
-
-static int32_t re_next(struct re_parser *rp)
-{
-    size_t w;
-    int32_t r = decode_rune(rp->s + rp->i, rp->n - rp->i, &w);
-    rp->i += w;
-    return r;
-}
-
-static bool is_alnum(int32_t c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static void add_range(struct inst *in, int32_t lo, int32_t hi)
-{
-    in->rng = xreallocarray(in->rng, in->nrng + 1, sizeof *in->rng);
-    in->rng[in->nrng].lo = lo;
-    in->rng[in->nrng].hi = hi;
-    in->nrng++;
-}
-
-/* Adds the complement of ranges [from, to) of *src within 0..0x10FFFF. */
-static void add_negated(struct inst *in, const struct range *r, size_t n)
-{
-    /* ranges from perl/posix tables are sorted and disjoint */
-    int32_t next = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (r[i].lo > next)
-            add_range(in, next, r[i].lo - 1);
-        next = r[i].hi + 1;
-    }
-    if (next <= 0x10FFFF)
-        add_range(in, next, 0x10FFFF);
-}
-
-static const struct range R_DIGIT[] = {{'0', '9'}};
-static const struct range R_SPACE[] = {{'\t', '\n'}, {'\f', '\r'}, {' ', ' '}};
-static const struct range R_WORD[] = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
-
-/* \d \D \s \S \w \W into a class; returns false when c is not one of them. */
-static bool perl_class(struct inst *in, int32_t c)
-{
-    const struct range *r;
-    size_t n;
-    switch (c | 0x20) {
-    case 'd':
-        r = R_DIGIT;
-        n = 1;
-        break;
-    case 's':
-        r = R_SPACE;
-        n = 3;
-        break;
-    case 'w':
-        r = R_WORD;
-        n = 4;
-        break;
-    default:
-        return false;
-    }
-    if (c >= 'a') {
-        for (size_t i = 0; i < n; i++)
-            add_range(in, r[i].lo, r[i].hi);
-    } else {
-        add_negated(in, r, n);
-    }
-    return true;
-}
-
-struct posix_class {
-    const char *name;
-    struct range r[4];
-    size_t n;
-};
-static const struct posix_class POSIX[] = {
-    {"alnum", {{'0', '9'}, {'A', 'Z'}, {'a', 'z'}}, 3},
-    {"alpha", {{'A', 'Z'}, {'a', 'z'}}, 2},
-    {"ascii", {{0, 0x7F}}, 1},
-    {"blank", {{'\t', '\t'}, {' ', ' '}}, 2},
-    {"cntrl", {{0, 0x1F}, {0x7F, 0x7F}}, 2},
-    {"digit", {{'0', '9'}}, 1},
-    {"graph", {{'!', '~'}}, 1},
-    {"lower", {{'a', 'z'}}, 1},
-    {"print", {{' ', '~'}}, 1},
-    {"punct", {{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}}, 4},
-    {"space", {{'\t', '\r'}, {' ', ' '}}, 2},
-    {"upper", {{'A', 'Z'}}, 1},
-    {"word", {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}, 4},
-    {"xdigit", {{'0', '9'}, {'A', 'F'}, {'a', 'f'}}, 3},
-};
-
-/* An escape's literal rune (Go's parseEscape); -1 when it is not a literal escape. */
-static int32_t parse_escape(struct re_parser *rp)
-{
-    if (rp->i >= rp->n)
-        return -1; /* trailing backslash */
-    int32_t c = re_next(rp);
-    if (c < 0x80 && !is_alnum(c))
-        return c;
-    if ((c >= '1' && c <= '7') && !(rp->i < rp->n && rp->s[rp->i] >= '0' && rp->s[rp->i] <= '7'))
-        return -1; /* a backreference */
-    if (c >= '0' && c <= '7') {
-        int32_t r = c - '0';
-        for (int k = 1; k < 3 && rp->i < rp->n && rp->s[rp->i] >= '0' && rp->s[rp->i] <= '7'; k++)
-            r = r * 8 + (rp->s[rp->i++] - '0');
-        return r;
-    }
-    switch (c) {
-    case 'a':
-        return '\a';
-    case 'f':
-        return '\f';
-    case 'n':
-        return '\n';
-    case 'r':
-        return '\r';
-    case 't':
-        return '\t';
-    case 'v':
-        return '\v';
-    case 'x': {
-        int32_t r = 0;
-        int digits = 0;
-        if (rp->i < rp->n && rp->s[rp->i] == '{') {
-            rp->i++;
-            while (rp->i < rp->n && rp->s[rp->i] != '}') {
-                int ch = rp->s[rp->i++];
-                int v = ch >= '0' && ch <= '9'   ? ch - '0'
-                        : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-                        : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                                 : -1;
-                if (v < 0 || r > 0x10FFFF)
-                    return -1;
-                r = r * 16 + v;
-                digits++;
-            }
-            if (rp->i >= rp->n || !digits || r > 0x10FFFF)
-                return -1;
-            rp->i++;
-            return r;
-        }
-        for (; digits < 2; digits++) {
-            if (rp->i >= rp->n)
-                return -1;
-            int ch = rp->s[rp->i++];
-            int v = ch >= '0' && ch <= '9'   ? ch - '0'
-                    : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-                    : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                             : -1;
-            if (v < 0)
-                return -1;
-            r = r * 16 + v;
-        }
-        return r;
-    }
-    default:
-        return -1;
-    }
-}
-
-/* One class character (parseClassChar): escaped or plain. */
-static int class_char(struct re_parser *rp, int32_t *out)
-{
-    if (rp->i >= rp->n)
-        return -1;
-    if (rp->s[rp->i] == '\\') {
-        rp->i++;
-        int32_t r = parse_escape(rp);
-        if (r < 0)
-            return -1;
-        *out = r;
-        return 0;
-    }
-    *out = re_next(rp);
-    return 0;
-}
-
-/* After '[': parses up to and including ']'. */
-static int parse_class(struct re_parser *rp)
-{
-    int pc = emit(rp->p, OP_CLASS);
-    struct inst tmp = {0};
-    if (rp->i < rp->n && rp->s[rp->i] == '^') {
-        tmp.negated = true;
-        rp->i++;
-    }
-    bool first = true;
-    while (rp->i >= rp->n || rp->s[rp->i] != ']' || first) {
-        if (rp->i >= rp->n)
-            goto bad;
-        first = false;
-        const unsigned char *t = rp->s + rp->i;
-        size_t left = rp->n - rp->i;
-        if (left > 2 && t[0] == '[' && t[1] == ':') {
-            const unsigned char *end = NULL;
-            for (size_t k = 2; k + 1 < left; k++)
-                if (t[k] == ':' && t[k + 1] == ']') {
-                    end = t + k;
-                    break;
-                }
-            if (end) {
-                const char *name = (const char *)t + 2;
-                size_t nl = (size_t)(end - t) - 2;
-                bool neg = nl && name[0] == '^';
-                if (neg) {
-                    name++;
-                    nl--;
-                }
-                size_t k;
-                for (k = 0; k < ARRAY_SIZE(POSIX); k++)
-                    if (strlen(POSIX[k].name) == nl && !memcmp(POSIX[k].name, name, nl))
-                        break;
-                if (k == ARRAY_SIZE(POSIX))
-                    goto bad;
-                if (neg)
-                    add_negated(&tmp, POSIX[k].r, POSIX[k].n);
-                else
-                    for (size_t m = 0; m < POSIX[k].n; m++)
-                        add_range(&tmp, POSIX[k].r[m].lo, POSIX[k].r[m].hi);
-                rp->i += (size_t)(end - t) + 2;
-                continue;
-            }
-        }
-        if (t[0] == '\\' && left > 1 && (t[1] == 'p' || t[1] == 'P'))
-            goto bad; /* Unicode classes: not supported */
-        if (t[0] == '\\' && left > 1 && perl_class(&tmp, t[1])) {
-            rp->i += 2;
-            continue;
-        }
-        int32_t lo, hi;
-        if (class_char(rp, &lo) < 0)
-            goto bad;
-        hi = lo;
-        if (rp->n - rp->i >= 2 && rp->s[rp->i] == '-' && rp->s[rp->i + 1] != ']') {
-            rp->i++;
-            if (class_char(rp, &hi) < 0 || hi < lo)
-                goto bad;
-        }
-        add_range(&tmp, lo, hi);
-    }
-    rp->i++; /* ] */
-    rp->p->prog[pc].rng = tmp.rng;
-    rp->p->prog[pc].nrng = tmp.nrng;
-    rp->p->prog[pc].negated = tmp.negated;
-    return 0;
-bad:
-    free(tmp.rng);
-    return -1;
-}
-
-/* Appends the instructions of one atom; returns its first pc or -1. Sets *empty_width for
- * assertions. */
-static int parse_atom(struct re_parser *rp);
-
-/* Parses a sequence until ')' or the end. */
-static int parse_seq(struct re_parser *rp, bool in_group)
-{
-    while (rp->i < rp->n) {
-        unsigned char c = rp->s[rp->i];
-        if (c == ')') {
-            if (!in_group)
-                return -1; /* unexpected ) */
-            return 0;
-        }
-        if (c == '|')
-            return -1; /* never produced unescaped; refuse rather than guess */
-        if (c == '*' || c == '?' || c == '+')
-            return -1; /* missing argument to repetition operator */
-        size_t start_pc = rp->p->nprog;
-        if (parse_atom(rp) < 0)
-            return -1;
-        if (rp->i < rp->n && (rp->s[rp->i] == '*' || rp->s[rp->i] == '?' || rp->s[rp->i] == '+')) {
-            unsigned char q = rp->s[rp->i++];
-            if (rp->i < rp->n && rp->s[rp->i] == '?')
-                rp->i++; /* non-greedy: same match/no-match answer */
-            if (rp->i < rp->n &&
-                (rp->s[rp->i] == '*' || rp->s[rp->i] == '+' || rp->s[rp->i] == '?'))
-                return -1; /* invalid nested repetition */
-            /* wrap [start_pc, end) */
-            struct pattern *p = rp->p;
-            size_t len = p->nprog - start_pc;
-            emit(p, OP_JMP); /* room for one more instruction */
-            if (q == '+') {
-                /* body; SPLIT body, next */
-                int split = (int)p->nprog - 1;
-                p->prog[split].op = OP_SPLIT;
-                p->prog[split].x = (int)start_pc;
-                p->prog[split].y = split + 1;
-                continue;
-            }
-            /* shift the body down by one to put a SPLIT in front */
-            memmove(&p->prog[start_pc + 1], &p->prog[start_pc], len * sizeof p->prog[0]);
-            for (size_t k = start_pc + 1; k <= start_pc + len; k++) {
-                if (p->prog[k].op == OP_SPLIT || p->prog[k].op == OP_JMP) {
-                    p->prog[k].x++;
-                    p->prog[k].y++;
-                }
-            }
-            memset(&p->prog[start_pc], 0, sizeof p->prog[0]);
-            p->prog[start_pc].op = OP_SPLIT;
-            p->prog[start_pc].x = (int)start_pc + 1;
-            if (q == '?') {
-                p->prog[start_pc].y = (int)(start_pc + 1 + len);
-            } else {
-                int jmp = emit(p, OP_JMP);
-                p->prog[jmp].x = (int)start_pc;
-                p->prog[start_pc].y = jmp + 1;
-            }
-        }
-    }
-    return in_group ? -1 : 0; /* missing ) */
-}
-
-static int parse_atom(struct re_parser *rp)
-{
-    struct pattern *p = rp->p;
-    int32_t c = re_next(rp);
-    int pc;
-    switch (c) {
-    case '^':
-        return emit(p, OP_BEGIN);
-    case '$':
-        return emit(p, OP_END);
-    case '.':
-        return emit(p, OP_ANY);
-    case '[':
-        return parse_class(rp);
-    case '(': {
-        if (rp->i < rp->n && rp->s[rp->i] == '?')
-            return -1; /* flags / named groups: never produced */
-        size_t start = p->nprog;
-        if (parse_seq(rp, true) < 0)
-            return -1;
-        rp->i++; /* ) */
-        if (p->nprog == start)
-            emit(p, OP_JMP), p->prog[p->nprog - 1].x = (int)p->nprog;
-        return (int)start;
-    }
-    case '\\': {
-        if (rp->i >= rp->n)
-            return -1;
-        int32_t e = rp->s[rp->i];
-        if (e == 'b' || e == 'B' || e == 'A' || e == 'z') {
-            rp->i++;
-            return emit(p, e == 'b' ? OP_WORDB : e == 'B' ? OP_NWORDB : e == 'A' ? OP_BEGIN : OP_END);
-        }
-        if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' || e == 'W') {
-            rp->i++;
-            pc = emit(p, OP_CLASS);
-            struct inst tmp = {0};
-            perl_class(&tmp, e);
-            p->prog[pc].rng = tmp.rng;
-            p->prog[pc].nrng = tmp.nrng;
-            return pc;
-        }
-        int32_t r = parse_escape(rp);
-        if (r < 0)
-            return -1;
-        pc = emit(p, OP_CHAR);
-        p->prog[pc].ch = r;
-        return pc;
-    }
-    default:
-        pc = emit(p, OP_CHAR);
-        p->prog[pc].ch = c;
-        return pc;
-    }
-}
-
-static int compile_regexp(struct pattern *p, const struct buf *re)
-{
-    struct re_parser rp = {(const unsigned char *)re->data, re->len, 0, p};
-    if (parse_seq(&rp, false) < 0)
-        return -1;
-    emit(p, OP_MATCH);
-    return 0;
-}
-
-/* ---- NFA simulation ----------------------------------------------------------------------------- */
-
-static bool is_word(int32_t c)
-{
-    return is_alnum(c) || c == '_';
-}
-
-struct nfa_list {
-    int *pcs;
-    size_t n;
-};
-
-static void add_state(const struct pattern *p, struct nfa_list *l, uint8_t *seen, int pc,
-                      const int32_t *text, size_t len, size_t pos)
-{
-    if (seen[pc])
-        return;
-    seen[pc] = 1;
-    const struct inst *in = &p->prog[pc];
-    switch (in->op) {
-    case OP_JMP:
-        add_state(p, l, seen, in->x, text, len, pos);
-        return;
-    case OP_SPLIT:
-        add_state(p, l, seen, in->x, text, len, pos);
-        add_state(p, l, seen, in->y, text, len, pos);
-        return;
-    case OP_BEGIN:
-        if (pos == 0)
-            add_state(p, l, seen, pc + 1, text, len, pos);
-        return;
-    case OP_END:
-        if (pos == len)
-            add_state(p, l, seen, pc + 1, text, len, pos);
-        return;
-    case OP_WORDB:
-    case OP_NWORDB: {
-        bool before = pos > 0 && is_word(text[pos - 1]);
-        bool after = pos < len && is_word(text[pos]);
-        if ((before != after) == (in->op == OP_WORDB))
-            add_state(p, l, seen, pc + 1, text, len, pos);
-        return;
-    }
-    default:
-        l->pcs[l->n++] = pc;
-    }
-}
-
-static bool class_has(const struct inst *in, int32_t c)
-{
-    bool in_set = false;
-    for (size_t i = 0; i < in->nrng && !in_set; i++)
-        in_set = c >= in->rng[i].lo && c <= in->rng[i].hi;
-    return in_set != in->negated;
-}
-
-static bool nfa_match(const struct pattern *p, const char *path)
-{
-    size_t n = strlen(path);
-    int32_t *text = xcalloc(n + 1, sizeof *text);
-    size_t len = 0;
-    for (size_t i = 0; i < n;) {
-        size_t w;
-        text[len++] = decode_rune((const unsigned char *)path + i, n - i, &w);
-        i += w;
-    }
-    struct nfa_list cur = {xcalloc(p->nprog, sizeof(int)), 0};
-    struct nfa_list next = {xcalloc(p->nprog, sizeof(int)), 0};
-    uint8_t *seen = xcalloc(p->nprog, 1);
-    add_state(p, &cur, seen, 0, text, len, 0);
-    bool matched = false;
-    for (size_t pos = 0;; pos++) {
-        for (size_t k = 0; k < cur.n; k++)
-            if (p->prog[cur.pcs[k]].op == OP_MATCH)
-                matched = true;
-        if (matched || pos >= len || !cur.n)
-            break;
-        memset(seen, 0, p->nprog);
-        next.n = 0;
-        int32_t c = text[pos];
-        for (size_t k = 0; k < cur.n; k++) {
-            const struct inst *in = &p->prog[cur.pcs[k]];
-            bool ok = (in->op == OP_CHAR && in->ch == c) || (in->op == OP_ANY && c != '\n') ||
-                      (in->op == OP_CLASS && class_has(in, c));
-            if (ok)
-                add_state(p, &next, seen, cur.pcs[k] + 1, text, len, pos + 1);
-        }
-        struct nfa_list t = cur;
-        cur = next;
-        next = t;
-    }
-    free(cur.pcs);
-    free(next.pcs);
-    free(seen);
-    free(text);
-    return matched;
 }
 
 /* ---- patterns ------------------------------------------------------------------------------------ */
@@ -779,9 +212,7 @@ static void pattern_free(struct pattern *p)
 {
     free(p->cleaned);
     free(p->display);
-    for (size_t i = 0; i < p->nprog; i++)
-        free(p->prog[i].rng);
-    free(p->prog);
+    goregexp_free(p->re);
 }
 
 static bool pattern_compile(struct pattern *p)
@@ -790,7 +221,7 @@ static bool pattern_compile(struct pattern *p)
         return !p->compile_failed;
     struct buf re = BUF_INIT;
     p->type = build_regexp(p->cleaned, &re);
-    if (p->type == M_REGEXP && compile_regexp(p, &re) < 0)
+    if (p->type == M_REGEXP && goregexp_compile(&p->re, re.data, re.len) < 0)
         p->compile_failed = true;
     buf_free(&re);
     return !p->compile_failed;
@@ -819,7 +250,7 @@ static bool pattern_match(const struct pattern *p, const char *path)
         return suf[0] == '/' && !strcmp(path, suf + 1);
     }
     case M_REGEXP:
-        return nfa_match(p, path);
+        return goregexp_match(p->re, path);
     default:
         return false;
     }
@@ -864,20 +295,6 @@ int ignore_add(struct ignore *ig, const char *pattern)
     p->exclusion = exclusion;
     if (exclusion)
         ig->exclusions = true;
-    return 0;
-}
-
-int ignore_new(const char *const *patterns, size_t n, struct ignore **out)
-{
-    struct ignore *ig = xcalloc(1, sizeof *ig);
-    for (size_t i = 0; i < n; i++) {
-        if (ignore_add(ig, patterns[i]) < 0) {
-            ignore_free(ig);
-            *out = NULL;
-            return -1;
-        }
-    }
-    *out = ig;
     return 0;
 }
 

@@ -18,8 +18,6 @@ struct ignore;
 
 /* Reads a .dockerignore text (file names the source in errors, e.g. ".dockerignore"). */
 int ignore_parse(const char *text, size_t len, const char *file, struct ignore **out);
-/* Compiles already-read patterns (as patternmatcher.New): "!x" is an exception. */
-int ignore_new(const char *const *patterns, size_t n, struct ignore **out);
 /* Appends one pattern (e.g. "!Dockerfile"). */
 int ignore_add(struct ignore *ig, const char *pattern);
 void ignore_free(struct ignore *ig);
