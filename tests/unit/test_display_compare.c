@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *mask(const char *text, size_t len, const char *p1, const char *p2)
 {
@@ -164,7 +165,19 @@ static void test_case_display(void **state)
     assert_int_equal(load("description: d\ncompare:\n  display: exists\n", m, &tc, &diags), 0);
     assert_int_equal(tc->display_compare, DISPLAY_COMPARE_EXISTS);
     assert_true(tc->expect_display); /* exists: a display must be written */
+    assert_int_equal(diags.count, 0);
     test_case_free(tc);
+    /* ... and a golden display beside it is never compared: a warning */
+    put("analytics/map/tests/c/expected/display.html", "<p>");
+    assert_int_equal(load("description: d\ncompare:\n  display: exists\n", m, &tc, &diags), 0);
+    assert_int_equal(diag_count(&diags, DIAG_WARNING), 1);
+    assert_int_equal(diags.items[0].line, 3);
+    assert_non_null(strstr(diags.items[0].message, "never compared"));
+    test_case_free(tc);
+    diag_list_free(&diags);
+    char *golden = path_join(root, "analytics/map/tests/c/expected/display.html");
+    assert_int_equal(unlink(golden), 0);
+    free(golden);
 
     assert_int_equal(load("description: d\ncompare:\n  display:\n    masked: ['map_[0-9a-f]+', "
                           "'\"id\": \"[^\"]*\"']\n",

@@ -410,6 +410,10 @@ int test_case_load(const char *case_dir, const struct manifest *m, struct test_c
     load_display_compare(tc, m, json_object_get(json_object_get(root, "compare"), "display"), &c);
     check_inputs(tc, m, &c);
     check_expected(tc, m, &c);
+    if (tc->display_compare == DISPLAY_COMPARE_EXISTS && tc->expected_display)
+        check_warning(&c, "/compare/display", "case-compare",
+                      "expected/display.html is never compared (compare.display: exists): "
+                      "remove it, or compare it (exact, or masked)");
     load_expect(tc, m, json_object_get(root, "expect"), &c);
     const json_t *t = json_object_get(root, "timeout");
     tc->timeout = t ? (unsigned)json_integer_value(t) : m->runtime.timeout;

@@ -142,6 +142,36 @@ static void render_compare(struct buf *b, const struct compare_result *c)
                 c->duplicates_total);
 }
 
+/* A list of problems (or notes): rule, file, message, the comparator's and other details. */
+static void render_problems(struct buf *b, const char *cls, const char *lead,
+                            const struct case_problem *list, size_t n)
+{
+    if (!n)
+        return;
+    buf_addf(b, "<ul class=\"%s\">", cls);
+    for (size_t i = 0; i < n; i++) {
+        const struct case_problem *p = &list[i];
+        buf_addf(b, "<li>%s<code class=\"rule\">", lead);
+        html_escape(b, p->rule);
+        buf_addstr(b, "</code> ");
+        if (p->file) {
+            buf_addstr(b, "<code>");
+            html_escape(b, p->file);
+            buf_addstr(b, "</code>: ");
+        }
+        html_escape(b, p->message);
+        if (p->cmp)
+            render_compare(b, p->cmp);
+        if (p->detail) { /* e.g. the masked display difference */
+            buf_addstr(b, "<pre class=\"detail\">");
+            html_escape(b, p->detail);
+            buf_addstr(b, "</pre>");
+        }
+        buf_addstr(b, "</li>");
+    }
+    buf_addstr(b, "</ul>");
+}
+
 static void render_case(struct buf *b, const struct case_result *c)
 {
     const char *cls = status_class(c->status);
@@ -163,47 +193,8 @@ static void render_case(struct buf *b, const struct case_result *c)
         html_escape(b, c->description);
         buf_addstr(b, "</p>");
     }
-    if (c->nproblems) {
-        buf_addstr(b, "<ul class=\"problems\">");
-        for (size_t i = 0; i < c->nproblems; i++) {
-            const struct case_problem *p = &c->problems[i];
-            buf_addstr(b, "<li><code class=\"rule\">");
-            html_escape(b, p->rule);
-            buf_addstr(b, "</code> ");
-            if (p->file) {
-                buf_addstr(b, "<code>");
-                html_escape(b, p->file);
-                buf_addstr(b, "</code>: ");
-            }
-            html_escape(b, p->message);
-            if (p->cmp)
-                render_compare(b, p->cmp);
-            if (p->detail) { /* e.g. the masked display difference */
-                buf_addstr(b, "<pre class=\"detail\">");
-                html_escape(b, p->detail);
-                buf_addstr(b, "</pre>");
-            }
-            buf_addstr(b, "</li>");
-        }
-        buf_addstr(b, "</ul>");
-    }
-    if (c->nnotes) {
-        buf_addstr(b, "<ul class=\"notes\">");
-        for (size_t i = 0; i < c->nnotes; i++) {
-            const struct case_problem *p = &c->notes[i];
-            buf_addstr(b, "<li>note <code class=\"rule\">");
-            html_escape(b, p->rule);
-            buf_addstr(b, "</code> ");
-            if (p->file) {
-                buf_addstr(b, "<code>");
-                html_escape(b, p->file);
-                buf_addstr(b, "</code>: ");
-            }
-            html_escape(b, p->message);
-            buf_addstr(b, "</li>");
-        }
-        buf_addstr(b, "</ul>");
-    }
+    render_problems(b, "problems", "", c->problems, c->nproblems);
+    render_problems(b, "notes", "note ", c->notes, c->nnotes);
     for (size_t i = 0; i < c->ncreated; i++) {
         buf_addstr(b, "<p class=\"muted\">created golden <code>");
         html_escape(b, c->created[i]);

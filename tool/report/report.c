@@ -257,6 +257,25 @@ void report_console_summary(const struct run_result *r, FILE *out)
 
 /* ---- JSON ---- */
 
+/* Problems (or notes) as a JSON array: rule, file, message, diff, detail. */
+static json_t *problems_json(const struct case_problem *list, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct case_problem *p = &list[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "rule", json_string(p->rule));
+        json_object_set_new(x, "file", json_str_or_null(p->file));
+        json_object_set_new(x, "message", json_string(p->message));
+        if (p->cmp)
+            json_object_set_new(x, "diff", report_compare_json(p->cmp));
+        if (p->detail)
+            json_object_set_new(x, "detail", json_string(p->detail));
+        json_array_append_new(a, x);
+    }
+    return a;
+}
+
 static json_t *case_json(const struct case_result *c)
 {
     json_t *o = json_object();
@@ -271,30 +290,8 @@ static json_t *case_json(const struct case_result *c)
                                                           : json_null());
     json_object_set_new(o, "timed_out", json_boolean(c->timed_out));
     json_object_set_new(o, "stderr", json_str_or_null(c->stderr_text));
-    json_t *probs = json_array();
-    for (size_t i = 0; i < c->nproblems; i++) {
-        const struct case_problem *p = &c->problems[i];
-        json_t *x = json_object();
-        json_object_set_new(x, "rule", json_string(p->rule));
-        json_object_set_new(x, "file", json_str_or_null(p->file));
-        json_object_set_new(x, "message", json_string(p->message));
-        if (p->cmp)
-            json_object_set_new(x, "diff", report_compare_json(p->cmp));
-        if (p->detail)
-            json_object_set_new(x, "detail", json_string(p->detail));
-        json_array_append_new(probs, x);
-    }
-    json_object_set_new(o, "problems", probs);
-    json_t *notes = json_array();
-    for (size_t i = 0; i < c->nnotes; i++) {
-        const struct case_problem *p = &c->notes[i];
-        json_t *x = json_object();
-        json_object_set_new(x, "rule", json_string(p->rule));
-        json_object_set_new(x, "file", json_str_or_null(p->file));
-        json_object_set_new(x, "message", json_string(p->message));
-        json_array_append_new(notes, x);
-    }
-    json_object_set_new(o, "notes", notes);
+    json_object_set_new(o, "problems", problems_json(c->problems, c->nproblems));
+    json_object_set_new(o, "notes", problems_json(c->notes, c->nnotes));
     json_t *created = json_array(), *updated = json_array();
     for (size_t i = 0; i < c->ncreated; i++)
         json_array_append_new(created, json_string(c->created[i]));
