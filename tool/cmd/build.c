@@ -13,6 +13,7 @@
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
 #include "util/xalloc.h"
@@ -116,16 +117,20 @@ static void draw_row(struct build_run *run, struct job *j, const char *text)
 {
     int up = run->rows - j->row;
     fprintf(stderr, "\033[%dA\r\033[2K", up);
-    int room = run->width - 2 - (int)strlen(j->name) - 2;
+    int room = run->width - 2 - (int)strlen(qpath(j->name)) - 2;
     if (room < 10)
         room = 10;
-    fprintf(stderr, "%s%s%s  %.*s\033[%dB\r", term_color(stderr, TC_BOLD), j->name,
+    fprintf(stderr, "%s%s%s  %.*s\033[%dB\r", term_color(stderr, TC_BOLD), qpath(j->name),
             term_color(stderr, TC_RESET), room, text, up);
     fflush(stderr);
 }
 
-static void job_line(struct build_run *run, struct job *j, const char *line)
+static void job_line(struct build_run *run, struct job *j, const char *raw)
 {
+    /* the output of the Dockerfile's RUN steps: no terminal sequences from it */
+    struct buf clean = BUF_INIT;
+    quote_strip_terminal(&clean, raw, strlen(raw));
+    const char *line = clean.data;
     /* remember it */
     if (*line) {
         free(j->tail[j->tail_next]);
@@ -137,12 +142,13 @@ static void job_line(struct build_run *run, struct job *j, const char *line)
         snprintf(j->step, sizeof j->step, "%s", line);
     pthread_mutex_lock(&run->lock);
     if (run->verbose)
-        fprintf(stderr, "[%s] %s\n", j->name, line);
+        fprintf(stderr, "[%s] %s\n", qpath(j->name), line);
     else if (run->live && is_step)
         draw_row(run, j, line);
     else if (!run->live && is_step && term_verbosity >= 0)
-        fprintf(stderr, "%s: %.*s%s\n", j->name, 120, line, strlen(line) > 120 ? "..." : "");
+        fprintf(stderr, "%s: %.*s%s\n", qpath(j->name), 120, line, strlen(line) > 120 ? "..." : "");
     pthread_mutex_unlock(&run->lock);
+    buf_free(&clean);
 }
 
 /* Build output arrives in pieces that may hold several lines or half of one. */
@@ -209,9 +215,9 @@ static void build_one(struct build_run *run, struct docker *d, struct job *j)
         buf_free(&b);
     } else if (term_verbosity >= 0) {
         if (j->failed)
-            fprintf(stderr, "%s: failed\n", j->name);
+            fprintf(stderr, "%s: failed\n", qpath(j->name));
         else
-            fprintf(stderr, "%s: built %.19s in %.1fs\n", j->name, j->image_id, j->seconds);
+            fprintf(stderr, "%s: built %.19s in %.1fs\n", qpath(j->name), j->image_id, j->seconds);
     }
     pthread_mutex_unlock(&run->lock);
 }
@@ -281,7 +287,7 @@ static int prepare(const char *root, const char *arg, const struct cli_arg *args
     struct diag_list diags = DIAG_LIST_INIT;
     int v = analytic_validate(root, j->dir, false, &diags);
     if (v < 0) {
-        fprintf(stderr, "kanalytic build: %s: %s\n", j->name, err_last());
+        fprintf(stderr, "kanalytic build: %s: %s\n", qpath(j->name), err_last());
         diag_list_free(&diags);
         return -1;
     }
@@ -318,7 +324,7 @@ static int prepare(const char *root, const char *arg, const struct cli_arg *args
     free(srcs);
     free(inc);
     if (cr < 0) {
-        fprintf(stderr, "kanalytic build: %s: %s\n", j->name, err_last());
+        fprintf(stderr, "kanalytic build: %s: %s\n", qpath(j->name), err_last());
         j->invalid = true;
         j->error = xstrdup("the build context was refused (see above)");
         return 0;
@@ -398,7 +404,7 @@ static void job_free(struct job *j)
 
 static void print_failure(const struct job *j)
 {
-    fprintf(stderr, "\n%s%s: build failed%s", term_color(stderr, TC_RED), j->name,
+    fprintf(stderr, "\n%s%s: build failed%s", term_color(stderr, TC_RED), qpath(j->name),
             term_color(stderr, TC_RESET));
     if (*j->step)
         fprintf(stderr, " at %s", j->step);
@@ -427,8 +433,8 @@ static void print_summary(const struct build_run *run)
         if (j->seconds > 0)
             snprintf(tm, sizeof tm, "%.1fs", j->seconds);
         const char *result = j->image_id ? "built" : j->failed ? "FAILED" : "not built";
-        printf("%-28s %-19.19s %10s %8s  %s\n", j->name, j->image_id ? j->image_id : "-", sz, tm,
-               result);
+        printf("%-28s %-19.19s %10s %8s  %s\n", qpath(j->name), j->image_id ? j->image_id : "-", sz,
+               tm, result);
     }
 }
 
@@ -461,6 +467,8 @@ int cmd_build(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct build_run run = {.verbose = term_verbosity > 0, .width = 100};
+    struct gh_block guard;
+    bool guarded = false;
     struct cli_arg *args = NULL;
     size_t nargs = 0, args_cap = 0;
     long jobs = 1;
@@ -555,12 +563,17 @@ int cmd_build(int argc, char **argv)
             if (run.live) {
                 j->row = run.rows++;
                 fprintf(stderr, "%s%s%s  context %zu entries, %s; waiting\n",
-                        term_color(stderr, TC_BOLD), j->name, term_color(stderr, TC_RESET),
+                        term_color(stderr, TC_BOLD), qpath(j->name), term_color(stderr, TC_RESET),
                         context_file_count(j->ctx), sz);
             } else if (term_verbosity >= 0) {
-                fprintf(stderr, "%s: context %zu entries, %s\n", j->name,
+                fprintf(stderr, "%s: context %zu entries, %s\n", qpath(j->name),
                         context_file_count(j->ctx), sz);
             }
+        }
+        /* under GitHub the RUN steps' output is never obeyed (closed after the failures) */
+        if (gh_actions()) {
+            gh_block_begin(&guard, stderr);
+            guarded = true;
         }
         size_t nthreads = (size_t)jobs < buildable ? (size_t)jobs : buildable;
         pthread_t *th = xcalloc(nthreads, sizeof *th);
@@ -586,10 +599,13 @@ int cmd_build(int argc, char **argv)
         if (j->failed || j->invalid)
             status = status ? status : EXIT_FINDINGS;
     }
+    if (guarded)
+        gh_block_end(&guard, stderr);
     if (unreachable) {
         for (size_t i = 0; i < run.n; i++)
             if (run.jobs[i].failed && run.jobs[i].invalid)
-                fprintf(stderr, "kanalytic build: %s: %s\n", run.jobs[i].name, run.jobs[i].error);
+                fprintf(stderr, "kanalytic build: %s: %s\n", qpath(run.jobs[i].name),
+                        run.jobs[i].error);
         status = EXIT_TROUBLE;
     }
     if (run.n && term_verbosity >= 0 && run.proto)

@@ -515,6 +515,7 @@ int cmd_test(int argc, char **argv)
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
+    report_set_ci(o.ci); /* container logs inside stop-commands blocks */
     if (o.update && o.ci) {
         fprintf(stderr, "kanalytic test: --update and --ci exclude each other\n");
         return EXIT_TROUBLE;

@@ -4,6 +4,7 @@
 #include "html.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -210,7 +211,10 @@ static void render_case(struct buf *b, const struct case_result *c)
         if (c->status == CASE_FAIL || c->status == CASE_ERROR)
             buf_addstr(b, " open");
         buf_addstr(b, "><summary>container stderr</summary><pre>");
-        html_escape(b, c->stderr_text);
+        struct buf plain = BUF_INIT; /* no terminal sequences: someone may cat the file */
+        quote_strip_terminal(&plain, c->stderr_text, strlen(c->stderr_text));
+        html_escape(b, plain.data);
+        buf_free(&plain);
         buf_addstr(b, "</pre></details>");
     }
     if (c->display_html) {

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/term.h"
 
 #include <stdlib.h>
@@ -164,7 +165,7 @@ void report_case_line(const struct case_result *c, FILE *out)
                           : c->status == CASE_CREATED ? TC_YELLOW
                                                       : TC_RED;
     fprintf(out, "%s%-7s%s %s  (%.2fs", term_color(out, col), case_status_name(c->status),
-            term_color(out, TC_RESET), c->id, c->seconds);
+            term_color(out, TC_RESET), qpath(c->id), c->seconds);
     if (c->runs > 1)
         fprintf(out, ", %u runs", c->runs);
     fprintf(out, ")");
@@ -173,6 +174,13 @@ void report_case_line(const struct case_result *c, FILE *out)
     if (c->nupdated)
         fprintf(out, "  updated %zu golden%s", c->nupdated, c->nupdated == 1 ? "" : "s");
     fprintf(out, "\n");
+}
+
+static bool ci_logs;
+
+void report_set_ci(bool on)
+{
+    ci_logs = on;
 }
 
 /* The last `lines` lines of s, each prefixed. */
@@ -208,8 +216,14 @@ void report_case_notes(const struct case_result *c, FILE *out)
                 term_color(out, TC_RESET), c->notes[i].message);
 }
 
-void report_case_details(const struct case_result *c, FILE *out)
+/* What a case says comes from the container and the pull request (column names, messages,
+ * its stderr): under CI it is all shown inside a stop-commands block, so nothing in it is
+ * obeyed, and the container's log without terminal sequences. */
+static void case_details(const struct case_result *c, FILE *out, bool guard)
 {
+    struct gh_block blk;
+    if (guard)
+        gh_block_begin(&blk, out);
     for (size_t i = 0; i < c->nproblems; i++) {
         const struct case_problem *p = &c->problems[i];
         fprintf(out, "    %s[%s]%s %s\n", term_color(out, TC_BOLD), p->rule,
@@ -221,14 +235,24 @@ void report_case_details(const struct case_result *c, FILE *out)
     }
     report_case_notes(c, out);
     for (size_t i = 0; i < c->ncreated; i++)
-        fprintf(out, "    created %s\n", c->created[i]);
+        fprintf(out, "    created %s\n", qpath(c->created[i]));
     for (size_t i = 0; i < c->nupdated; i++)
-        fprintf(out, "    updated %s\n", c->updated[i]);
+        fprintf(out, "    updated %s\n", qpath(c->updated[i]));
     if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->stderr_text &&
         *c->stderr_text) {
         fprintf(out, "    stderr (exit code %d):\n", c->exit_code);
-        print_tail(out, c->stderr_text, 10, "      | ");
+        struct buf plain = BUF_INIT;
+        quote_strip_terminal(&plain, c->stderr_text, strlen(c->stderr_text));
+        print_tail(out, plain.data, 10, "      | ");
+        buf_free(&plain);
     }
+    if (guard)
+        gh_block_end(&blk, out);
+}
+
+void report_case_details(const struct case_result *c, FILE *out)
+{
+    case_details(c, out, ci_logs || gh_actions());
 }
 
 void report_console_summary(const struct run_result *r, FILE *out)
@@ -242,8 +266,8 @@ void report_console_summary(const struct run_result *r, FILE *out)
         if (!header)
             fprintf(out, "\n");
         header = true;
-        fprintf(out, "%s%s %s%s\n", term_color(out, TC_BOLD), case_status_name(c->status), c->id,
-                term_color(out, TC_RESET));
+        fprintf(out, "%s%s %s%s\n", term_color(out, TC_BOLD), case_status_name(c->status),
+                qpath(c->id), term_color(out, TC_RESET));
         report_case_details(c, out);
     }
     size_t pass, fail, error;
@@ -361,7 +385,7 @@ static void case_details_text(const struct case_result *c, struct buf *b)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return;
-    report_case_details(c, f);
+    case_details(c, f, false);
     fclose(f);
     xml_escape(b, text);
     free(text);
@@ -421,7 +445,10 @@ int report_junit(const struct run_result *r, const char *path)
             buf_addf(&b, "</%s>\n", tag);
             if (c->stderr_text && *c->stderr_text) {
                 buf_addstr(&b, "      <system-err>");
-                xml_escape(&b, c->stderr_text);
+                struct buf plain = BUF_INIT;
+                quote_strip_terminal(&plain, c->stderr_text, strlen(c->stderr_text));
+                xml_escape(&b, plain.data);
+                buf_free(&plain);
                 buf_addstr(&b, "</system-err>\n");
             }
             buf_addstr(&b, "    </testcase>\n");
@@ -442,7 +469,7 @@ void report_tap(const struct run_result *r, FILE *out)
     for (size_t i = 0; i < r->ncases; i++) {
         const struct case_result *c = &r->cases[i];
         bool ok = c->status == CASE_PASS || c->status == CASE_CREATED;
-        fprintf(out, "%s %zu - %s", ok ? "ok" : "not ok", i + 1, c->id);
+        fprintf(out, "%s %zu - %s", ok ? "ok" : "not ok", i + 1, qpath(c->id));
         if (c->status == CASE_CREATED)
             fprintf(out, " # created %zu golden%s", c->ncreated, c->ncreated == 1 ? "" : "s");
         fprintf(out, "\n");

@@ -7,15 +7,20 @@
 #include "table/compare.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* "PASS  name/case  (1.23s)" */
 void report_case_line(const struct case_result *c, FILE *out);
 /* The notes of a case (what does not fail it but the author should know), indented. */
 void report_case_notes(const struct case_result *c, FILE *out);
-/* The problems of a failed case, indented, with stderr's last lines and diff details. */
+/* The problems of a failed case, indented, with stderr's last lines (terminal sequences
+ * stripped) and diff details; under CI (report_set_ci, or GITHUB_ACTIONS=true) inside a
+ * ::stop-commands:: block, so nothing the container printed is obeyed. */
 void report_case_details(const struct case_result *c, FILE *out);
 /* Details of every failing case, then "3 passed, 1 failed, 0 errors in 4.2s (-j 2)". */
+/* test --ci: container logs on the console are in stop-commands blocks. */
+void report_set_ci(bool on);
 void report_console_summary(const struct run_result *r, FILE *out);
 
 /* A comparator result as text (first differing cells, missing / extra rows, counts). */

@@ -1,6 +1,7 @@
 /* The test result model: see result.h. */
 #include "result.h"
 #include "util/buf.h"
+#include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <stdarg.h>
@@ -28,9 +29,11 @@ static void add_entry(struct case_problem **list, size_t *n, const char *rule, c
     p->file = file ? xstrdup(file) : NULL;
     p->cmp = cmp;
     p->detail = NULL;
-    struct buf b = BUF_INIT;
+    struct buf b = BUF_INIT, one = BUF_INIT;
     buf_vaddf(&b, fmt, ap);
-    p->message = buf_detach(&b, NULL);
+    quote_controls(&one, b.data, b.len); /* one line, whatever names or output it quotes */
+    p->message = buf_detach(&one, NULL);
+    buf_free(&b);
 }
 
 static void add_problem(struct case_result *r, const char *rule, const char *file,
