@@ -183,14 +183,16 @@ void report_set_ci(bool on)
     ci_logs = on;
 }
 
-/* The last `lines` lines of s, each prefixed. */
-static void print_tail(FILE *out, const char *s, int lines, const char *prefix)
+/* The last `lines` lines of text from a container, each prefixed, without terminal
+ * sequences. */
+static void print_tail(FILE *out, const char *text, int lines, const char *prefix)
 {
-    size_t len = strlen(s);
+    struct buf plain = BUF_INIT;
+    quote_strip_terminal(&plain, text, strlen(text));
+    const char *s = plain.data;
+    size_t len = plain.len;
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
-    if (!len)
-        return;
     size_t start = len;
     int seen = 0;
     while (start > 0) {
@@ -207,6 +209,7 @@ static void print_tail(FILE *out, const char *s, int lines, const char *prefix)
         fprintf(out, "%s%.*s\n", prefix, (int)n, p);
         p += n + 1;
     }
+    buf_free(&plain);
 }
 
 void report_case_notes(const struct case_result *c, FILE *out)
@@ -241,10 +244,7 @@ static void case_details(const struct case_result *c, FILE *out, bool guard)
     if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->stderr_text &&
         *c->stderr_text) {
         fprintf(out, "    stderr (exit code %d):\n", c->exit_code);
-        struct buf plain = BUF_INIT;
-        quote_strip_terminal(&plain, c->stderr_text, strlen(c->stderr_text));
-        print_tail(out, plain.data, 10, "      | ");
-        buf_free(&plain);
+        print_tail(out, c->stderr_text, 10, "      | ");
     }
     if (guard)
         gh_block_end(&blk, out);
