@@ -57,6 +57,9 @@ printf 'schema_version: 1\nlimits:\n  network: maybe\n' >kanalytic.yaml
 run "$KANALYTIC" test a
 expect_rc 2 "test, broken kanalytic.yaml"
 expect_err_has "kanalytic.yaml:3:12"
+run "$KANALYTIC" validate
+expect_rc 1 "validate, broken kanalytic.yaml"
+expect_out_has "kanalytic.yaml:3:12: error: limits.network"
 git checkout -q kanalytic.yaml
 
 # --- the pull request: network on, more memory, a longer case timeout; and it edits the

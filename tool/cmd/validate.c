@@ -2,6 +2,7 @@
  * manifests and test cases (tool/manifest) and prints the findings like a compiler. */
 #include "cmd/cmd.h"
 #include "manifest/manifest.h"
+#include "manifest/repo_policy.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/error.h"
@@ -25,7 +26,8 @@ static void usage(FILE *out)
             "Checks analytics/NAME/analytic.yaml against schemas/analytic.schema.json, the\n"
             "semantic rules (entity types, parameter defaults, outputs, ...), the folder\n"
             "(Dockerfile, README.md, build.include) and every tests/CASE/case.yaml.\n"
-            "Without arguments: every analytic in the repository, plus repository-wide checks.\n"
+            "Without arguments: every analytic in the repository, plus repository-wide checks\n"
+            "(and kanalytic.yaml, the repository policy, when there is one).\n"
             "\n"
             "  --strict        warnings count as errors (the CI gate uses this)\n"
             "  --format FMT    text (default; GitHub annotations too when GITHUB_ACTIONS=true)\n"
@@ -113,6 +115,13 @@ int cmd_validate(int argc, char **argv)
             checked = names.count;
         fs_names_free(&names);
         worst = analytics_validate_all(root, strict, &diags);
+        /* the repository policy, when there is one: its syntax and schema (what it allows
+         * is held against the analytics by ci and test) */
+        struct repo_policy *policy = NULL;
+        int pr = repo_policy_load_root(root, &policy, &diags);
+        repo_policy_free(policy);
+        if (pr < 0 || (pr > 0 && worst == 0))
+            worst = pr;
     }
     for (int i = optind; i < argc && worst >= 0; i++) {
         char *dir;

@@ -169,7 +169,7 @@ int repo_policy_load_buffer(const char *data, size_t len, const char *display_pa
 int repo_policy_load_root(const char *root, struct repo_policy **out, struct diag_list *diags)
 {
     *out = NULL;
-    char *path = path_join(root, REPO_POLICY_FILE);
+    char *path = strcmp(root, ".") ? path_join(root, REPO_POLICY_FILE) : xstrdup(REPO_POLICY_FILE);
     if (!fs_exists(path)) {
         free(path);
         *out = repo_policy_defaults();
