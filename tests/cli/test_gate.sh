@@ -211,6 +211,40 @@ expect_rc 0 "gate.sh, approved at the base"
 run "$TMP/base/scripts/gate.sh" --tree "$TMP/base" --base main
 expect_rc 2 "gate.sh, judge and judged the same"; expect_err_has "are the same checkout"
 
+# --- the workflow's own steps, run here as written: plan (the selection and the shards) and
+# one shard (build and test; the analytic's build fails at once, FROM scratch) in a
+# workspace holding base/ and pr/, with sudo as a plain env
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\nexec env "$@"\n' >"$TMP/bin/sudo" && chmod +x "$TMP/bin/sudo"
+printf 'FROM scratch\nRUN false\n' >"$TMP/pr/analytics/c/Dockerfile"
+python3 - "$ROOT/.github/workflows/analytics.yml" "$TMP/steps" <<'PY' || fail "extracting the workflow's steps"
+import os, sys, yaml
+wf = yaml.safe_load(open(sys.argv[1]))
+os.makedirs(sys.argv[2], exist_ok=True)
+env = {k: v for k, v in wf.get("env", {}).items() if "${{" not in str(v)}
+for job in ("plan", "shard"):
+    script = "set -eo pipefail\n" + "".join(f"export {k}={v}\n" for k, v in env.items())
+    for st in wf["jobs"][job]["steps"]:
+        if "run" in st and "if" not in st:
+            script += st["run"].replace("${{ matrix.shard }}", "1").replace("${{ strategy.job-total }}", "1") + "\n"
+    assert "${{" not in script, script
+    open(os.path.join(sys.argv[2], job + ".sh"), "w").write(script)
+PY
+rm -f "$TMP/setup-ran"
+(cd "$TMP" && PATH=$TMP/bin:$PATH BASE_SHA=$(git -C "$TMP/base" rev-parse HEAD) GITHUB_OUTPUT=$TMP/plan.out \
+  bash "$TMP/steps/plan.sh") >"$TMP/plan.log" 2>&1 || fail "the plan job's steps: $(cat "$TMP/plan.log")"
+grep -qx 'shards=\[1\]' "$TMP/plan.out" || fail "plan: shards: $(cat "$TMP/plan.out" 2>/dev/null)"
+grep -q "1 analytics selected: 1 shard(s)" "$TMP/plan.log" || fail "plan log: $(cat "$TMP/plan.log")"
+[ "$(cat "$TMP/setup-ran" 2>/dev/null)" = base ] || fail "plan: not the base's set-up"
+(cd "$TMP" && PATH=$TMP/bin:$PATH BASE_SHA=$(git -C "$TMP/base" rev-parse HEAD) \
+  bash "$TMP/steps/shard.sh") >"$TMP/shard.log" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "the shard job's steps: exit $rc, expected 1: $(tail -n 20 "$TMP/shard.log")"
+grep -q "FAIL  build c" "$TMP/shard.log" || fail "shard: the build of c: $(tail -n 30 "$TMP/shard.log")"
+expect_file "$TMP/ci-report.xml"
+expect_file "$TMP/ci-report.html"
+expect_no_file "$TMP/pr-judge-ran"
+
 # --- the workflow: every job that decides mergeability runs only the base checkout's code
 python3 - "$ROOT/.github/workflows/analytics.yml" <<'PY' || fail "workflow checks"
 import sys, yaml
@@ -237,7 +271,10 @@ for name in decide:
 assert "if" in jobs["gate"] and "always()" in jobs["gate"]["if"], "gate must not be skipped"
 assert set(jobs["gate"]["needs"]) == {"plan", "shard"}, jobs["gate"]["needs"]
 shard_run = " ".join(s.get("run", "") for s in jobs["shard"]["steps"])
-assert "--shard" in shard_run and "--junit" in shard_run and "--html" in shard_run, shard_run
+assert "--shard" in shard_run and '--junit "$PWD/' in shard_run and '--html "$PWD/' in shard_run, shard_run
+uploads = [s for s in jobs["shard"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+assert uploads and "ci-report.xml" in uploads[0]["with"]["path"] and "ci-report.html" in uploads[0]["with"]["path"]
+assert uploads[0].get("if") == "always()"
 assert any("make check" in s.get("run", "") for n in selftest for s in jobs[n]["steps"]), selftest
 for n in decide:
     needs = jobs[n].get("needs", [])
