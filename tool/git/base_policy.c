@@ -99,7 +99,7 @@ int base_policy_load(git_repository *repo, const char *root, const char *rev,
     } else {
         *out = repo_policy_defaults();
         free((*out)->path);
-        buf_addf(&display, "(no " REPO_POLICY_FILE " at base %s)", shortid);
+        buf_addf(&display, "no " REPO_POLICY_FILE " at base %s", shortid);
         (*out)->path = buf_detach(&display, NULL);
         r = 0;
     }

@@ -18,7 +18,7 @@
 struct repo_policy *repo_policy_defaults(void)
 {
     struct repo_policy *p = xcalloc(1, sizeof *p);
-    p->path = xstrdup("(no " REPO_POLICY_FILE ")");
+    p->path = xstrdup("no " REPO_POLICY_FILE);
     p->limits.network = false;
     p->limits.memory = RUNTIME_DEFAULT_MEMORY;
     p->limits.timeout = RUNTIME_DEFAULT_TIMEOUT;

@@ -34,8 +34,8 @@ struct repo_policy_approval {
 };
 
 struct repo_policy {
-    char *path; /* display path: "kanalytic.yaml", "kanalytic.yaml at base 1a2b3c4", or
-                 * "(no kanalytic.yaml)" for the defaults */
+    char *path; /* display path: "kanalytic.yaml", "kanalytic.yaml (base 1a2b3c4)", or
+                 * "no kanalytic.yaml" for the defaults */
     bool from_file;
     struct repo_policy_limits limits;
     struct repo_policy_approval *approvals;
