@@ -99,27 +99,29 @@ expect_rc 2 "test --policy-rev main"
 expect_out_has "refused: a asks for more than the repository policy allows (policy-network, policy-memory, policy-timeout"
 expect_err_has "analytics/a/analytic.yaml:16:12: error: a asks for runtime.network: true"
 
+# a maintainer's commit of kanalytic.yaml on the base branch: APPROVALS-YAML
+approve_at_base() {
+  g checkout -q main
+  policy false 1g 300 "$1" >kanalytic.yaml
+  g commit -qam "approvals in kanalytic.yaml"
+  g checkout -q pr
+}
+
 # --- the maintainer approves network (only) on the base branch: memory still over
-g checkout -q main
-policy false 1g 300 '  a:
+approve_at_base '  a:
     network: true
-    reason: "approved in review"' >kanalytic.yaml
-g commit -qam "approve network for a"
-g checkout -q pr
+    reason: "approved in review"'
 run "$KANALYTIC" ci --no-docker --base main
 expect_rc 1 "ci, network approved at the base, memory not"
 expect_out_lacks "runtime.network"
 expect_out_has "a asks for runtime.memory: 4g, more than the repository policy allows (the limit is limits.memory: 1g"
 
 # --- ... then memory and the timeout too: the same pull request is mergeable
-g checkout -q main
-policy false 1g 300 '  a:
+approve_at_base '  a:
     network: true
     memory: 4g
     timeout: 4000
-    reason: "approved in review"' >kanalytic.yaml
-g commit -qam "approve memory and timeout for a"
-g checkout -q pr
+    reason: "approved in review"'
 run "$KANALYTIC" ci --no-docker --base main
 expect_rc 0 "ci, approved at the base"
 expect_out_lacks "error:"

@@ -135,18 +135,12 @@ static void test_format_size(void **state)
     assert_string_equal(b, "1000");
 }
 
+/* fx_write into a plain folder (no repository) */
 static void write_file(const char *dir, const char *rel, const char *text)
 {
-    char *p = path_join(dir, rel);
-    char *slash = strrchr(p, '/');
-    *slash = '\0';
-    assert_int_equal(fs_mkdirs(p, 0755), 0);
-    *slash = '/';
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(p);
+    struct gitfx at = {.repo = NULL};
+    snprintf(at.dir, sizeof at.dir, "%s", dir);
+    fx_write(&at, rel, text);
 }
 
 static void write_manifest(const char *dir, const char *name, const char *runtime)

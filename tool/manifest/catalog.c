@@ -171,6 +171,20 @@ size_t catalog_validate(enum catalog_schema which, const struct yaml_doc *doc,
     return n;
 }
 
+int catalog_parse_buffer(const char *data, size_t len, const char *display_path,
+                         struct yaml_doc **out, struct diag_list *diags)
+{
+    *out = NULL;
+    if (catalog_load() < 0)
+        return -1;
+    if (len > YAML_MAX_BYTES) {
+        diag_add(diags, DIAG_ERROR, display_path, 1, 1, "file-too-large",
+                 "file is too large (%zu bytes; the limit is %d bytes)", len, YAML_MAX_BYTES);
+        return 1;
+    }
+    return yaml_parse(data, len, display_path, out, diags) ? 1 : 0;
+}
+
 bool catalog_entity_type_known(const char *type)
 {
     return json_object_get(cat->types, type) != NULL;

@@ -18,6 +18,11 @@ int catalog_load(void);
  * at the offending value's (or key's) position in doc. Returns the number of errors. */
 size_t catalog_validate(enum catalog_schema which, const struct yaml_doc *doc,
                         struct diag_list *diags);
+/* A YAML document held in memory (a git blob): loads the catalog, refuses more than
+ * YAML_MAX_BYTES and parses. 0 with *out set, 1 with findings in diags, -1 when the catalog
+ * does not load (err_last()). */
+int catalog_parse_buffer(const char *data, size_t len, const char *display_path,
+                         struct yaml_doc **out, struct diag_list *diags);
 bool catalog_entity_type_known(const char *type);
 /* Closest known entity type to a misspelt one, or NULL. */
 const char *catalog_entity_type_suggest(const char *type);

@@ -613,17 +613,11 @@ int manifest_load_buffer(const char *data, size_t len, const char *display_path,
                          struct manifest **out, struct diag_list *diags)
 {
     *out = NULL;
-    if (catalog_load() < 0)
-        return -1;
-    if (len > YAML_MAX_BYTES) {
-        diag_add(diags, DIAG_ERROR, display_path, 1, 1, "file-too-large",
-                 "file is too large (%zu bytes; the limit is %d bytes)", len, YAML_MAX_BYTES);
-        return 1;
-    }
     struct yaml_doc *doc;
-    if (yaml_parse(data, len, display_path, &doc, diags))
-        return 1;
-    int r = manifest_from_doc(doc, out, diags);
+    int r = catalog_parse_buffer(data, len, display_path, &doc, diags);
+    if (r)
+        return r;
+    r = manifest_from_doc(doc, out, diags);
     yaml_doc_free(doc);
     return r;
 }

@@ -137,16 +137,10 @@ int repo_policy_load_buffer(const char *data, size_t len, const char *display_pa
                             struct repo_policy **out, struct diag_list *diags)
 {
     *out = NULL;
-    if (catalog_load() < 0)
-        return -1;
-    if (len > YAML_MAX_BYTES) {
-        diag_add(diags, DIAG_ERROR, display_path, 1, 1, "file-too-large",
-                 "file is too large (%zu bytes; the limit is %d bytes)", len, YAML_MAX_BYTES);
-        return 1;
-    }
     struct yaml_doc *doc;
-    if (yaml_parse(data, len, display_path, &doc, diags))
-        return 1;
+    int r = catalog_parse_buffer(data, len, display_path, &doc, diags);
+    if (r)
+        return r;
     if (catalog_validate(CATALOG_REPO_POLICY, doc, diags)) {
         yaml_doc_free(doc);
         return 1;
