@@ -139,6 +139,10 @@ mkdir -p "$repo/analytics/b/tests/basic"
 git init -q -b main "$repo"
 manifest b 1.0.0 false 1g 300 >"$repo/analytics/b/analytic.yaml"
 echo 'description: basic' >"$repo/analytics/b/tests/basic/case.yaml"
+echo 'FROM debian:sid-slim' >"$repo/analytics/b/Dockerfile"
+echo '# b' >"$repo/analytics/b/README.md"
+mkdir -p "$repo/analytics/b/tests/basic/input"
+cp "$ROOT/template/python/tests/basic/input/0.parquet.gz" "$repo/analytics/b/tests/basic/input/"
 g add -A && g commit -qm base
 cd "$repo"
 # within the defaults, but a --timeout beyond them is refused too
@@ -152,6 +156,15 @@ cd "$repo"
 run "$KANALYTIC" ci --no-docker --base main
 expect_rc 1 "ci, no policy file, over the default"
 expect_out_has "the limit is the default memory: 1g, as there is no kanalytic.yaml"
+# a broken policy at the base: the gate could not run (exit 2), and says where
+g checkout -q main
+printf 'schema_version: 1\nlimits:\n  network: maybe\n' >kanalytic.yaml
+g add kanalytic.yaml && g commit -qm "broken policy"
+g checkout -q pr
+run "$KANALYTIC" ci --no-docker --base main
+expect_rc 2 "ci, broken policy at the base"
+expect_out_has "ok    validate --strict"
+expect_out_has "ERROR policy: the base's kanalytic.yaml (base $(git rev-parse --short=7 main)):3:12:"
 
 # --- the gate as the workflow runs it (scripts/gate.sh from the base checkout): a pull
 # request that edits the Makefile, the set-up script, the policy code, the gate script and
