@@ -9,6 +9,7 @@
 #include "table/compare.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -220,7 +221,8 @@ report:
         json_decref(j);
     } else {
         if (!r.equal)
-            printf("--- %s (expected)\n+++ %s (actual)\n", jobs[0].path, jobs[1].path);
+            printf("--- %s (expected)\n+++ %s (actual)\n", qpath(jobs[0].path),
+                   qpath(jobs[1].path));
         report_compare_text(&r, stdout, "");
     }
     status = r.equal ? 0 : EXIT_FINDINGS;

@@ -4,6 +4,7 @@
 #include "fixture/stix.h"
 #include "parquet/parquet.h"
 #include "util/error.h"
+#include "util/quote.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ int cmd_fixture(int argc, char **argv)
     if (r < 0)
         fprintf(stderr, "kanalytic fixture: %s\n", err_last());
     else
-        printf("%s: %zu %s rows, %zu columns\n", output, t.nrows, so.type, t.ncols);
+        printf("%s: %zu %s rows, %zu columns\n", qpath(output), t.nrows, so.type, t.ncols);
     table_free(&t);
     return r < 0 ? EXIT_TROUBLE : 0;
 }

@@ -17,6 +17,7 @@
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
 #include "util/xalloc.h"
@@ -131,7 +132,7 @@ static int show_output(const struct run_opts *o, size_t n, const char *input, co
             buf_addf(&added, "%s%s", added.len ? ", " : "", t.cols[c].name);
     }
     printf("%soutput %zu%s: %s — %zu rows, %zu columns%s%s\n", term_color(stdout, TC_BOLD), n,
-           term_color(stdout, TC_RESET), path, t.nrows, t.ncols, added.len ? "; new: " : "",
+           term_color(stdout, TC_RESET), qpath(path), t.nrows, t.ncols, added.len ? "; new: " : "",
            added.data);
     if (o->head > 0 && t.ncols) {
         /* a view with the new columns first, so a narrow terminal still shows them */
@@ -322,7 +323,7 @@ static int report_outputs(const struct manifest *m, const struct run_opts *o, co
             fprintf(stderr, "kanalytic run: %s\n", err_last());
             rc = -1;
         } else {
-            printf("display: %s (what Kestrel would show)\n", dst.data);
+            printf("display: %s (what Kestrel would show)\n", qpath(dst.data));
         }
     }
     buf_free(&src);
@@ -362,7 +363,7 @@ int cmd_run(int argc, char **argv)
     if (manifest_load(man, &m, &diags) < 0 || diag_count(&diags, DIAG_ERROR)) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         fprintf(stderr, "kanalytic run: %s: fix the manifest first (kanalytic validate %s)\n",
-                man, name);
+                qpath(man), qpath(name));
         goto out;
     }
     if (check_inputs(m, &o) < 0)
@@ -391,7 +392,8 @@ int cmd_run(int argc, char **argv)
     runner_install_signal_handlers();
     for (size_t i = 0; i < tc->env.count; i++)
         if (term_verbosity > 0)
-            fprintf(stderr, "env %s=%s\n", tc->env.items[i].name, tc->env.items[i].value);
+            fprintf(stderr, "env %s=%s\n", qpath(tc->env.items[i].name),
+                    qpath(tc->env.items[i].value));
     runner_run_case(d, &rc, &ro, &res);
     runner_cleanup(d);
     if (res.status == CASE_ERROR) {
@@ -414,7 +416,7 @@ int cmd_run(int argc, char **argv)
                 term_color(stderr, TC_RESET));
         report_case_details(&res, stderr);
     }
-    printf("ran in %.1fs; outputs in %s/\n", res.seconds, outdir);
+    printf("ran in %.1fs; outputs in %s/\n", res.seconds, qpath(outdir));
     exit_code = res.status == CASE_FAIL || shown < 0 ? EXIT_FINDINGS : 0;
     case_result_free(&res);
 

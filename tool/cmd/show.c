@@ -7,6 +7,7 @@
 #include "table/format.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -48,7 +49,7 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
 {
     size_t nrg = pq_reader_num_row_groups(r);
     const char *cb = pq_reader_created_by(r);
-    printf("file:        %s\n", path);
+    printf("file:        %s\n", qpath(path));
     printf("rows:        %llu\n", (unsigned long long)pq_reader_num_rows(r));
     printf("row groups:  %zu\n", nrg);
     printf("created_by:  %s\n", cb ? cb : "(not recorded)");
