@@ -90,7 +90,10 @@ import json, sys
 d = json.load(sys.stdin)
 rules = sorted(f["rule"] for f in d["findings"])
 assert rules == ["policy-file-changed", "policy-memory", "policy-network", "policy-timeout"], rules
-' <<<"$out" || fail "ci json findings: $out"
+# the test step is told to read the policy at the base tip, not the working tree
+tests = [s["command"] for s in d["steps"] if s["check"] == "test"]
+assert tests and all("--policy-rev " + sys.argv[1] in c for c in tests), tests
+' "$(git rev-parse main)" <<<"$out" || fail "ci json findings: $out"
 
 # kanalytic test applies the working tree's policy locally (here the pull request's own,
 # which allows it) and the base's with --policy-rev, refusing before anything runs
