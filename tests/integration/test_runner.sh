@@ -124,6 +124,21 @@ cp -r "$C" "$REPO/analytics/not-built/tests/"
 run "$KANALYTIC" test --no-build not-built
 expect_rc 2 "missing image with --no-build"
 expect_out_has "image kestrel-analytics-not-built:latest not found (build it: kanalytic build not-built)"
+# without --no-build the image is built in-process (tool/builder/), then the case runs
+run "$KANALYTIC" test not-built/same
+expect_rc 0 "missing image built first"
+expect_err_has "kanalytic test: image kestrel-analytics-not-built:latest not found, building it"
+expect_out_has "PASS    not-built/same"
+curl -sf --unix-socket "$SOCK" http://localhost/images/kestrel-analytics-not-built:latest/json >/dev/null ||
+  fail "the image was not built"
+curl -sf --unix-socket "$SOCK" -X DELETE "http://localhost/images/kestrel-analytics-not-built:latest?force=1" >/dev/null
+curl -sf --unix-socket "$SOCK" -X DELETE "http://localhost/images/kestrel-analytics-not-built:1.0.0?force=1" >/dev/null || true
+# a build that fails says where, and the case could not run
+printf 'FROM debian:sid-slim\nRUN exit 3\n' >"$REPO/analytics/not-built/Dockerfile"
+run "$KANALYTIC" test not-built/same
+expect_rc 2 "missing image whose build fails"
+expect_out_has "\`kanalytic build not-built\` failed at Step 2/"
+expect_out_has ": RUN exit 3: The command '/bin/sh -c exit 3' returned a non-zero code: 3"
 rm -r "$REPO/analytics/not-built"
 printf 'description: x\nbogus: 1\n' >"$TMP/case.yaml"
 mkdir -p "$REPO/analytics/copy/tests/broken/input"

@@ -3,6 +3,7 @@
  * (FROM lines; scratch and earlier stage names skipped) and free disk. */
 #include "cmd/cmd.h"
 #include "docker/docker.h"
+#include "util/human.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/repo.h"
@@ -126,17 +127,6 @@ static void collect_base_images(const char *root, struct base_list *out)
     char *t = path_join(root, "template/Dockerfile");
     scan_dockerfile(t, "template/Dockerfile", out);
     free(t);
-}
-
-static void human_size(char *out, size_t cap, double bytes)
-{
-    const char *units[] = {"B", "KB", "MB", "GB", "TB"};
-    size_t u = 0;
-    while (bytes >= 1000 && u + 1 < ARRAY_SIZE(units)) {
-        bytes /= 1000;
-        u++;
-    }
-    snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
 int cmd_doctor(int argc, char **argv)

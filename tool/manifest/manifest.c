@@ -661,6 +661,13 @@ char *manifest_image_name(const struct manifest *m)
     return buf_detach(&b, NULL);
 }
 
+char *manifest_image_ref(const struct manifest *m, const char *tag)
+{
+    struct buf b = BUF_INIT;
+    buf_addf(&b, IMAGE_PREFIX "%s:%s", m->name, tag);
+    return buf_detach(&b, NULL);
+}
+
 const struct manifest_param *manifest_find_param(const struct manifest *m, const char *name)
 {
     for (size_t i = 0; i < m->n_params; i++)

@@ -114,6 +114,8 @@ void manifest_free(struct manifest *m);
 const char *manifest_json(const struct manifest *m);
 /* "kestrel-analytics-NAME"; caller frees. */
 char *manifest_image_name(const struct manifest *m);
+/* "kestrel-analytics-NAME:TAG" (e.g. TAG "latest" or the version); caller frees. */
+char *manifest_image_ref(const struct manifest *m, const char *tag);
 const struct manifest_param *manifest_find_param(const struct manifest *m, const char *name);
 
 /* ---- parameters (params.c) ---- */
