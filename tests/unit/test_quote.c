@@ -57,7 +57,7 @@ static void test_qpath_ring_keeps_eight(void **state)
 {
     (void)state;
     const char *q[8];
-    char in[8][8];
+    char in[8][16]; /* room for any int: gcc -O1 checks the %d width */
     for (int i = 0; i < 8; i++) {
         snprintf(in[i], sizeof in[i], "%d\n", i);
         q[i] = qpath(in[i]);
