@@ -122,14 +122,18 @@ const struct manifest_param *manifest_find_param(const struct manifest *m, const
 
 enum param_value_kind { PV_STRING, PV_INTEGER, PV_NUMBER, PV_BOOLEAN, PV_LIST };
 
-/* One WITH parameter as given (case.yaml or --param). Scalars keep their text as written;
- * lists hold scalar items. */
+/* One WITH parameter as given (case.yaml, --param or --with); lists hold scalar items. */
 struct param_value {
     char *name;
     enum param_value_kind kind;
-    char *text;   /* scalars: as written (booleans "true"/"True" as written; numbers as read) */
-    long long i;  /* PV_INTEGER */
+    char *text;   /* scalars: the string Kestrel passes: numbers as Python str(int()/float())
+                     ("010" -> "10", "1.5e3" -> "1500.0"), strings unescaped, words and
+                     booleans as written ("True"); a number Kestrel cannot read unquoted
+                     (-5, 0x1F) as written; lists: the items joined by "," */
+    long long i;  /* PV_INTEGER (LLONG_MAX beyond 64 bits: text holds every digit) */
     double d;     /* PV_NUMBER (also set for PV_INTEGER) */
+    bool latin1;       /* a quoted non-ASCII string Kestrel reads byte by byte as Latin-1 */
+    bool needs_quotes; /* a number a hunt must quote ('-5'): Kestrel's grammar has no sign */
     struct param_value *items; /* PV_LIST: scalar items (their name is NULL) */
     size_t n_items;
     const char *file; /* where it was given, for findings ("--param" on the command line) */

@@ -15,6 +15,89 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The digits of one candidate: "%.*e" output (or a neighbour of it) read into a digit
+ * string and a decimal exponent. */
+struct decimal {
+    char digits[24];
+    size_t n;
+    int exp; /* of the first digit */
+};
+
+static void decimal_from_sci(struct decimal *dec, const char *sci)
+{
+    dec->n = 0;
+    const char *s = sci;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9' && dec->n < sizeof dec->digits - 1)
+            dec->digits[dec->n++] = *s;
+    dec->digits[dec->n] = '\0';
+    dec->exp = *s ? atoi(s + 1) : 0;
+}
+
+static double decimal_value(const struct decimal *dec)
+{
+    char sci[48];
+    snprintf(sci, sizeof sci, "%c.%se%d", dec->digits[0], dec->digits + 1, dec->exp);
+    return strtod(sci, NULL);
+}
+
+/* One unit up or down in the last digit; false when that leaves no digits. */
+static bool decimal_step(struct decimal *dec, int dir)
+{
+    size_t i = dec->n;
+    while (i-- > 0) {
+        if (dir > 0 && dec->digits[i] == '9') {
+            dec->digits[i] = '0';
+            continue;
+        }
+        if (dir < 0 && dec->digits[i] == '0') {
+            dec->digits[i] = '9';
+            continue;
+        }
+        dec->digits[i] = (char)(dec->digits[i] + dir);
+        break;
+    }
+    if (i == (size_t)-1) { /* 99..9 + 1 */
+        if (dir < 0)
+            return false;
+        memmove(dec->digits + 1, dec->digits, dec->n);
+        dec->digits[0] = '1';
+        dec->digits[dec->n] = '\0'; /* keep n digits: the last one is a 0 */
+        dec->exp++;
+    }
+    if (dec->digits[0] == '0') { /* 10..0 - 1 */
+        memmove(dec->digits, dec->digits + 1, dec->n);
+        if (--dec->n == 0)
+            return false;
+        dec->exp--;
+    }
+    return true;
+}
+
+/* The shortest digits that read back as d (finite, > 0), and among those the nearest to d:
+ * Python's repr (David Gay's mode 0). The correctly rounded p-digit value is tried first,
+ * then its neighbour on the other side of d: next to a power of two the values that read
+ * back as d lie closer on one side than on the other. */
+static void shortest_decimal(double d, struct decimal *dec)
+{
+    for (int p = 1; p <= 17; p++) {
+        char sci[48];
+        snprintf(sci, sizeof sci, "%.*e", p - 1, d);
+        decimal_from_sci(dec, sci);
+        double c = strtod(sci, NULL);
+        if (c == d)
+            break;
+        struct decimal other = *dec;
+        if (decimal_step(&other, c < d ? 1 : -1) && decimal_value(&other) == d) {
+            *dec = other;
+            break;
+        }
+    }
+    while (dec->n > 1 && dec->digits[dec->n - 1] == '0')
+        dec->n--;
+    dec->digits[dec->n] = '\0';
+}
+
 void params_format_double(double d, char *out, size_t size)
 {
     if (isnan(d)) {
@@ -25,29 +108,20 @@ void params_format_double(double d, char *out, size_t size)
         snprintf(out, size, d < 0 ? "-inf" : "inf");
         return;
     }
-    /* shortest %.Ne that reads back as d */
-    char sci[40];
-    for (int p = 0; p < 17; p++) {
-        snprintf(sci, sizeof sci, "%.*e", p, d);
-        if (strtod(sci, NULL) == d)
-            break;
+    if (d == 0) {
+        snprintf(out, size, signbit(d) ? "-0.0" : "0.0");
+        return;
     }
-    const char *s = sci;
-    bool neg = *s == '-';
-    if (neg)
-        s++;
-    char digits[24];
-    size_t n = 0;
-    for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9' && n < sizeof digits - 1)
-            digits[n++] = *s;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    int exp = atoi(s + 1);
+    struct decimal dec;
+    shortest_decimal(fabs(d), &dec);
+    const char *digits = dec.digits;
+    size_t n = dec.n;
+    int exp = dec.exp;
     struct buf b = BUF_INIT;
-    if (neg)
+    if (d < 0)
         buf_addch(&b, '-');
+    /* float_repr_style 'short': exponent form when the point would move 16 or more places
+     * right, or 5 or more left */
     if (exp < -4 || exp >= 16) {
         buf_addch(&b, digits[0]);
         if (n > 1)
