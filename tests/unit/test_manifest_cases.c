@@ -206,6 +206,52 @@ static void test_case_options(void **state)
     manifest_free(m);
 }
 
+/* case.yaml values read as the same text after WITH NAME= would be (kestrel-interface.md §14):
+ * plain numbers through Python int()/float() and str() at any size, booleans as written,
+ * quoted YAML strings as they are, one-item lists as their item. */
+static void test_case_params_like_kestrel(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/k/case.yaml",
+        "description: Kestrel's renderings\n"
+        "parameters:\n"
+        "  columns: [x]\n"
+        "  n_clusters: 010\n"
+        "  big: 000123456789012345678901234567890\n"
+        "  f: 0.80\n"
+        "  e: 1.5e3\n"
+        "  h: .5\n"
+        "  t: True\n"
+        "  neg: -5\n"
+        "  q: '010'\n"
+        "  dash-name: a-b\n"
+        "  l: [1.0, 2.50, b]\n"
+        "expect: {exit_code: 1}\n");
+    put("analytics/foo/tests/k/input/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/k");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
+    assert_string_equal(env_list_get(&tc->env, "columns"), "x");
+    assert_string_equal(env_list_get(&tc->env, "n_clusters"), "10");
+    assert_string_equal(env_list_get(&tc->env, "big"), "123456789012345678901234567890");
+    assert_string_equal(env_list_get(&tc->env, "f"), "0.8");
+    assert_string_equal(env_list_get(&tc->env, "e"), "1500.0");
+    assert_string_equal(env_list_get(&tc->env, "h"), "0.5");
+    assert_string_equal(env_list_get(&tc->env, "t"), "True");
+    assert_string_equal(env_list_get(&tc->env, "neg"), "-5");
+    assert_string_equal(env_list_get(&tc->env, "q"), "010");
+    assert_string_equal(env_list_get(&tc->env, "dash-name"), "a-b");
+    assert_string_equal(env_list_get(&tc->env, "l"), "1.0,2.5,b");
+    assert_true(has(&diags, DIAG_NOTE, "param-kestrel-quote", "k/case.yaml", 10, 8, "neg='-5'"));
+    test_case_free(tc);
+    free(dir);
+    diag_list_free(&diags);
+    manifest_free(m);
+}
+
 static void test_bad_cases(void **state)
 {
     (void)state;
@@ -373,6 +419,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_good_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_params_like_kestrel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),

@@ -518,6 +518,7 @@ static int parse_args(struct parser *p, struct param_value **out, size_t *n)
                                 v->name, shown(p, p->pos, tmp));
         p->pos++;
         skip_space(p);
+        size_t value_start = p->pos;
         if (parse_value(p, v->name, v) < 0)
             return -1;
         skip_space(p);
@@ -537,10 +538,13 @@ static int parse_args(struct parser *p, struct param_value **out, size_t *n)
         if (assignment)
             return syntax_error(p, p->pos, "missing ',' before the parameter %.*s", (int)next,
                                 p->s + p->pos);
-        return syntax_error(p, p->pos,
-                            "unexpected %s after the value of %s: expected ',' or the end; "
-                            "quote a value that holds other characters",
-                            shown(p, p->pos, tmp), v->name);
+        char *sugg = quoted_suggestion(p, v->name, value_start);
+        int rc = syntax_error(p, p->pos,
+                              "unexpected %s after the value of %s: expected ',' or the end%s",
+                              shown(p, p->pos, tmp), v->name,
+                              *sugg ? sugg : "; quote a value that holds other characters");
+        free(sugg);
+        return rc;
     }
 }
 

@@ -165,9 +165,15 @@ void param_values_free(struct param_value *v, size_t n); /* frees contents and t
  * test case can pass a bad value on purpose. Returns 0, or 1 with errors in diags. */
 int params_render(const struct manifest *m, const struct param_value *given, size_t n,
                   struct env_list *out, struct diag_list *diags);
-/* Parses one `--param K=V`: V "a,b" or "[a,b]" is a list; integers, decimals, true/false
- * are typed as Kestrel's grammar would read them; 'x' or "x" is a string. -1 + err_set. */
+/* Parses one `--param K=V`: V "a,b" or "[a,b]" is a list ("[a]" is a), each item read as
+ * Kestrel's grammar reads a literal (numbers through Python int()/float() and str(), 'x' or
+ * "x" unescaped); what Kestrel would need quoted (-5, a b) is a string as written, a signed
+ * number typed as a number. -1 + err_set. */
 int params_parse_arg(const char *arg, struct param_value *out);
+/* Re-reads a scalar loaded from a YAML plain (unquoted) value with its text as written: a
+ * Kestrel NUMBER is rendered as Kestrel renders it (at any size), a boolean keeps its case
+ * ("True"), a number Kestrel's grammar cannot read (-5, 0x1F) is passed as written. */
+void params_from_plain(struct param_value *v, const char *plain);
 /* Python's str() of a float: shortest round-trip digits, "1500.0", "1e+16", "5e-05". */
 void params_format_double(double d, char *out, size_t size);
 

@@ -1,15 +1,18 @@
 /* WITH parameters: checking given values against the manifest and rendering them the way
- * Kestrel v1 hands them to the container (../shared/reference/kestrel-interface.md §3):
- * numbers through Python str(), strings and bare words as written, lists joined by ",".
- * Also the `--param K=V` command-line parser. See manifest.h. */
+ * Kestrel v1 hands them to the container (../shared/reference/kestrel-interface.md §3, §14):
+ * numbers through Python int()/float() then str() (Python's float repr), quoted strings
+ * unescaped, bare words as written, lists joined by ",". Also the `--param K=V` parser;
+ * Kestrel's own WITH syntax is read by kestrel_with.c. See manifest.h. */
 #include "manifest.h"
 #include "check.h"
+#include "kestrel_with.h"
 #include "schema.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,16 +222,7 @@ static bool is_bool_text(const char *s)
 
 static void render_scalar(const struct param_value *v, struct buf *out)
 {
-    /* Kestrel: numbers through str(); everything else as written */
-    if (v->kind == PV_INTEGER) {
-        buf_addf(out, "%lld", v->i);
-    } else if (v->kind == PV_NUMBER) {
-        char num[64];
-        params_format_double(v->d, num, sizeof num);
-        buf_addstr(out, num);
-    } else {
-        buf_addstr(out, v->text);
-    }
+    buf_addstr(out, v->text); /* already as Kestrel passes it (see struct param_value) */
 }
 
 /* Checks one scalar against a scalar type, enum and bounds. */
@@ -336,6 +330,23 @@ static bool check_value(const struct manifest_param *p, const struct param_value
     return ok;
 }
 
+/* What a hunt must know about one scalar: Kestrel's grammar has no sign, and Kestrel reads
+ * the bytes of a quoted non-ASCII string as Latin-1. */
+static void kestrel_notes(const struct param_value *p, const struct param_value *v,
+                          struct diag_list *diags)
+{
+    if (v->needs_quotes)
+        finding(diags, DIAG_NOTE, v, "param-kestrel-quote",
+                "parameter '%s': Kestrel's WITH has no signed or non-decimal numbers: a hunt "
+                "writes %s='%s' (quoted), which passes the same text",
+                p->name, p->name, v->text);
+    if (v->latin1)
+        finding(diags, DIAG_WARNING, v, "param-non-ascii",
+                "parameter '%s': Kestrel reads the bytes of a quoted non-ASCII string as "
+                "Latin-1, so the analytic gets '%s'; a raw string r'...' keeps UTF-8",
+                p->name, v->text);
+}
+
 int params_render_at(const struct manifest *m, const struct param_value *given, size_t n,
                      struct env_list *out, struct diag_list *diags, const char *file, int line,
                      int col)
@@ -350,10 +361,13 @@ int params_render_at(const struct manifest *m, const struct param_value *given, 
         for (size_t k = 0; k < i && !dup; k++)
             dup = !strcmp(given[k].name, v->name);
         if (dup) {
-            finding(diags, DIAG_ERROR, v, "param-duplicate", "parameter '%s' given twice",
-                    v->name);
+            finding(diags, DIAG_ERROR, v, "param-duplicate",
+                    "parameter '%s' given twice (Kestrel would silently keep the last)", v->name);
             continue;
         }
+        kestrel_notes(v, v, diags);
+        for (size_t k = 0; k < v->n_items; k++)
+            kestrel_notes(v, &v->items[k], diags);
         const struct manifest_param *p = manifest_find_param(m, v->name);
         if (!p) {
             const char *s = suggest_closest(v->name, names, m->n_params);
@@ -404,13 +418,27 @@ int params_render(const struct manifest *m, const struct param_value *given, siz
 
 /* ---- --param K=V ---- */
 
-static bool all_digits(const char *s)
+/* A signed number (-5, +1.5e3): typed for the manifest's checks, passed as written, as
+ * Kestrel passes the quoted string a hunt must write for it. */
+static bool signed_number(struct param_value *v, const char *t)
 {
-    return *s && strspn(s, "0123456789") == strlen(s);
+    size_t len = strlen(t);
+    if (len < 2 || (t[0] != '-' && t[0] != '+') || kestrel_number_len(t + 1, len - 1) != len - 1)
+        return false;
+    bool integer = !strpbrk(t + 1, ".eE");
+    errno = 0;
+    long long i = integer ? strtoll(t, NULL, 10) : 0;
+    v->kind = integer ? PV_INTEGER : PV_NUMBER;
+    v->i = errno == ERANGE ? (t[0] == '-' ? LLONG_MIN : LLONG_MAX) : i;
+    v->d = strtod(t, NULL);
+    v->needs_quotes = true;
+    return true;
 }
 
-/* Kestrel's NUMBER: an integer or a decimal with optional exponent (sign allowed here). */
-static void scalar_from_text(struct param_value *v, const char *s, size_t len)
+/* One --param scalar, read as the same text would be read after WITH NAME=: a number,
+ * a quoted string (unescaped as Kestrel does), a bare word or boolean; anything else (what
+ * a hunt would have to quote) is a string as written. */
+static int scalar_from_text(struct param_value *v, const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == '\t')) {
         s++;
@@ -418,36 +446,45 @@ static void scalar_from_text(struct param_value *v, const char *s, size_t len)
     }
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
-    char *t = xstrndup(s, len);
     v->kind = PV_STRING;
-    if (len >= 2 && (t[0] == '\'' || t[0] == '"') && t[len - 1] == t[0]) {
-        v->text = xstrndup(t + 1, len - 2);
-        free(t);
+    if (len && kestrel_string_len(s, len) == len) {
+        struct buf b = BUF_INIT;
+        size_t bad;
+        if (kestrel_string_value(s, len, &b, &bad, &v->latin1) < 0) {
+            buf_free(&b);
+            return err_prefix("%.*s", (int)len, s);
+        }
+        v->text = buf_detach(&b, NULL);
+        return 0;
+    }
+    if (len && kestrel_number_len(s, len) == len) {
+        kestrel_number_value(v, s, len);
+        return 0;
+    }
+    v->text = xstrndup(s, len);
+    if (signed_number(v, v->text))
+        return 0;
+    if (is_bool_text(v->text))
+        v->kind = PV_BOOLEAN;
+    return 0;
+}
+
+void params_from_plain(struct param_value *v, const char *plain)
+{
+    size_t len = strlen(plain);
+    if (v->kind == PV_LIST)
+        return;
+    if (len && kestrel_number_len(plain, len) == len) {
+        kestrel_number_value(v, plain, len);
         return;
     }
-    v->text = t;
-    const char *digits = (*t == '-' || *t == '+') ? t + 1 : t;
-    char *end;
-    if (all_digits(digits)) {
-        errno = 0;
-        long long i = strtoll(t, &end, 10);
-        if (errno != ERANGE) {
-            v->kind = PV_INTEGER;
-            v->i = i;
-            v->d = (double)i;
-            return;
-        }
-    }
-    if (*digits && strchr("0123456789.", *digits) && !strpbrk(t, "xXpP")) {
-        double d = strtod(t, &end);
-        if (!*end && isfinite(d) && strpbrk(t, "0123456789")) {
-            v->kind = PV_NUMBER;
-            v->d = d;
-            return;
-        }
-    }
-    if (is_bool_text(t))
-        v->kind = PV_BOOLEAN;
+    if (v->kind == PV_STRING)
+        return;
+    /* booleans keep their case (True), numbers Kestrel cannot read are passed as written */
+    free(v->text);
+    v->text = xstrdup(plain);
+    if (v->kind == PV_INTEGER || v->kind == PV_NUMBER)
+        v->needs_quotes = true;
 }
 
 int params_parse_arg(const char *arg, struct param_value *out)
@@ -470,14 +507,13 @@ int params_parse_arg(const char *arg, struct param_value *out)
     out->file = "--param";
     bool bracketed = len >= 2 && ((v[0] == '[' && v[len - 1] == ']') ||
                                   (v[0] == '(' && v[len - 1] == ')'));
-    bool quoted = len >= 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
+    bool quoted = len && kestrel_string_len(v, len) == len;
     if (bracketed || (!quoted && strchr(v, ','))) {
         if (bracketed) {
             v++;
             len -= 2;
         }
         out->kind = PV_LIST;
-        out->text = xstrndup(v, len);
         size_t start = 0, cap = 0;
         for (size_t i = 0; i <= len; i++) {
             if (i < len && v[i] != ',')
@@ -488,11 +524,27 @@ int params_parse_arg(const char *arg, struct param_value *out)
             struct param_value *item = &out->items[out->n_items++];
             memset(item, 0, sizeof *item);
             item->file = "--param";
-            scalar_from_text(item, v + start, i - start);
+            if (scalar_from_text(item, v + start, i - start) < 0)
+                goto bad;
             start = i + 1;
         }
+        if (out->n_items == 1) { /* Kestrel: a one-item list is its item */
+            struct param_value item = out->items[0];
+            free(out->items);
+            item.name = out->name;
+            *out = item;
+            return 0;
+        }
+        struct buf text = BUF_INIT;
+        for (size_t i = 0; i < out->n_items; i++)
+            buf_addf(&text, "%s%s", i ? "," : "", out->items[i].text);
+        out->text = buf_detach(&text, NULL);
         return 0;
     }
-    scalar_from_text(out, v, len);
-    return 0;
+    if (scalar_from_text(out, v, len) == 0)
+        return 0;
+bad:
+    err_prefix("--param %s", out->name);
+    param_value_free(out);
+    return -1;
 }

@@ -133,9 +133,11 @@ static void load_params(struct test_case *tc, const struct manifest *m, const js
         buf_reset(&ptr);
         buf_addstr(&ptr, "/parameters");
         json_pointer_add(&ptr, k);
-        struct yaml_pos pos = {0, 0, 0, 0};
+        struct yaml_pos pos = {0, 0, 0, 0, NULL};
         yaml_doc_find(doc, ptr.data, &pos);
         value_from_json(&tc->params[i], v, yaml_doc_path(doc), pos.line, pos.col);
+        if (pos.plain) /* read as the same text after WITH would be: 010 is 10, True stays */
+            params_from_plain(&tc->params[i], pos.plain);
         if (json_is_array(v)) {
             for (size_t n = 0; n < json_array_size(v); n++) {
                 size_t len = ptr.len;
@@ -143,6 +145,8 @@ static void load_params(struct test_case *tc, const struct manifest *m, const js
                 yaml_doc_find(doc, ptr.data, &pos);
                 tc->params[i].items[n].line = pos.line;
                 tc->params[i].items[n].col = pos.col;
+                if (pos.plain)
+                    params_from_plain(&tc->params[i].items[n], pos.plain);
                 buf_setlen(&ptr, len);
             }
             yaml_doc_find(doc, ptr.data, &pos);

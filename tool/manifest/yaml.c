@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,6 +29,8 @@ struct yaml_doc {
     struct buf keys; /* every pointer, NUL-terminated, one after the other */
     struct pos_entry *slots;
     size_t nslots, used;
+    char **plains; /* the texts yaml_pos.plain points to */
+    size_t nplains, plains_cap;
 };
 
 /* FNV-1a */
@@ -258,8 +261,10 @@ static json_t *make_int(const char *s, int base)
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, base);
-    if (errno == ERANGE)
-        return json_real(strtod(s, NULL));
+    if (errno == ERANGE) { /* json_real() takes no infinity: the value would vanish */
+        double d = strtod(s, NULL);
+        return json_real(isinf(d) ? copysign(DBL_MAX, d) : d);
+    }
     return json_integer(v);
 }
 
@@ -333,8 +338,15 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
         return make_int(v + 2, 8);
     if (!strncmp(v, "0x", 2) && all_in(v + 2, "0123456789abcdefABCDEF"))
         return make_int(v + 2, 16);
-    if (is_float(v))
-        return json_real(strtod(v, NULL));
+    if (is_float(v)) {
+        double d = strtod(v, NULL);
+        if (isinf(d)) { /* json_real() takes no infinity: the value would vanish */
+            load_error(l, ev->start_mark, "'%s' is too large for a number; quote it if you "
+                       "mean the string", v);
+            return NULL;
+        }
+        return json_real(d);
+    }
     if (is_inf_nan(v)) {
         load_error(l, ev->start_mark, "'%s': infinite and NaN numbers are not supported; quote "
                    "it if you mean the string", v);
@@ -352,9 +364,18 @@ struct frame {
     size_t index;    /* sequence: next index */
 };
 
-static void record(struct loader *l, const char *ptr, yaml_mark_t value, const yaml_mark_t *key)
+static void record(struct loader *l, const char *ptr, yaml_mark_t value, const yaml_mark_t *key,
+                   const yaml_event_t *ev)
 {
-    struct yaml_pos p = {(int)value.line + 1, (int)value.column + 1, 0, 0};
+    struct yaml_pos p = {(int)value.line + 1, (int)value.column + 1, 0, 0, NULL};
+    if (ev && ev->type == YAML_SCALAR_EVENT && ev->data.scalar.plain_implicit &&
+        !ev->data.scalar.tag) {
+        struct yaml_doc *d = l->doc;
+        ARRAY_GROW(d->plains, d->nplains + 1, d->plains_cap);
+        d->plains[d->nplains] = xstrndup((const char *)ev->data.scalar.value,
+                                         ev->data.scalar.length);
+        p.plain = d->plains[d->nplains++];
+    }
     if (key) {
         p.key_line = (int)key->line + 1;
         p.key_col = (int)key->column + 1;
@@ -412,22 +433,22 @@ static void parser_error(struct loader *l, const yaml_parser_t *p, const char *d
 /* Attaches value to the innermost open collection (or makes it the root). Takes the
  * reference. Returns false when it was a duplicate key (value dropped). */
 static void attach(struct loader *l, struct frame *stack, size_t depth, struct buf *path,
-                   json_t *value, yaml_mark_t mark)
+                   json_t *value, yaml_mark_t mark, const yaml_event_t *ev)
 {
     if (depth == 0) {
         l->doc->root = value;
-        record(l, "", mark, NULL);
+        record(l, "", mark, NULL, ev);
         return;
     }
     struct frame *f = &stack[depth - 1];
     buf_setlen(path, f->ptr_len);
     if (json_is_array(f->node)) {
         json_pointer_add_index(path, f->index++);
-        record(l, path->data, mark, NULL);
+        record(l, path->data, mark, NULL, ev);
         json_array_append_new(f->node, value);
     } else {
         json_pointer_add(path, f->key);
-        record(l, path->data, mark, &f->key_mark);
+        record(l, path->data, mark, &f->key_mark, ev);
         json_object_set_new(f->node, f->key, value);
         free(f->key);
         f->key = NULL;
@@ -522,7 +543,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
             } else {
                 json_t *v = resolve_scalar(&l, &ev);
                 if (v)
-                    attach(&l, stack, depth, &path, v, ev.start_mark);
+                    attach(&l, stack, depth, &path, v, ev.start_mark, &ev);
             }
             break;
         case YAML_SEQUENCE_START_EVENT:
@@ -537,7 +558,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
                 break;
             } else {
                 json_t *node = ev.type == YAML_SEQUENCE_START_EVENT ? json_array() : json_object();
-                attach(&l, stack, depth, &path, json_incref(node), ev.start_mark);
+                attach(&l, stack, depth, &path, json_incref(node), ev.start_mark, &ev);
                 json_decref(node); /* the parent (or doc->root) holds it */
                 struct frame *f = &stack[depth++];
                 f->node = node;
@@ -573,7 +594,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
     }
     if (!doc->root) {
         doc->root = json_null();
-        record(&l, "", (yaml_mark_t){0, 0, 0}, NULL);
+        record(&l, "", (yaml_mark_t){0, 0, 0}, NULL, NULL);
     }
     *out = doc;
     return 0;
@@ -665,7 +686,7 @@ bool yaml_doc_find(const struct yaml_doc *doc, const char *pointer, struct yaml_
 void yaml_doc_loc(const struct yaml_doc *doc, const char *pointer, bool at_key, int *line,
                   int *col)
 {
-    struct yaml_pos p = {0, 0, 0, 0};
+    struct yaml_pos p = {0, 0, 0, 0, NULL};
     yaml_doc_find(doc, pointer, &p);
     if (at_key && p.key_line) {
         *line = p.key_line;
@@ -684,5 +705,8 @@ void yaml_doc_free(struct yaml_doc *doc)
     buf_free(&doc->keys);
     free(doc->slots);
     free(doc->path);
+    for (size_t i = 0; i < doc->nplains; i++)
+        free(doc->plains[i]);
+    free(doc->plains);
     free(doc);
 }

@@ -22,6 +22,8 @@
 struct yaml_pos {
     int line, col;         /* of the value; 1-based */
     int key_line, key_col; /* of the key when the node is a mapping member, else 0 */
+    const char *plain;     /* a plain (unquoted, untagged) scalar's text as written, else NULL;
+                              owned by the doc */
 };
 
 struct yaml_doc;
