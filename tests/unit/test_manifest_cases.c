@@ -252,6 +252,47 @@ static void test_case_params_like_kestrel(void **state)
     manifest_free(m);
 }
 
+/* with: holds the WITH clause as a hunt writes it. */
+static void test_case_with_clause(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/w/case.yaml",
+        "description: the clause of a hunt\n"
+        "with: |\n"
+        "  n_clusters=010, columns=(a, b,c),\n"
+        "  s='it\\'s', t=True, dash-name=\"tab\\tx\"\n"
+        "parameters: {q: 0.80}\n"
+        "expect: {exit_code: 1}\n");
+    put("analytics/foo/tests/w/input/0.parquet.gz", "PAR1");
+    put("analytics/foo/tests/bad/case.yaml",
+        "description: a clause Kestrel rejects\n"
+        "with: 'n_clusters=-5, columns=x'\n");
+    put("analytics/foo/tests/bad/input/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/w");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
+    assert_int_equal(tc->n_params, 6);
+    assert_string_equal(env_list_get(&tc->env, "n_clusters"), "10");
+    assert_string_equal(env_list_get(&tc->env, "columns"), "a,b,c");
+    assert_string_equal(env_list_get(&tc->env, "s"), "it's");
+    assert_string_equal(env_list_get(&tc->env, "t"), "True");
+    assert_string_equal(env_list_get(&tc->env, "dash-name"), "tab\tx");
+    assert_string_equal(env_list_get(&tc->env, "q"), "0.8");
+    test_case_free(tc);
+    free(dir);
+    diag_list_free(&diags);
+    dir = path_join(root, "analytics/foo/tests/bad");
+    assert_int_equal(test_case_load(dir, m, &tc, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "with-syntax", "bad/case.yaml", 2, 7,
+                    "at 1:12 of the WITH text: Kestrel's grammar has no signed numbers"));
+    free(dir);
+    diag_list_free(&diags);
+    manifest_free(m);
+}
+
 static void test_bad_cases(void **state)
 {
     (void)state;
@@ -420,6 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_good_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_params_like_kestrel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_with_clause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),

@@ -8,11 +8,13 @@
 #include "cmd/cmd.h"
 #include "cmd/image.h"
 #include "docker/docker.h"
+#include "manifest/kestrel_with.h"
 #include "manifest/manifest.h"
 #include "parquet/parquet.h"
 #include "report/report.h"
 #include "report/text_table.h"
 #include "runner/runner.h"
+#include "table/format.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/error.h"
@@ -31,23 +33,30 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: kanalytic run NAME --input FILE [--input FILE ...] [--param K=V ...]\n"
-            "                     [--out DIR] [--head N] [--timeout SECONDS] [--no-build]\n"
+            "usage: kanalytic run NAME --input FILE [--input FILE ...] [--with 'K=V, ...']\n"
+            "                     [--param K=V ...] [--out DIR] [--head N] [--timeout SECONDS]\n"
+            "                     [--no-build] [-v]\n"
             "\n"
             "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
-            "the Nth --input becomes /data/input/N.parquet.gz, each --param an environment\n"
-            "variable rendered as Kestrel renders it (lists joined by commas), in the same sandbox\n"
-            "as `kanalytic test` (no network unless the manifest asks, capabilities dropped,\n"
-            "memory/pids limits, timeout). Parameters are checked against the\n"
-            "manifest before any container starts.\n"
+            "the Nth --input becomes /data/input/N.parquet.gz, each parameter an environment\n"
+            "variable rendered as Kestrel renders it (010 -> 10, 1.5e3 -> 1500.0, (a, b) -> a,b,\n"
+            "'it\\'s' -> it's), in the same sandbox as `kanalytic test` (no network unless the\n"
+            "manifest asks, capabilities dropped, memory/pids limits, timeout). The inputs' entity\n"
+            "type (their `type` column) and the parameters are checked against the manifest before\n"
+            "any container starts.\n"
             "\n"
             "  -i, --input FILE     a Parquet input, in APPLY ... ON order (one per manifest input)\n"
-            "  -p, --param K=V      a WITH parameter; V may be a list: a,b or [a,b]\n"
+            "  -w, --with TEXT      WITH parameters in Kestrel's own syntax, as pasted from a hunt:\n"
+            "                       'n=3, cols=(src_port, dst_port), s=\"a b\"'; a syntax error\n"
+            "                       Kestrel would raise is shown at its column\n"
+            "  -p, --param K=V      one WITH parameter; V may be a list: a,b or [a,b]\n"
             "  -o, --out DIR        where outputs go (default kanalytic-out/NAME):\n"
             "                       DIR/output/N.parquet.gz and DIR/display/display.html\n"
             "      --head N         rows of each output to print (default 10, 0 = none)\n"
             "      --timeout S      seconds before the container is killed (default: manifest)\n"
             "      --no-build       do not build a missing image\n"
+            "  -v, --verbose        also print the environment the analytic sees (env NAME=VALUE;\n"
+            "                       a backslash doubled, control characters as C escapes: \\t)\n"
             "\n"
             "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
             "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
@@ -55,6 +64,8 @@ static void usage(FILE *out)
             "examples:\n"
             "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
             "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
+            "  kanalytic run -v sklearn-cluster -i traffic.parquet \\\n"
+            "      --with 'columns=(src_byte_count, dst_byte_count), n_clusters=2'\n"
             "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
             "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n");
 }
@@ -65,6 +76,7 @@ struct run_opts {
     size_t ninputs;
     char **params;
     size_t nparams;
+    const char *with;
     const char *out;
     long head;
     unsigned timeout;
@@ -176,9 +188,19 @@ static int make_case(const struct manifest *m, const struct run_opts *o, const c
     tc->dir = xstrdup(tmp);
     tc->nan_equal = true;
     tc->timeout = o->timeout ? o->timeout : m->runtime.timeout;
-    tc->params = xcalloc(o->nparams + 1, sizeof *tc->params);
+    struct param_value *with = NULL;
+    size_t nwith = 0;
+    if (o->with && kestrel_with_parse(o->with, "--with", &with, &nwith, diags) < 0) {
+        test_case_free(tc);
+        return -1;
+    }
+    tc->params = xcalloc(nwith + o->nparams + 1, sizeof *tc->params);
+    if (nwith)
+        memcpy(tc->params, with, nwith * sizeof *with);
+    tc->n_params = nwith;
+    free(with); /* the values now belong to tc */
     for (size_t i = 0; i < o->nparams; i++) {
-        if (params_parse_arg(o->params[i], &tc->params[i]) < 0) {
+        if (params_parse_arg(o->params[i], &tc->params[tc->n_params]) < 0) {
             diag_add(diags, DIAG_ERROR, "--param", 0, 0, "param", "%s", err_last());
             test_case_free(tc);
             return -1;
@@ -204,6 +226,149 @@ static int make_case(const struct manifest *m, const struct run_opts *o, const c
     return 0;
 }
 
+/* Under a --with syntax error: its line of the WITH text and a caret at the column. */
+static void show_with_error(const char *text, const struct diag_list *diags)
+{
+    for (size_t i = 0; i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        if (!d->rule || strcmp(d->rule, "with-syntax") || d->line < 1)
+            continue;
+        const char *line = text;
+        for (int l = 1; l < d->line && line; l++) {
+            line = strchr(line, '\n');
+            if (line)
+                line++;
+        }
+        if (!line)
+            continue;
+        int len = (int)strcspn(line, "\n");
+        fprintf(stderr, "  WITH %.*s\n       ", len, line);
+        int col = 1;
+        for (const char *c = line; c < line + len && col < d->col; c++) {
+            if (((unsigned char)*c & 0xC0) == 0x80)
+                continue;
+            fputc(*c == '\t' ? '\t' : ' ', stderr);
+            col++;
+        }
+        fprintf(stderr, "^\n");
+    }
+}
+
+static int with_syntax_ok(const char *text)
+{
+    struct param_value *v;
+    size_t n;
+    struct diag_list diags = DIAG_LIST_INIT;
+    int rc = kestrel_with_parse(text, "--with", &v, &n, &diags);
+    if (rc < 0) {
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        show_with_error(text, &diags);
+        fprintf(stderr, "kanalytic run: fix the --with text; no container was started\n");
+    }
+    param_values_free(v, n);
+    diag_list_free(&diags);
+    return rc;
+}
+
+/* NAME=VALUE with backslashes doubled and control characters written as C escapes, so a tab,
+ * a line break or a terminal escape in a value shows as such and stays on its line. */
+static void print_env(const struct env_list *env)
+{
+    for (size_t i = 0; i < env->count; i++) {
+        struct buf raw = BUF_INIT, shown = BUF_INIT;
+        for (const char *c = env->items[i].value; *c; c++) {
+            if (*c == '\\')
+                buf_addch(&raw, '\\');
+            buf_addch(&raw, *c);
+        }
+        quote_controls(&shown, raw.len ? raw.data : "", raw.len);
+        fprintf(stderr, "env %s=%s\n", qpath(env->items[i].name), shown.len ? shown.data : "");
+        buf_free(&raw);
+        buf_free(&shown);
+    }
+}
+
+/* The distinct values of the `type` column of a Parquet file (at most 8), or -1 + err_set. */
+static int input_types(const char *path, struct fs_names *types, bool *has_type)
+{
+    struct pq_reader *r;
+    struct pq_reader_options ro = PQ_READER_OPTIONS_INIT;
+    *has_type = false;
+    if (pq_reader_open(&r, path, &ro) < 0)
+        return -1;
+    size_t ncols = pq_reader_num_columns(r);
+    bool *want = xcalloc(ncols + 1, sizeof *want);
+    for (size_t i = 0; i < ncols; i++)
+        if (!strcmp(pq_reader_column(r, i)->name, "type") && !pq_reader_column(r, i)->is_list)
+            *has_type = want[i] = true;
+    int rc = 0;
+    for (size_t rg = 0; *has_type && rc == 0 && rg < pq_reader_num_row_groups(r); rg++) {
+        struct pq_table t = PQ_TABLE_INIT;
+        rc = pq_reader_read_row_group(r, rg, want, &t);
+        for (size_t row = 0; rc == 0 && t.ncols && row < t.nrows && types->count < 8; row++) {
+            struct buf v = BUF_INIT;
+            format_cell_text(&v, &t.cols[0], row, false);
+            if (v.len && !has_name(types, v.data)) {
+                ARRAY_GROW(types->names, types->count + 1, types->cap);
+                types->names[types->count++] = buf_detach(&v, NULL);
+            }
+            buf_free(&v);
+        }
+        table_free(&t);
+    }
+    free(want);
+    pq_reader_free(r);
+    return rc;
+}
+
+/* Kestrel hands an analytic any variable; the manifest says which entity types an input
+ * takes. A variable's entity type is the value of its `type` column. */
+static int check_entity_type(const struct manifest *m, size_t n, const char *path)
+{
+    const struct strlist *want = &m->inputs[n].entity_types;
+    for (size_t k = 0; k < want->count; k++)
+        if (!strcmp(want->items[k], "*"))
+            return 0;
+    struct fs_names types = {0};
+    bool has_type;
+    if (input_types(path, &types, &has_type) < 0) {
+        fprintf(stderr, "kanalytic run: input %zu: %s\n", n, err_last());
+        return -1;
+    }
+    for (size_t t = 0; t < types.count; t++) { /* text from a file: keep it on its line */
+        struct buf q = BUF_INIT;
+        quote_controls(&q, types.names[t], strlen(types.names[t]));
+        free(types.names[t]);
+        types.names[t] = buf_detach(&q, NULL);
+    }
+    struct buf declared = BUF_INIT;
+    for (size_t k = 0; k < want->count; k++)
+        buf_addf(&declared, "%s%s", k ? ", " : "", want->items[k]);
+    int rc = 0;
+    if (!has_type) {
+        fprintf(stderr,
+                "kanalytic run: input %zu (%s) has no 'type' column: a Kestrel variable always "
+                "has one; %s takes %s here (kanalytic fixture makes Kestrel-shaped inputs)\n",
+                n, qpath(path), m->name, declared.data);
+        rc = -1;
+    }
+    for (size_t t = 0; rc == 0 && t < types.count; t++) {
+        bool ok = false;
+        for (size_t k = 0; k < want->count && !ok; k++)
+            ok = !strcmp(want->items[k], types.names[t]);
+        if (!ok) {
+            fprintf(stderr,
+                    "kanalytic run: input %zu (%s) holds %s entities, but %s takes %s there "
+                    "(inputs[%zu].entity_types in its analytic.yaml)\n",
+                    n, qpath(path), types.names[t], m->name, declared.data, n);
+            rc = -1;
+        }
+    }
+    buf_free(&declared);
+    fs_names_free(&types);
+    return rc;
+}
+
 static int check_inputs(const struct manifest *m, const struct run_opts *o)
 {
     if (o->ninputs != m->n_inputs) {
@@ -223,6 +388,8 @@ static int check_inputs(const struct manifest *m, const struct run_opts *o)
             return -1;
         }
         pq_reader_free(r);
+        if (check_entity_type(m, i, o->inputs[i]) < 0)
+            return -1;
     }
     return 0;
 }
@@ -242,6 +409,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     static const struct option longopts[] = {
         {"input", required_argument, NULL, 'i'},  {"param", required_argument, NULL, 'p'},
+        {"with", required_argument, NULL, 'w'},   {"verbose", no_argument, NULL, 'v'},
         {"out", required_argument, NULL, 'o'},    {"head", required_argument, NULL, 'H'},
         {"timeout", required_argument, NULL, 'T'}, {"no-build", no_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
@@ -249,7 +417,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     int c;
     char *end;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:p:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:p:w:o:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
             o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof *o->inputs);
@@ -259,6 +427,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->params = xreallocarray(o->params, o->nparams + 1, sizeof *o->params);
             o->params[o->nparams++] = optarg;
             break;
+        case 'w':
+            if (o->with) {
+                fprintf(stderr, "kanalytic run: give --with once (one WITH clause: "
+                                "'a=1, b=2')\n");
+                return -1;
+            }
+            o->with = optarg;
+            break;
+        case 'v': term_verbosity++; break;
         case 'o': o->out = optarg; break;
         case 'H':
             o->head = strtol(optarg, &end, 10);
@@ -342,6 +519,11 @@ int cmd_run(int argc, char **argv)
         return pr > 0 ? 0 : EXIT_TROUBLE;
     }
     int exit_code = EXIT_TROUBLE;
+    if (o.with && with_syntax_ok(o.with) < 0) { /* before any file is looked at */
+        free(o.inputs);
+        free(o.params);
+        return exit_code;
+    }
     char *root = NULL, *dir = NULL, *man = NULL, *outdir = NULL;
     const char *name = NULL;
     struct manifest *m = NULL;
@@ -375,9 +557,13 @@ int cmd_run(int argc, char **argv)
     have_tmp = true;
     if (make_case(m, &o, tmp, &tc, &diags) < 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        if (o.with)
+            show_with_error(o.with, &diags);
         fprintf(stderr, "kanalytic run: no container was started\n");
         goto out;
     }
+    if (diags.count) /* notes and warnings about the parameters */
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
     if (docker_open(&d) < 0) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
         goto out;
@@ -390,10 +576,8 @@ int cmd_run(int argc, char **argv)
     struct case_result res;
     case_result_init(&res, name, "run");
     runner_install_signal_handlers();
-    for (size_t i = 0; i < tc->env.count; i++)
-        if (term_verbosity > 0)
-            fprintf(stderr, "env %s=%s\n", qpath(tc->env.items[i].name),
-                    qpath(tc->env.items[i].value));
+    if (term_verbosity > 0)
+        print_env(&tc->env);
     runner_run_case(d, &rc, &ro, &res);
     runner_cleanup(d);
     if (res.status == CASE_ERROR) {

@@ -2,6 +2,7 @@
  * expected/output/N.parquet.gz, expected/display.html}. Loading checks case.yaml against
  * schemas/test-case.schema.json, its parameters against the manifest, and the files against
  * the manifest's inputs, outputs and display. See manifest.h. */
+#include "kestrel_with.h"
 #include "manifest.h"
 #include "catalog.h"
 #include "check.h"
@@ -119,12 +120,45 @@ static void value_from_json(struct param_value *v, const json_t *j, const char *
     }
 }
 
-static void load_params(struct test_case *tc, const struct manifest *m, const json_t *params,
-                        const struct yaml_doc *doc, struct diag_list *diags)
+/* `with:` - the WITH clause as a hunt writes it. Its findings point at the with: value and
+ * say where in the clause. Returns the parameters read (none after a syntax error). */
+static struct param_value *load_with(const char *text, size_t *n, const struct yaml_doc *doc,
+                                     struct diag_list *diags)
 {
-    tc->n_params = json_object_size(params);
+    struct diag_list found = DIAG_LIST_INIT;
+    struct param_value *v = NULL;
+    *n = 0;
+    int line, col;
+    yaml_doc_loc(doc, "/with", false, &line, &col);
+    kestrel_with_parse(text, yaml_doc_path(doc), &v, n, &found);
+    for (size_t f = 0; f < found.count; f++) {
+        const struct diag *d = &found.items[f];
+        diag_add(diags, d->severity, d->file, line, col, d->rule, "with: at %d:%d of the WITH "
+                 "text: %s", d->line, d->col, d->message);
+    }
+    diag_list_free(&found);
+    for (size_t i = 0; i < *n; i++) { /* findings about a parameter point at with: too */
+        v[i].line = v[i].key_line = line;
+        v[i].col = v[i].key_col = col;
+        for (size_t k = 0; k < v[i].n_items; k++) {
+            v[i].items[k].line = line;
+            v[i].items[k].col = col;
+        }
+    }
+    return v;
+}
+
+static void load_params(struct test_case *tc, const struct manifest *m, const json_t *params,
+                        const char *with, const struct yaml_doc *doc, struct diag_list *diags)
+{
+    size_t nwith = 0;
+    struct param_value *w = with ? load_with(with, &nwith, doc, diags) : NULL;
+    tc->n_params = nwith + json_object_size(params);
     tc->params = xcalloc(tc->n_params + 1, sizeof *tc->params);
-    size_t i = 0;
+    if (nwith)
+        memcpy(tc->params, w, nwith * sizeof *w);
+    free(w); /* the values now belong to tc */
+    size_t i = nwith;
     const char *k;
     json_t *v;
     struct buf ptr = BUF_INIT;
@@ -409,7 +443,8 @@ int test_case_load(const char *case_dir, const struct manifest *m, struct test_c
     size_t errors_before = diag_count(diags, DIAG_ERROR);
     tc->exit_code =
         (int)json_integer_value(json_object_get(json_object_get(root, "expect"), "exit_code"));
-    load_params(tc, m, json_object_get(root, "parameters"), doc, diags);
+    load_params(tc, m, json_object_get(root, "parameters"),
+                json_string_value(json_object_get(root, "with")), doc, diags);
     load_compare(tc, json_object_get(root, "compare"));
     load_display_compare(tc, m, json_object_get(json_object_get(root, "compare"), "display"), &c);
     check_inputs(tc, m, &c);
