@@ -154,7 +154,8 @@ static void test_syntax_errors(void **state)
             strcmp(diags.items[0].rule, "with-syntax") || strcmp(diags.items[0].file, "--with"))
             fail_msg("%s: expected one with-syntax error", cases[i].with);
         const struct diag *d = &diags.items[0];
-        if (d->line != cases[i].line || d->col != cases[i].col || !strstr(d->message, cases[i].part))
+        if (d->line != cases[i].line || d->col != cases[i].col ||
+            !strstr(d->message, cases[i].part))
             fail_msg("%s: got %d:%d '%s', expected %d:%d '...%s...'", cases[i].with, d->line,
                      d->col, d->message, cases[i].line, cases[i].col, cases[i].part);
         diag_list_free(&diags);
@@ -167,9 +168,10 @@ static void test_kinds_and_positions(void **state)
     struct param_value *v;
     size_t n;
     struct diag_list diags = DIAG_LIST_INIT;
-    assert_int_equal(kestrel_with_parse("n=010, f=2.50,\n  b=false, l=[x, 2], one=[7], s='\xc3\xa9'",
-                                        "--with", &v, &n, &diags),
-                     0);
+    assert_int_equal(
+        kestrel_with_parse("n=010, f=2.50,\n  b=false, l=[x, 2], one=[7], s='\xc3\xa9'", "--with",
+                           &v, &n, &diags),
+        0);
     assert_int_equal(n, 6);
     assert_int_equal(v[0].kind, PV_INTEGER);
     assert_int_equal(v[0].i, 10);
@@ -246,10 +248,8 @@ static void test_string_tokens(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_renders_like_kestrel),
-        cmocka_unit_test(test_syntax_errors),
-        cmocka_unit_test(test_kinds_and_positions),
-        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_renders_like_kestrel), cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_kinds_and_positions),  cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_string_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

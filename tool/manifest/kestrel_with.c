@@ -178,18 +178,43 @@ static int unicode_escape(const char *s, size_t len, size_t base, struct buf *ou
         unsigned cp;
         int width = 0;
         switch (e) {
-        case '\n': continue;
-        case '\\': case '\'': case '"': buf_addch(out, e); continue;
-        case 'a': buf_addch(out, '\a'); continue;
-        case 'b': buf_addch(out, '\b'); continue;
-        case 'f': buf_addch(out, '\f'); continue;
-        case 'n': buf_addch(out, '\n'); continue;
-        case 'r': buf_addch(out, '\r'); continue;
-        case 't': buf_addch(out, '\t'); continue;
-        case 'v': buf_addch(out, '\v'); continue;
-        case 'x': width = 2; break;
-        case 'u': width = 4; break;
-        case 'U': width = 8; break;
+        case '\n':
+            continue;
+        case '\\':
+        case '\'':
+        case '"':
+            buf_addch(out, e);
+            continue;
+        case 'a':
+            buf_addch(out, '\a');
+            continue;
+        case 'b':
+            buf_addch(out, '\b');
+            continue;
+        case 'f':
+            buf_addch(out, '\f');
+            continue;
+        case 'n':
+            buf_addch(out, '\n');
+            continue;
+        case 'r':
+            buf_addch(out, '\r');
+            continue;
+        case 't':
+            buf_addch(out, '\t');
+            continue;
+        case 'v':
+            buf_addch(out, '\v');
+            continue;
+        case 'x':
+            width = 2;
+            break;
+        case 'u':
+            width = 4;
+            break;
+        case 'U':
+            width = 8;
+            break;
         case 'N':
             return err_set("kanalytic does not look up \\N{...} character names: write the "
                            "character's \\uXXXX escape instead");
@@ -374,15 +399,15 @@ static int parse_literal(struct parser *p, const char *name, size_t value_start,
         skip_space(p);
         if (at(p, '.')) { /* reference_or_simple_string: ECNAME "." ATTRIBUTE */
             size_t end = p->pos + 1;
-            while (end < p->len && (is_letter(p->s[end]) || is_digit(p->s[end]) ||
-                                    strchr("_-'.[*]", p->s[end])))
+            while (end < p->len &&
+                   (is_letter(p->s[end]) || is_digit(p->s[end]) || strchr("_-'.[*]", p->s[end])))
                 end++;
             return syntax_error(
                 p, start,
                 "%.*s is a reference to the attribute %.*s of a Kestrel variable %.*s, which "
                 "only a hunt has; to pass the text, quote it: %s='%.*s'",
-                (int)(end - start), s, (int)(end - p->pos - 1), p->s + p->pos + 1, (int)n, s,
-                name, (int)(end - start), s);
+                (int)(end - start), s, (int)(end - p->pos - 1), p->s + p->pos + 1, (int)n, s, name,
+                (int)(end - start), s);
         }
         p->pos = after;
         v->kind = !strncasecmp(s, "true", n) && n == 4    ? PV_BOOLEAN
@@ -397,8 +422,9 @@ static int parse_literal(struct parser *p, const char *name, size_t value_start,
                             "error in Kestrel; quote it: %s='%.*s'",
                             s[0], name, (int)(1 + kestrel_number_len(s + 1, rest - 1)), s);
     if (rest && (s[0] == '(' || s[0] == '['))
-        return syntax_error(p, start, "%s", in_list ? "nested lists are a syntax error in Kestrel"
-                                                    : "a list cannot start here");
+        return syntax_error(p, start, "%s",
+                            in_list ? "nested lists are a syntax error in Kestrel"
+                                    : "a list cannot start here");
     if (!rest || s[0] == ',' || s[0] == ')' || s[0] == ']')
         return syntax_error(p, start, "missing value after %s", in_list ? "','" : "'='");
     if (rest >= 3 && (s[0] == '"' || s[0] == '\'') && s[1] == s[0] && s[2] == s[0])
@@ -475,8 +501,7 @@ static int parse_value(struct parser *p, const char *name, struct param_value *v
 static void skip_with_keyword(struct parser *p)
 {
     skip_space(p);
-    if (p->len - p->pos < 5 || strncasecmp(p->s + p->pos, "with", 4) ||
-        !is_space(p->s[p->pos + 4]))
+    if (p->len - p->pos < 5 || strncasecmp(p->s + p->pos, "with", 4) || !is_space(p->s[p->pos + 4]))
         return;
     size_t save = p->pos;
     p->pos += 4;

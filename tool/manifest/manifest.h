@@ -132,7 +132,7 @@ struct param_value {
                      (-5, 0x1F) as written; lists: the items joined by "," */
     long long i;  /* PV_INTEGER (LLONG_MAX beyond 64 bits: text holds every digit) */
     double d;     /* PV_NUMBER (also set for PV_INTEGER) */
-    bool latin1;       /* a quoted non-ASCII string Kestrel reads byte by byte as Latin-1 */
+    bool latin1;  /* a quoted non-ASCII string Kestrel reads byte by byte as Latin-1 */
     bool needs_quotes; /* a number a hunt must quote ('-5'): Kestrel's grammar has no sign */
     struct param_value *items; /* PV_LIST: scalar items (their name is NULL) */
     size_t n_items;

@@ -133,8 +133,10 @@ static struct param_value *load_with(const char *text, size_t *n, const struct y
     kestrel_with_parse(text, yaml_doc_path(doc), &v, n, &found);
     for (size_t f = 0; f < found.count; f++) {
         const struct diag *d = &found.items[f];
-        diag_add(diags, d->severity, d->file, line, col, d->rule, "with: at %d:%d of the WITH "
-                 "text: %s", d->line, d->col, d->message);
+        diag_add(diags, d->severity, d->file, line, col, d->rule,
+                 "with: at %d:%d of the WITH "
+                 "text: %s",
+                 d->line, d->col, d->message);
     }
     diag_list_free(&found);
     for (size_t i = 0; i < *n; i++) { /* findings about a parameter point at with: too */

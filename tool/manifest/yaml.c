@@ -341,8 +341,10 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
     if (is_float(v)) {
         double d = strtod(v, NULL);
         if (isinf(d)) { /* json_real() takes no infinity: the value would vanish */
-            load_error(l, ev->start_mark, "'%s' is too large for a number; quote it if you "
-                       "mean the string", v);
+            load_error(l, ev->start_mark,
+                       "'%s' is too large for a number; quote it if you "
+                       "mean the string",
+                       v);
             return NULL;
         }
         return json_real(d);
@@ -372,8 +374,8 @@ static void record(struct loader *l, const char *ptr, yaml_mark_t value, const y
         !ev->data.scalar.tag) {
         struct yaml_doc *d = l->doc;
         ARRAY_GROW(d->plains, d->nplains + 1, d->plains_cap);
-        d->plains[d->nplains] = xstrndup((const char *)ev->data.scalar.value,
-                                         ev->data.scalar.length);
+        d->plains[d->nplains] =
+            xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         p.plain = d->plains[d->nplains++];
     }
     if (key) {
