@@ -203,8 +203,11 @@ static void test_parsed_struct(void **state)
     assert_null(manifest_find_param(m, "nosuch"));
     assert_int_equal(m->n_outputs, 1);
     assert_int_equal(m->outputs[0].n_attributes, 6);
-    assert_int_equal(m->outputs[0].attributes[1].type, ATTR_TIMESTAMP);
-    assert_string_equal(attr_type_name(m->outputs[0].attributes[2].type), "list");
+    assert_int_equal(m->outputs[0].attributes[1].type, ATTR_STRING);
+    assert_int_equal(m->outputs[0].attributes[1].format, ATTR_FORMAT_ISO8601);
+    assert_int_equal(m->outputs[0].attributes[2].format, ATTR_FORMAT_JSON);
+    assert_int_equal(m->outputs[0].attributes[3].format, ATTR_FORMAT_NONE);
+    assert_string_equal(attr_type_name(m->outputs[0].attributes[2].type), "string");
     assert_int_equal(m->display, DISPLAY_HTML);
     assert_true(m->runtime.network);
     assert_int_equal(m->runtime.timeout, 3600);

@@ -225,6 +225,10 @@ static void build_outputs(struct manifest *m, const json_t *arr)
             int t = find_name(attr_type_names, ARRAY_SIZE(attr_type_names),
                               json_string_value(json_object_get(a, "type")));
             mo->attributes[k].type = t < 0 ? ATTR_STRING : (enum attr_type)t;
+            const char *f = json_string_value(json_object_get(a, "format"));
+            mo->attributes[k].format = !f                     ? ATTR_FORMAT_NONE
+                                       : !strcmp(f, "json") ? ATTR_FORMAT_JSON
+                                                            : ATTR_FORMAT_ISO8601;
         }
     }
 }
@@ -461,6 +465,34 @@ static void check_params(struct check *c, const struct manifest *m, const json_t
     }
 }
 
+/* Kestrel's store (firepit, SQLite) takes text, integers, floats and booleans: a list is
+ * stored as raw bytes and a timestamp raises an SQLite error. */
+static void check_output_attr_type(struct check *c, size_t i, size_t a,
+                                   const struct manifest_attr *at)
+{
+    char ptr[96];
+    snprintf(ptr, sizeof ptr, "/outputs/%zu/attributes/%zu/type", i, a);
+    if (at->type == ATTR_LIST)
+        check_error(c, ptr, "output-store-type",
+                    "attribute '%s' is a list: Kestrel's store keeps a list column as raw bytes; "
+                    "declare it 'type: string' with 'format: json' and write JSON text "
+                    "(json.dumps)",
+                    at->name);
+    else if (at->type == ATTR_TIMESTAMP)
+        check_error(c, ptr, "output-store-type",
+                    "attribute '%s' is a timestamp: Kestrel's store cannot take a timestamp column "
+                    "(sqlite3 ProgrammingError); declare it 'type: string' with 'format: "
+                    "iso-8601' and write ISO-8601 text",
+                    at->name);
+    if (at->format != ATTR_FORMAT_NONE && at->type != ATTR_STRING) {
+        snprintf(ptr, sizeof ptr, "/outputs/%zu/attributes/%zu/format", i, a);
+        check_error(c, ptr, "output-attribute",
+                    "attribute '%s': a format (json, iso-8601) is for text: declare 'type: "
+                    "string'",
+                    at->name);
+    }
+}
+
 static void check_outputs(struct check *c, const struct manifest *m)
 {
     char ptr[96];
@@ -484,6 +516,7 @@ static void check_outputs(struct check *c, const struct manifest *m)
             for (size_t k = 0; k < a; k++)
                 if (!strcmp(o->attributes[k].name, name))
                     check_error(c, ptr, "duplicate-attribute", "duplicate attribute '%s'", name);
+            check_output_attr_type(c, i, a, &o->attributes[a]);
         }
     }
 }

@@ -54,9 +54,15 @@ struct manifest_param {
     int line, col;              /* of the entry in analytic.yaml */
 };
 
+enum attr_format { ATTR_FORMAT_NONE, ATTR_FORMAT_JSON, ATTR_FORMAT_ISO8601 };
+
+/* An attribute an output adds. Kestrel's store takes only text, integers, floats and
+ * booleans: list and timestamp are refused by validation (declare string with format json /
+ * iso-8601 instead), and the runner checks every output against these (runner/contract.h). */
 struct manifest_attr {
     char *name;
     enum attr_type type;
+    enum attr_format format; /* for ATTR_STRING */
     char *description; /* may be NULL */
 };
 
