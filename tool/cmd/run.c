@@ -585,6 +585,12 @@ int cmd_run(int argc, char **argv)
         case_result_free(&res);
         goto out;
     }
+    if (res.status == CASE_SKIP) {
+        printf("not run: %s\n", res.skip_reason);
+        exit_code = 0;
+        case_result_free(&res);
+        goto out;
+    }
     if (o.out) {
         outdir = xstrdup(o.out);
     } else {

@@ -32,6 +32,7 @@ static const char *status_class(enum case_status s)
     case CASE_PASS: return "pass";
     case CASE_CREATED: return "created";
     case CASE_FAIL: return "fail";
+    case CASE_SKIP: return "skip";
     default: return "error";
     }
 }
@@ -57,7 +58,8 @@ static const char style[] =
     ".badge{display:inline-block;min-width:64px;text-align:center;border-radius:3px;"
     "padding:1px 6px;font-weight:600;color:#fff}.badge.pass{background:#00a32a}"
     ".badge.created{background:#2271b1}.badge.fail{background:#d63638}"
-    ".badge.error{background:#996800}section.case{background:#fff;border:1px solid #dcdcde;"
+    ".badge.error{background:#996800}.badge.skip{background:#646970}"
+    "section.case{background:#fff;border:1px solid #dcdcde;"
     "margin:16px 0;padding:12px 16px}section.case h2{font-size:16px;margin:0 0 8px}"
     "td.diff{background:#fcf0f1;font-weight:600}td.expected{background:#edfaef}"
     "pre{background:#1d2327;color:#f0f0f1;padding:8px;overflow:auto;max-height:320px}"
@@ -196,6 +198,11 @@ static void render_case(struct buf *b, const struct case_result *c)
     }
     render_problems(b, "problems", "", c->problems, c->nproblems);
     render_problems(b, "notes", "note ", c->notes, c->nnotes);
+    if (c->skip_reason) {
+        buf_addstr(b, "<p class=\"skip\">not run: ");
+        html_escape(b, c->skip_reason);
+        buf_addstr(b, "</p>");
+    }
     for (size_t i = 0; i < c->ncreated; i++) {
         buf_addstr(b, "<p class=\"muted\">created golden <code>");
         html_escape(b, c->created[i]);
@@ -245,9 +252,10 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
     html_escape(b, title);
     buf_addf(b, "</h1><div class=\"counts\"><span id=\"total\">%zu cases</span>"
                 "<span id=\"passed\">%zu passed</span><span id=\"failed\">%zu failed</span>"
-                "<span id=\"errors\">%zu errors</span><span>%.1fs, -j %u</span></div>"
-                "</header>\n<main>",
-             r->ncases, pass, fail, error, r->seconds, r->jobs ? r->jobs : 1);
+                "<span id=\"errors\">%zu errors</span><span id=\"skipped\">%zu skipped</span>"
+                "<span>%.1fs, -j %u</span></div></header>\n<main>",
+             r->ncases, pass, fail, error, run_result_skipped(r), r->seconds,
+             r->jobs ? r->jobs : 1);
     buf_addstr(b, "<nav><button onclick=\"show('all')\">all</button>"
                   "<button onclick=\"show('fail')\">failed</button>"
                   "<button onclick=\"show('error')\">errors</button>"
@@ -264,6 +272,8 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
         buf_addf(b, "</code></a></td><td>%.2fs</td><td>", c->seconds);
         if (c->nproblems)
             html_escape(b, c->problems[0].message);
+        else if (c->skip_reason)
+            html_escape(b, c->skip_reason);
         buf_addstr(b, "</td></tr>");
     }
     buf_addstr(b, "</table>\n");

@@ -161,9 +161,9 @@ json_t *report_compare_json(const struct compare_result *c)
 
 void report_case_line(const struct case_result *c, FILE *out)
 {
-    enum term_color col = c->status == CASE_PASS      ? TC_GREEN
-                          : c->status == CASE_CREATED ? TC_YELLOW
-                                                      : TC_RED;
+    enum term_color col = c->status == CASE_PASS                                ? TC_GREEN
+                          : c->status == CASE_CREATED || c->status == CASE_SKIP ? TC_YELLOW
+                                                                                : TC_RED;
     fprintf(out, "%s%-7s%s %s  (%.2fs", term_color(out, col), case_status_name(c->status),
             term_color(out, TC_RESET), qpath(c->id), c->seconds);
     if (c->runs > 1)
@@ -236,6 +236,8 @@ static void case_details(const struct case_result *c, FILE *out, bool guard)
         if (p->detail)
             print_tail(out, p->detail, 12, "        ");
     }
+    if (c->skip_reason)
+        fprintf(out, "    not run: %s\n", c->skip_reason);
     report_case_notes(c, out);
     for (size_t i = 0; i < c->ncreated; i++)
         fprintf(out, "    created %s\n", qpath(c->created[i]));
@@ -255,12 +257,21 @@ void report_case_details(const struct case_result *c, FILE *out)
     case_details(c, out, ci_logs || gh_actions());
 }
 
+static bool has_manifest_note(const struct case_result *c)
+{
+    for (size_t i = 0; i < c->nnotes; i++)
+        if (!strncmp(c->notes[i].rule, "manifest-", 9))
+            return true;
+    return false;
+}
+
 void report_console_summary(const struct run_result *r, FILE *out)
 {
     bool header = false;
     for (size_t i = 0; i < r->ncases; i++) {
         const struct case_result *c = &r->cases[i];
-        bool notes_only = term_verbosity > 0 && c->nnotes; /* test -v shows a pass's notes */
+        /* test -v shows a pass's notes; a finding on the manifest's outputs always */
+        bool notes_only = c->nnotes && (term_verbosity > 0 || has_manifest_note(c));
         if ((c->status == CASE_PASS || (c->status == CASE_CREATED && !c->nproblems)) && !notes_only)
             continue;
         if (!header)
@@ -272,8 +283,11 @@ void report_console_summary(const struct run_result *r, FILE *out)
     }
     size_t pass, fail, error;
     run_result_counts(r, &pass, &fail, &error);
-    fprintf(out, "\n%zu passed, %zu failed, %zu error%s in %.2fs", pass, fail, error,
-            error == 1 ? "" : "s", r->seconds);
+    fprintf(out, "\n%zu passed, %zu failed, %zu error%s", pass, fail, error,
+            error == 1 ? "" : "s");
+    if (run_result_skipped(r))
+        fprintf(out, ", %zu skipped (Kestrel would not run them)", run_result_skipped(r));
+    fprintf(out, " in %.2fs", r->seconds);
     if (r->jobs > 1)
         fprintf(out, " (-j %u)", r->jobs);
     fprintf(out, "\n");
@@ -316,6 +330,7 @@ static json_t *case_json(const struct case_result *c)
     json_object_set_new(o, "stderr", json_str_or_null(c->stderr_text));
     json_object_set_new(o, "problems", problems_json(c->problems, c->nproblems));
     json_object_set_new(o, "notes", problems_json(c->notes, c->nnotes));
+    json_object_set_new(o, "skip_reason", json_str_or_null(c->skip_reason));
     json_t *created = json_array(), *updated = json_array();
     for (size_t i = 0; i < c->ncreated; i++)
         json_array_append_new(created, json_string(c->created[i]));
@@ -336,6 +351,7 @@ json_t *report_run_json(const struct run_result *r)
     json_object_set_new(sum, "passed", json_integer((json_int_t)pass));
     json_object_set_new(sum, "failed", json_integer((json_int_t)fail));
     json_object_set_new(sum, "errors", json_integer((json_int_t)error));
+    json_object_set_new(sum, "skipped", json_integer((json_int_t)run_result_skipped(r)));
     json_object_set_new(sum, "seconds", json_real(r->seconds));
     json_object_set_new(sum, "jobs", json_integer(r->jobs));
     json_object_set_new(o, "summary", sum);
@@ -398,8 +414,8 @@ int report_junit(const struct run_result *r, const char *path)
     struct buf b = BUF_INIT;
     buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     buf_addf(&b, "<testsuites name=\"kanalytic test\" tests=\"%zu\" failures=\"%zu\" "
-                 "errors=\"%zu\" time=\"%.3f\">\n",
-             r->ncases, fail, error, r->seconds);
+                 "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+             r->ncases, fail, error, run_result_skipped(r), r->seconds);
     /* one testsuite per analytic, in order of appearance */
     for (size_t i = 0; i < r->ncases; i++) {
         const char *a = r->cases[i].analytic;
@@ -408,7 +424,7 @@ int report_junit(const struct run_result *r, const char *path)
             seen |= !strcmp(r->cases[k].analytic, a);
         if (seen)
             continue;
-        size_t n = 0, f = 0, e = 0;
+        size_t n = 0, f = 0, e = 0, sk = 0;
         double t = 0;
         for (size_t k = i; k < r->ncases; k++) {
             if (strcmp(r->cases[k].analytic, a))
@@ -417,11 +433,14 @@ int report_junit(const struct run_result *r, const char *path)
             t += r->cases[k].seconds;
             f += r->cases[k].status == CASE_FAIL;
             e += r->cases[k].status == CASE_ERROR;
+            sk += r->cases[k].status == CASE_SKIP;
         }
         buf_addstr(&b, "  <testsuite name=\"");
         xml_escape(&b, a);
-        buf_addf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", n, f,
-                 e, t);
+        buf_addf(&b,
+                 "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                 "time=\"%.3f\">\n",
+                 n, f, e, sk, t);
         for (size_t k = i; k < r->ncases; k++) {
             const struct case_result *c = &r->cases[k];
             if (strcmp(c->analytic, a))
@@ -431,6 +450,18 @@ int report_junit(const struct run_result *r, const char *path)
             buf_addstr(&b, "\" name=\"");
             xml_escape(&b, c->case_name);
             buf_addf(&b, "\" time=\"%.3f\"", c->seconds);
+            if (c->status == CASE_SKIP) {
+                buf_addstr(&b, ">\n      <skipped message=\"");
+                xml_escape(&b, c->skip_reason);
+                buf_addstr(&b, "\"/>\n    </testcase>\n");
+                continue;
+            }
+            if ((c->status == CASE_PASS || c->status == CASE_CREATED) && c->nnotes) {
+                buf_addstr(&b, ">\n      <system-out>");
+                case_details_text(c, &b);
+                buf_addstr(&b, "</system-out>\n    </testcase>\n");
+                continue;
+            }
             if (c->status == CASE_PASS || c->status == CASE_CREATED) {
                 buf_addstr(&b, "/>\n");
                 continue;
@@ -468,11 +499,15 @@ void report_tap(const struct run_result *r, FILE *out)
     fprintf(out, "TAP version 13\n1..%zu\n", r->ncases);
     for (size_t i = 0; i < r->ncases; i++) {
         const struct case_result *c = &r->cases[i];
-        bool ok = c->status == CASE_PASS || c->status == CASE_CREATED;
+        bool ok = c->status == CASE_PASS || c->status == CASE_CREATED || c->status == CASE_SKIP;
         fprintf(out, "%s %zu - %s", ok ? "ok" : "not ok", i + 1, qpath(c->id));
         if (c->status == CASE_CREATED)
             fprintf(out, " # created %zu golden%s", c->ncreated, c->ncreated == 1 ? "" : "s");
+        if (c->status == CASE_SKIP)
+            fprintf(out, " # SKIP %s", c->skip_reason);
         fprintf(out, "\n");
+        for (size_t k = 0; k < c->nnotes; k++)
+            fprintf(out, "# note [%s] %s\n", c->notes[k].rule, c->notes[k].message);
         if (ok)
             continue;
         fprintf(out, "  ---\n  status: %s\n  seconds: %.3f\n  problems:\n",

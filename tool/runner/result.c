@@ -51,6 +51,13 @@ void case_result_note(struct case_result *r, const char *rule, const char *file,
     va_end(ap);
 }
 
+void case_result_skip(struct case_result *r, const char *reason)
+{
+    free(r->skip_reason);
+    r->skip_reason = xstrdup(reason);
+    r->status = CASE_SKIP;
+}
+
 void case_result_fail(struct case_result *r, const char *rule, const char *file,
                       struct compare_result *cmp, const char *fmt, ...)
 {
@@ -129,6 +136,7 @@ void case_result_free(struct case_result *r)
     free(r->description);
     free(r->stderr_text);
     free(r->display_html);
+    free(r->skip_reason);
     free_list(r->created, r->ncreated);
     free_list(r->updated, r->nupdated);
     memset(r, 0, sizeof *r);
@@ -149,6 +157,7 @@ const char *case_status_name(enum case_status s)
     case CASE_CREATED: return "CREATED";
     case CASE_FAIL: return "FAIL";
     case CASE_ERROR: return "ERROR";
+    case CASE_SKIP: return "SKIP";
     }
     return "?";
 }
@@ -162,8 +171,17 @@ void run_result_counts(const struct run_result *r, size_t *pass, size_t *fail, s
         case CASE_CREATED: (*pass)++; break;
         case CASE_FAIL: (*fail)++; break;
         case CASE_ERROR: (*error)++; break;
+        case CASE_SKIP: break;
         }
     }
+}
+
+size_t run_result_skipped(const struct run_result *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        n += r->cases[i].status == CASE_SKIP;
+    return n;
 }
 
 int run_result_exit_code(const struct run_result *r)

@@ -15,6 +15,7 @@ enum case_status {
     CASE_CREATED, /* passed, and missing goldens were written (not under --ci) */
     CASE_FAIL,    /* the analytic did not do what the case expects */
     CASE_ERROR,   /* the case could not be run: engine, image, bad case.yaml */
+    CASE_SKIP,    /* not run, as Kestrel would not run it (every input empty): skip_reason */
 };
 
 /* Short rule ids, stable for machines (JSON, JUnit) */
@@ -37,6 +38,14 @@ enum case_status {
 #define RULE_CASE "case"
 #define RULE_IMAGE "image"
 #define RULE_INTERRUPTED "interrupted"
+/* the Kestrel contract checks of runner/contract.h */
+#define RULE_EMPTY_OUTPUT "kestrel-empty-output"
+#define RULE_PANDAS_INDEX "kestrel-pandas-index"
+#define RULE_STORE_TYPE "kestrel-store-type"
+#define RULE_DISPLAY_FILE "kestrel-display-file"
+#define RULE_ATTR_MISSING "manifest-attribute-missing"
+#define RULE_ATTR_TYPE "manifest-attribute-type"
+#define RULE_ATTR_UNDECLARED "manifest-attribute-undeclared"
 
 struct case_problem {
     char *rule;
@@ -60,6 +69,7 @@ struct case_result {
     char *display_html; /* the display the analytic wrote (last run), may be NULL */
     struct case_problem *problems;
     size_t nproblems;
+    char *skip_reason; /* CASE_SKIP: why the case was not run */
     char **created; /* goldens written because they were missing */
     size_t ncreated;
     char **updated; /* goldens rewritten by --update */
@@ -91,6 +101,8 @@ void case_result_note(struct case_result *r, const char *rule, const char *file,
                       ...) __attribute__((format(printf, 4, 5)));
 /* Sets the detail text of the last problem added (copied). */
 void case_result_set_detail(struct case_result *r, const char *detail);
+/* Marks the case not run (CASE_SKIP), with the reason. */
+void case_result_skip(struct case_result *r, const char *reason);
 bool case_result_has_rule(const struct case_result *r, const char *rule);
 /* Drops every problem (before a rerun) */
 void case_result_clear_problems(struct case_result *r);
@@ -98,8 +110,9 @@ void case_result_free(struct case_result *r);
 void run_result_free(struct run_result *r);
 
 const char *case_status_name(enum case_status s); /* "PASS", "CREATED", "FAIL", "ERROR" */
-/* Counts by status. */
+/* Counts by status (skipped cases are in none of them). */
 void run_result_counts(const struct run_result *r, size_t *pass, size_t *fail, size_t *error);
+size_t run_result_skipped(const struct run_result *r);
 /* 0 all passed, 1 a case failed, 2 a case could not be run */
 int run_result_exit_code(const struct run_result *r);
 

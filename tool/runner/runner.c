@@ -2,6 +2,7 @@
  * deadline, collect logs, fetch and extract outputs defensively, remove the container on
  * every path; then Kestrel's output rules, goldens, --repeat and --update. */
 #include "runner.h"
+#include "contract.h"
 #include "extract.h"
 #include "image_user.h"
 #include "store_notes.h"
@@ -480,6 +481,8 @@ static bool check_output(const char *path, const char *name, struct pq_table *t,
                          struct case_result *r)
 {
     if (pq_read_file(path, t) < 0) {
+        if (contract_explain_unreadable(name, err_last(), r))
+            return false;
         case_result_fail(r, RULE_PARQUET, name, NULL,
                          "%s is not readable Parquet (Kestrel: invalid return data): %s", name,
                          err_last());
@@ -505,7 +508,7 @@ static bool check_output(const char *path, const char *name, struct pq_table *t,
         buf_free(&a);
         buf_free(&b);
     }
-    return ok;
+    return contract_check_output(path, name, t, r) && ok;
 }
 
 /* Top-level entries under display/ (files, or directories holding files). */
@@ -689,19 +692,10 @@ static void check_run(const struct runner_case *c, const struct runner_options *
     if (case_result_has_rule(r, RULE_ARCHIVE))
         return;
 
-    /* display: at most one entry, .html */
+    /* display: nothing, or one regular file NAME.html */
     char **names;
     size_t nd = display_entries(ro, &names);
-    if (nd > 1)
-        case_result_fail(r, RULE_DISPLAY_COUNT, "display", NULL,
-                         "%zu display files (display/%s, display/%s%s): Kestrel accepts at most "
-                         "one",
-                         nd, names[0], names[1], nd > 2 ? ", ..." : "");
-    for (size_t i = 0; i < nd; i++)
-        if (!ends_with(names[i], ".html"))
-            case_result_fail(r, RULE_DISPLAY_HTML, "display", NULL,
-                             "display/%s is not .html: Kestrel shows only HTML displays",
-                             names[i]);
+    bool display_ok = contract_check_display(ro->data, r);
 
     /* outputs Kestrel reads: output/N.parquet.gz for each input N */
     struct compare_options co;
@@ -729,6 +723,9 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         }
         struct pq_table actual = PQ_TABLE_INIT;
         bool ok = check_output(path, name, &actual, r);
+        if (actual.cols && tc->exit_code == 0 && ro->exit_code == 0)
+            contract_check_attributes(c->manifest, i, i < tc->n_inputs ? tc->inputs[i] : NULL,
+                                      &actual, name, o->ci, r);
         if (ok && tc->exit_code == 0 && !g) {
             if (tc->expect_outputs_exact && !expects_output(tc, i)) {
                 case_result_fail(r, RULE_OUTPUT_UNEXPECTED, name, NULL,
@@ -775,7 +772,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
     free(tols);
 
     /* display golden */
-    if (nd == 1 && tc->exit_code == 0) {
+    if (nd == 1 && display_ok && tc->exit_code == 0) {
         struct buf shown = BUF_INIT;
         char *rel = NULL;
         for (size_t i = 0; i < ro->files.count && !rel; i++)
@@ -1007,6 +1004,15 @@ void runner_run_case(struct docker *d, const struct runner_case *c,
     }
     if (c->tc->description)
         out->description = xstrdup(c->tc->description);
+    if (contract_inputs_all_empty(c->tc)) {
+        case_result_skip(out, CONTRACT_SKIP_REASON);
+        if (c->tc->n_goldens || c->tc->expected_display)
+            case_result_note(out, RULE_CASE, NULL,
+                             "the case's goldens (expected/) are never compared: Kestrel never "
+                             "runs the analytic on these inputs");
+        out->seconds = now_seconds() - t0;
+        return;
+    }
     char **updated = NULL;
     size_t nupdated = 0;
     run_case_once(d, c, o, out, &updated, &nupdated, true);
