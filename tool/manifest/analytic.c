@@ -10,6 +10,7 @@
 #include "util/repo.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -81,6 +82,57 @@ static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
 }
 
 /* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
+/* Sentences of the templates' README.md (template/python, template/c) that describe the template's own example (x_seen_count):
+ * left in, they describe an analytic that does not exist. A warning (an error under
+ * --strict, as in the CI gate). */
+static void check_readme_template(const char *path, struct diag_list *diags)
+{
+    static const char *const prose[] = {
+        "Replace this with what the analytic",
+        "the number of rows of the variable that share the row's `id`",
+    };
+    struct buf text = BUF_INIT;
+    if (fs_read_file(path, (size_t)4 << 20, &text) < 0) {
+        err_clear();
+        buf_free(&text);
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(prose); i++) {
+        /* the template wraps lines anywhere: match with any run of spaces/newlines as one */
+        for (const char *p = text.data; *p; p++) {
+            const char *a = p, *b = prose[i];
+            while (*a && *b) {
+                if (isspace((unsigned char)*b) && isspace((unsigned char)*a)) {
+                    while (isspace((unsigned char)*a))
+                        a++;
+                    while (isspace((unsigned char)*b))
+                        b++;
+                } else if (*a == *b) {
+                    a++, b++;
+                } else {
+                    break;
+                }
+            }
+            if (*b)
+                continue;
+            int line = 1;
+            const char *bol = text.data;
+            for (const char *q = text.data; q < p; q++)
+                if (*q == '\n') {
+                    line++;
+                    bol = q + 1;
+                }
+            diag_add(diags, DIAG_WARNING, path, line, (int)(p - bol) + 1, "readme-template",
+                     "template text left in: \"%s...\" describes the template's example "
+                     "(x_seen_count), not this analytic; say what the analytic does",
+                     prose[i]);
+            i = ARRAY_SIZE(prose); /* one finding is enough */
+            break;
+        }
+    }
+    buf_free(&text);
+}
+
 static int validate_one(const char *root, const char *analytic_dir, bool strict, bool listed,
                         struct diag_list *diags, struct manifest **keep)
 {
@@ -120,6 +172,8 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         if (!fs_is_file(f))
             diag_add(diags, DIAG_ERROR, f, 0, 0, "missing-file", "missing %s",
                      required_files[i]);
+        else if (!strcmp(required_files[i], "README.md"))
+            check_readme_template(f, diags);
         free(f);
     }
     if (m) {

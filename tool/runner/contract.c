@@ -149,6 +149,7 @@ bool contract_is_iso8601(const char *s, size_t len)
     /* [T ]hh:mm[:ss[.f+]] */
     if (s[i] != 'T' && s[i] != ' ')
         return false;
+    i++;
     const char *time = "dd:dd";
     for (size_t k = 0; time[k]; k++, i++)
         if (i >= len || (time[k] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != time[k]))
