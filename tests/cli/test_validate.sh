@@ -93,6 +93,25 @@ expect_rc 1 "no test cases under --strict"
 mk good "$FIX/good/base.yaml"
 rm -rf analytics/lic
 
+# the template's prose about its example attribute, left in a README: a warning, an error
+# under --strict (as the CI gate runs it); the python template's wrapping, or any other
+mk tpl "$FIX/good/base.yaml"
+cp "$ROOT/template/python/README.md" analytics/tpl/README.md
+run "$KANALYTIC" validate tpl
+expect_rc 0 "template prose is a warning"
+expect_out_has "analytics/tpl/README.md:9:48: warning: template text left in: \"Replace this with what the analytic"
+run "$KANALYTIC" validate --strict tpl
+expect_rc 1 "template prose under --strict"
+expect_out_has "analytics/tpl/README.md:9:48: error: template text left in"
+printf '# tpl\n\nfor every input variable it adds `x_seen_count`, the number of rows of the\nvariable that share the row'"'"'s `id`.\n' >analytics/tpl/README.md
+run "$KANALYTIC" validate --strict tpl
+expect_rc 1 "template prose wrapped differently"
+expect_out_has "analytics/tpl/README.md:3:"
+printf '# tpl\n\nCounts how often an entity is seen in its variable.\n' >analytics/tpl/README.md
+run "$KANALYTIC" validate --strict tpl
+expect_rc 0 "a README of its own"
+rm -rf analytics/tpl
+
 # test cases: parameters checked against the manifest, at the value
 printf 'description: x\nparameters:\n  columns: [a]\n  n_clusters: 99\n' \
   >analytics/good/tests/basic/case.yaml
