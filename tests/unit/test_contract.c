@@ -7,12 +7,16 @@
 #include <cmocka.h>
 
 #include "parquet/parquet.h"
+#include "report/html.h"
+#include "report/report.h"
 #include "runner/contract.h"
 #include "runner/result.h"
 #include "util/error.h"
+#include "util/buf.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +306,62 @@ static void test_all_inputs_empty(void **state)
     free(dir);
 }
 
+/* A skipped case in every renderer: counted apart, its reason shown, exit code 0. */
+static void test_skip_in_reports(void **state)
+{
+    (void)state;
+    struct run_result r = {0};
+    r.cases = xcalloc(2, sizeof *r.cases);
+    r.ncases = 2;
+    case_result_init(&r.cases[0], "a", "empty");
+    case_result_skip(&r.cases[0], CONTRACT_SKIP_REASON);
+    case_result_init(&r.cases[1], "a", "ok");
+    size_t pass, fail, error;
+    run_result_counts(&r, &pass, &fail, &error);
+    assert_int_equal(pass + fail + error, 1);
+    assert_int_equal(run_result_skipped(&r), 1);
+    assert_int_equal(run_result_exit_code(&r), 0);
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    report_tap(&r, f);
+    report_console_summary(&r, f);
+    fclose(f);
+    assert_non_null(strstr(text, "ok 1 - a/empty # SKIP every input is an empty variable"));
+    assert_non_null(strstr(text, "not run: every input is an empty variable"));
+    assert_non_null(strstr(text, "1 passed, 0 failed, 0 errors, 1 skipped"));
+    free(text);
+
+    json_t *j = report_run_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"), "skipped")),
+                     1);
+    json_t *c0 = json_array_get(json_object_get(j, "cases"), 0);
+    assert_string_equal(json_string_value(json_object_get(c0, "status")), "SKIP");
+    assert_non_null(strstr(json_string_value(json_object_get(c0, "skip_reason")),
+                           "Kestrel does not run the analytic here"));
+    json_decref(j);
+
+    char *dir = tmpdir();
+    char *path = path_join(dir, "junit.xml");
+    assert_int_equal(report_junit(&r, path), 0);
+    struct buf x = BUF_INIT;
+    assert_int_equal(fs_read_file(path, 1 << 20, &x), 0);
+    assert_non_null(strstr(x.data, "skipped=\"1\""));
+    assert_non_null(strstr(x.data, "<skipped message=\"every input is an empty variable"));
+    buf_free(&x);
+
+    struct buf h = BUF_INIT;
+    report_html_render(&r, NULL, &h);
+    assert_non_null(strstr(h.data, "badge skip"));
+    assert_non_null(strstr(h.data, "1 skipped"));
+    buf_free(&h);
+    assert_int_equal(fs_remove_tree(dir), 0);
+    free(path);
+    free(dir);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test(test_display),
         cmocka_unit_test(test_all_inputs_empty),
+        cmocka_unit_test(test_skip_in_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

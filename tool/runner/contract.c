@@ -299,16 +299,18 @@ void contract_check_attributes(const struct manifest *m, size_t index, const cha
     }
     pq_reader_free(rd);
     if (n) {
-        const char *fmt = "%s adds %s %s that analytic.yaml does not declare: add %s to "
-                          "outputs[input %zu].attributes (Kestrel stores every new column)";
-        const char *what = n == 1 ? "the column" : "the columns";
-        const char *it = n == 1 ? "it" : "them";
+        struct buf msg = BUF_INIT;
+        buf_addf(&msg,
+                 "%s adds %s %s that analytic.yaml does not declare: add %s to "
+                 "outputs[input %zu].attributes (Kestrel stores every new column)",
+                 name, n == 1 ? "the column" : "the columns", undeclared.data,
+                 n == 1 ? "it" : "them", index);
         if (strict)
-            case_result_fail(r, RULE_ATTR_UNDECLARED, name, NULL, fmt, name, what,
-                             undeclared.data, it, index);
+            case_result_fail(r, RULE_ATTR_UNDECLARED, name, NULL, "%s", msg.data);
         else
-            case_result_note(r, RULE_ATTR_UNDECLARED, name, fmt, name, what, undeclared.data, it,
-                             index);
+            case_result_note(r, RULE_ATTR_UNDECLARED, name,
+                             "%s; a failure under --ci and in kanalytic ci", msg.data);
+        buf_free(&msg);
     }
     buf_free(&undeclared);
 }
