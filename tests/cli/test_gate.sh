@@ -176,7 +176,7 @@ repo=$TMP/project
 mkdir -p "$repo/analytics/c/tests/basic/input" "$repo/scripts" "$repo/tool/git"
 git init -q -b main "$repo"
 cp -r "$ROOT/schemas" "$repo/"
-cp "$ROOT/scripts/gate.sh" "$repo/scripts/"
+cp "$ROOT/scripts/gate.sh" "$ROOT/scripts/image-cache.sh" "$repo/scripts/"
 manifest c 1.0.0 false 512m 60 >"$repo/analytics/c/analytic.yaml"
 echo 'FROM debian:sid-slim' >"$repo/analytics/c/Dockerfile"
 echo '# c' >"$repo/analytics/c/README.md"
@@ -247,6 +247,7 @@ for job in ("plan", "shard"):
     script = "set -eo pipefail\n" + "".join(f"export {k}={v}\n" for k, v in env.items())
     for st in wf["jobs"][job]["steps"]:
         if "run" in st and "if" not in st:
+            script += "".join(f"export {k}={v}\n" for k, v in st.get("env", {}).items())
             script += st["run"].replace("${{ matrix.shard }}", "1").replace("${{ strategy.job-total }}", "1") + "\n"
     assert "${{" not in script, script
     open(os.path.join(sys.argv[2], job + ".sh"), "w").write(script)
@@ -257,11 +258,13 @@ rm -f "$TMP/setup-ran"
 grep -qx 'shards=\[1\]' "$TMP/plan.out" || fail "plan: shards: $(cat "$TMP/plan.out" 2>/dev/null)"
 grep -q "1 analytics selected: 1 shard(s)" "$TMP/plan.log" || fail "plan log: $(cat "$TMP/plan.log")"
 [ "$(cat "$TMP/setup-ran" 2>/dev/null)" = base ] || fail "plan: not the base's set-up"
-(cd "$TMP" && PATH=$TMP/bin:$PATH BASE_SHA=$(git -C "$TMP/base" rev-parse HEAD) \
+(cd "$TMP" && PATH=$TMP/bin:$PATH BASE_SHA=$(git -C "$TMP/base" rev-parse HEAD) GITHUB_OUTPUT=$TMP/shard.out \
   bash "$TMP/steps/shard.sh") >"$TMP/shard.log" 2>&1
 rc=$?
 [ "$rc" -eq 1 ] || fail "the shard job's steps: exit $rc, expected 1: $(tail -n 20 "$TMP/shard.log")"
 grep -q "FAIL  build c" "$TMP/shard.log" || fail "shard: the build of c: $(tail -n 30 "$TMP/shard.log")"
+grep -qE '^key=kanalytic-images-[0-9a-f]{16}-[0-9]{4}-[0-9]{2}$' "$TMP/shard.out" || fail "shard: cache key: $(cat "$TMP/shard.out")"
+grep -q "nothing to load" "$TMP/shard.log" || fail "shard: no cache to load: $(head -n 5 "$TMP/shard.log")"
 expect_file "$TMP/ci-report.xml"
 expect_file "$TMP/ci-report.html"
 expect_no_file "$TMP/pr-judge-ran"
@@ -281,13 +284,20 @@ for name in decide:
         w = st.get("with", {}) or {}
         if str(st.get("uses", "")).startswith("actions/checkout"):
             assert w.get("persist-credentials") is False, (name, "persist-credentials", st)
-            if w.get("path") == "base":
+            if w.get("path") == "base" and "push" not in str(j.get("if")):
                 assert "base.sha" in str(w.get("ref")), (name, "base checkout ref", w)
         run = st.get("run", "")
         for bad in ("pr/scripts", "make -C pr", "pr/build", "cd pr", "pr/Makefile"):
             assert bad not in run, (name, bad, run)
         if "setup.sh" in run or "gate.sh" in run or "make" in run.split():
             assert "base/" in run, (name, "runs something not from base/", run)
+# pull requests only read the image cache; only a push to main saves one
+for name, j in jobs.items():
+    for st in j.get("steps", []):
+        if str(st.get("uses", "")).startswith("actions/cache") and "restore" not in st["uses"]:
+            assert j.get("if") == "github.event_name == 'push'", (name, "saves a cache", st)
+    if name != "images":
+        assert "pull_request" in str(j.get("if")), (name, "must not run on push", j.get("if"))
 # the project's own tests run on the pull request's code in a job that decides nothing
 assert "if" in jobs["gate"] and "always()" in jobs["gate"]["if"], "gate must not be skipped"
 assert set(jobs["gate"]["needs"]) == {"plan", "shard"}, jobs["gate"]["needs"]

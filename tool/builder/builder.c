@@ -214,16 +214,24 @@ static void build_one(struct pool *pool, struct docker *d, struct builder_job *j
 {
     double t0 = clock_seconds();
     const char *tags[3] = {j->tags[0], j->tags[1], NULL};
+    char *cachefrom = NULL;
+    if (j->cache_from_own) {
+        json_t *arr = json_pack("[ss]", tags[0], tags[1]);
+        cachefrom = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+    }
     struct docker_build_opts o = {
         .tags = tags,
         .buildargs_json = j->buildargs_json,
         .labels_json = j->labels_json,
+        .cachefrom_json = cachefrom,
         .nocache = pool->nocache,
     };
     struct text_ctx tc = {pool, j};
     char *id = NULL;
     context_rewind(j->ctx);
     int r = docker_build(d, &o, context_read, j->ctx, on_build_text, &tc, &id);
+    free(cachefrom);
     if (j->partial.len) {
         job_line(pool, j, j->partial.data);
         buf_reset(&j->partial);

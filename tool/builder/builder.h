@@ -31,6 +31,9 @@ struct builder_job {
     char *labels_json;
     char *buildargs_json;
     char *tags[3]; /* NAME:latest, NAME:VERSION, NULL */
+    /* take cached layers only from its own two tags (the engine's cachefrom): images loaded
+     * with /images/load, which the classic builder's own cache does not use */
+    bool cache_from_own;
     /* results */
     bool invalid;     /* manifest or context refused: not built */
     bool failed;      /* the build failed (or, with unreachable, could not start) */

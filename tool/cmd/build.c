@@ -42,6 +42,10 @@ static void usage(FILE *out)
             "                        K alone takes the value from the environment)\n"
             "  -v, --verbose         print every line of build output\n"
             "\n"
+            "KANALYTIC_BUILD_CACHE_FROM=1 takes cached layers only from the analytic's own\n"
+            "images as the engine has them (its two tags), loaded ones included: CI sets it\n"
+            "after loading the images of an earlier run (docs/maintaining.md).\n"
+            "\n"
             "exit: 0 built, 1 a manifest is invalid or a build failed, 2 usage or the engine\n"
             "cannot be reached\n"
             "\n"
@@ -255,8 +259,10 @@ int cmd_build(int argc, char **argv)
     }
     njobs = names.count;
     jobs = xcalloc(njobs, sizeof *jobs);
+    const char *cache_from = getenv("KANALYTIC_BUILD_CACHE_FROM");
     for (size_t i = 0; i < njobs && status == 0; i++) {
         struct diag_list diags = DIAG_LIST_INIT;
+        jobs[i].cache_from_own = cache_from && !strcmp(cache_from, "1");
         if (builder_prepare(root, names.names[i], args, nargs, &jobs[i], &diags) < 0) {
             fprintf(stderr, "kanalytic build: %s\n", err_last());
             status = EXIT_TROUBLE;

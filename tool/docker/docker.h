@@ -175,6 +175,9 @@ struct docker_build_opts {
     const char *buildargs_json; /* {"K":"V"} or NULL */
     const char *labels_json;    /* {"K":"V"} or NULL */
     const char *dockerfile;     /* NULL = "Dockerfile" */
+    /* ["image:tag", ...] or NULL: the only images the classic builder then takes cached
+     * layers from (images loaded with /images/load included, which the local cache skips) */
+    const char *cachefrom_json;
     bool nocache;
     bool pull;
 };

@@ -227,6 +227,10 @@ int docker_build(struct docker *d, const struct docker_build_opts *opts, docker_
         buf_addstr(&path, "&labels=");
         docker_url_escape(&path, opts->labels_json);
     }
+    if (opts->cachefrom_json) {
+        buf_addstr(&path, "&cachefrom=");
+        docker_url_escape(&path, opts->cachefrom_json);
+    }
     if (opts->nocache)
         buf_addstr(&path, "&nocache=1");
     if (opts->pull)
