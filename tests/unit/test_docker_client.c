@@ -732,6 +732,66 @@ static void test_jsonl_split_anywhere(void **state)
     docker_jsonl_free(&p);
 }
 
+/* A push sends X-Registry-Auth, reports per-layer progress, keeps the aux digest; an error
+ * inside the 200 stream ("unauthorized") fails with DOCKER_EUNAUTHORIZED and its text. */
+static int count_progress(void *ctx, const struct docker_progress *p)
+{
+    struct buf *b = ctx;
+    buf_addf(b, "%s %s %lld/%lld\n", p->id ? p->id : "-", p->status, (long long)p->current,
+             (long long)p->total);
+    return 0;
+}
+
+static void test_push_auth_header_progress_and_errors(void **state)
+{
+    (void)state;
+    static const char ok[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+        "{\"status\":\"Pushing\",\"progressDetail\":{\"current\":512,\"total\":2048},\"id\":\"abc\"}\n"
+        "{\"status\":\"Pushed\",\"progressDetail\":{},\"id\":\"abc\"}\n"
+        "{\"progressDetail\":{},\"aux\":{\"Tag\":\"1.0\",\"Digest\":\"sha256:"
+        "0bbe17f8c8f8115cd6f817493eeca75eb8524ab332388ab0539167f184bd883c\",\"Size\":528}}\n";
+    static const char denied[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+        "{\"status\":\"Preparing\",\"progressDetail\":{},\"id\":\"abc\"}\n"
+        "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},"
+        "\"error\":\"unauthorized: authentication required\"}\n";
+    struct canned resp[] = {PING("1.41"), {VERSION_BODY, 0, false, 0}, {ok, 0, true, 0},
+                            {denied, 0, false, 0}};
+    struct server s;
+    server_start(&s, resp, 4);
+    struct docker *d = open_on(&s);
+    struct docker_auth a = {"alice", "s3cret", "127.0.0.1:5000"};
+    char *auth = docker_auth_encode(&a);
+    struct buf lines = BUF_INIT;
+    char *digest = NULL;
+    assert_int_equal(docker_image_push(d, "127.0.0.1:5000/ns/kestrel-analytics-x", "1.0", auth,
+                                       count_progress, &lines, &digest),
+                     0);
+    assert_string_equal(digest,
+                        "sha256:0bbe17f8c8f8115cd6f817493eeca75eb8524ab332388ab0539167f184bd883c");
+    assert_non_null(strstr(lines.data, "abc Pushing 512/2048\n"));
+    assert_non_null(strstr(lines.data, "abc Pushed 0/0\n"));
+    free(digest);
+    digest = NULL;
+    int r = docker_image_push(d, "127.0.0.1:5000/ns/kestrel-analytics-x", "1.0", auth, NULL, NULL,
+                              &digest);
+    assert_int_equal(r, DOCKER_EUNAUTHORIZED);
+    assert_null(digest);
+    assert_non_null(strstr(err_last(), "unauthorized: authentication required"));
+    assert_non_null(strstr(err_last(), "pushing 127.0.0.1:5000/ns/kestrel-analytics-x:1.0"));
+    buf_free(&lines);
+    docker_close(d);
+    char *log = server_finish(&s);
+    assert_non_null(strstr(log, "POST /v1.41/images/127.0.0.1%3A5000%2Fns%2Fkestrel-analytics-x/push?tag=1.0"));
+    struct buf hdr = BUF_INIT;
+    buf_addf(&hdr, "X-Registry-Auth: %s\r\n", auth);
+    assert_non_null(strstr(log, hdr.data));
+    buf_free(&hdr);
+    free(auth);
+    free(log);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -753,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_split_anywhere),
         cmocka_unit_test(test_endpoint_from_cli_context),
         cmocka_unit_test(test_permission_denied_message),
+        cmocka_unit_test(test_push_auth_header_progress_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,13 @@ struct docker {
     char version[16];
     char engine_version[64];
     char min_api[16];
+    const char *registry_auth; /* X-Registry-Auth for the next requests, or NULL */
 };
+
+void docker_set_registry_auth(struct docker *d, const char *auth)
+{
+    d->registry_auth = auth;
+}
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)
@@ -436,6 +442,10 @@ static int status_error(struct docker *d, const char *method, const char *path, 
     case 400:
         code = DOCKER_EBADREQUEST;
         break;
+    case 401:
+    case 403:
+        code = DOCKER_EUNAUTHORIZED;
+        break;
     default:
         code = DOCKER_EGENERIC;
     }
@@ -523,6 +533,12 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
                  has_body && body->content_type ? body->content_type : "text/plain");
         hdrs = curl_slist_append(hdrs, ct.data);
         buf_free(&ct);
+    }
+    if (d->registry_auth) {
+        struct buf ah = BUF_INIT;
+        buf_addf(&ah, "X-Registry-Auth: %s", d->registry_auth);
+        hdrs = curl_slist_append(hdrs, ah.data);
+        buf_free(&ah);
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 

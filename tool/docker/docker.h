@@ -32,6 +32,7 @@
 #define DOCKER_ECONFLICT -4   /* 409: name in use, container not running, ... */
 #define DOCKER_ETIMEOUT -5    /* a caller-given timeout expired (docker_container_wait) */
 #define DOCKER_EBADREQUEST -6 /* 400: the engine rejected the parameters */
+#define DOCKER_EUNAUTHORIZED -7 /* 401/403: a registry refused the credentials */
 
 /* The highest API version this client was tested against; negotiation never goes above. */
 #define DOCKER_API_MAX "1.47"
@@ -190,6 +191,57 @@ typedef int docker_build_line_fn(void *ctx, const char *text);
  * e.g. "The command '/bin/sh -c false' returned a non-zero code: 1"), or with no image id. */
 int docker_build(struct docker *d, const struct docker_build_opts *opts, docker_read_fn *read,
                  void *read_ctx, docker_build_line_fn *line, void *line_ctx, char **image_id);
+
+/* ---- registries (registry.c): credentials, tag, push, pull ------------------------------ */
+
+/* Credentials for one registry, as the engine takes them in X-Registry-Auth. */
+struct docker_auth {
+    char *username, *password;
+    char *serveraddress; /* HOST[:PORT] */
+};
+void docker_auth_free(struct docker_auth *a);
+/* The docker CLI's config file: $DOCKER_CONFIG/config.json, else $HOME/.docker/config.json.
+ * Caller frees; NULL when neither variable is set. */
+char *docker_config_path(void);
+/* Reads the credentials for server (HOST[:PORT]) from a docker CLI config file (auths:
+ * "auth" = base64 "user:password", or "username" + "password"; keys may carry a scheme and a
+ * path, "https://HOST/v1/"). Returns 1 found (out filled), 0 no entry for server or no file
+ * (anonymous access), -1 + err_set when the file is unreadable or broken, or when the
+ * credentials live in a credential helper (credHelpers / credsStore), which kanalytic does
+ * not run: the message says to use --username and --password-stdin instead. */
+int docker_auth_from_config(const char *path, const char *server, struct docker_auth *out);
+/* The X-Registry-Auth value: base64url of {"username","password","serveraddress"}; a NULL
+ * or empty auth gives "e30" ({}). Caller frees. */
+char *docker_auth_encode(const struct docker_auth *a);
+/* Standard base64 (padding optional) -> bytes; -1 on a bad character. Appends to out. */
+int docker_base64_decode(const char *s, size_t n, struct buf *out);
+
+/* POST /images/SRC/tag?repo=REPO&tag=TAG. DOCKER_ENOTFOUND when SRC does not exist. */
+int docker_image_tag(struct docker *d, const char *src, const char *repo, const char *tag);
+
+/* One progress message of a push or pull: id is the layer (may be NULL), status
+ * "Pushing", "Pushed", "Layer already exists", "Downloading", "Pull complete", ...;
+ * current/total are bytes (0 when unknown). Return -1 to abort. */
+struct docker_progress {
+    const char *id, *status;
+    int64_t current, total;
+};
+typedef int docker_progress_fn(void *ctx, const struct docker_progress *p);
+/* POST /images/REPO/push?tag=TAG with X-Registry-Auth auth (may be NULL). Fails with the
+ * registry's message when the stream carries an error ("unauthorized: authentication
+ * required"). *digest (may be NULL, caller frees) gets the manifest digest the registry
+ * stored. */
+int docker_image_push(struct docker *d, const char *repo, const char *tag, const char *auth,
+                      docker_progress_fn *fn, void *ctx, char **digest);
+/* POST /images/create?fromImage=REPO&tag=TAG with X-Registry-Auth. *digest (may be NULL)
+ * gets the "Digest: sha256:..." the engine reports. */
+int docker_image_pull(struct docker *d, const char *repo, const char *tag, const char *auth,
+                      docker_progress_fn *fn, void *ctx, char **digest);
+/* GET /distribution/REPO:TAG/json: the registry's manifest digest for the tag, without
+ * pulling. DOCKER_ENOTFOUND: the registry has no such tag (or repository). Other failures
+ * (wrong credentials: DOCKER_EUNAUTHORIZED; registry unreachable) carry the engine's text. */
+int docker_distribution_digest(struct docker *d, const char *ref, const char *auth,
+                               char **digest);
 
 /* ---- stream parsers (stream.c), exposed for tests and for callers with raw bodies ---------- */
 

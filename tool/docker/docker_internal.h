@@ -14,4 +14,8 @@ int docker_request_max(struct docker *d, const char *method, const char *path,
                        const struct docker_body *body, struct buf *out, size_t max,
                        long timeout_ms);
 
+/* The X-Registry-Auth header sent with the following requests (NULL: none); the caller keeps
+ * the string alive and clears it again (registry.c). */
+void docker_set_registry_auth(struct docker *d, const char *auth);
+
 #endif
