@@ -212,8 +212,13 @@ static void test_iso8601(void **state)
     static const char *const good[] = {"2024-05-01", "2024-05-01T12:00", "2024-05-01T12:00:00Z",
                                        "2024-05-01 12:00:00.123456+02:00",
                                        "2024-05-01T12:00:00-0500"};
-    static const char *const bad[] = {"", "2024-5-01", "yesterday", "2024-05-01T", "2024-05-01Z",
-                                      "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00+2",
+    static const char *const bad[] = {"",
+                                      "2024-5-01",
+                                      "yesterday",
+                                      "2024-05-01T",
+                                      "2024-05-01Z",
+                                      "2024-05-01T12:00:00.Z",
+                                      "2024-05-01T12:00:00+2",
                                       "1714564800"};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++)
         if (!contract_is_iso8601(good[i], strlen(good[i])))
@@ -274,9 +279,8 @@ static void test_all_inputs_empty(void **state)
     struct pq_writer_options wo = PQ_WRITER_OPTIONS_INIT;
     /* what pandas writes for an empty DataFrame: the schema root alone, no row group */
     static const unsigned char empty_file[] = {
-        'P', 'A', 'R', '1', 0x15, 0x02, 0x19, 0x1c, 0x48, 0x06, 's',  'c',  'h',  'e',
-        'm', 'a', 0x15, 0x00, 0x00, 0x16, 0x00, 0x19, 0x0c, 0x00, 0x14, 0x00, 0x00, 0x00,
-        'P', 'A', 'R', '1'};
+        'P',  'A',  'R',  '1',  0x15, 0x02, 0x19, 0x1c, 0x48, 0x06, 's',  'c',  'h', 'e', 'm', 'a',
+        0x15, 0x00, 0x00, 0x16, 0x00, 0x19, 0x0c, 0x00, 0x14, 0x00, 0x00, 0x00, 'P', 'A', 'R', '1'};
     assert_int_equal(fs_write_atomic(empty, empty_file, sizeof empty_file), 0);
     struct pq_table t;
     base_table(&t, 0);

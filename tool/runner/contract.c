@@ -80,8 +80,8 @@ static const char *store_refuses(const struct pq_column *c)
     if (t->logical == PQ_LOGICAL_DECIMAL)
         return "a decimal: Kestrel's store cannot take Python Decimal values; write a double or "
                "text instead";
-    if ((t->physical == PQ_BYTE_ARRAY || t->physical == PQ_FIXED_LEN_BYTE_ARRAY) &&
-        !is_text(t) && t->logical != PQ_LOGICAL_FLOAT16 && t->logical != PQ_LOGICAL_NULL)
+    if ((t->physical == PQ_BYTE_ARRAY || t->physical == PQ_FIXED_LEN_BYTE_ARRAY) && !is_text(t) &&
+        t->logical != PQ_LOGICAL_FLOAT16 && t->logical != PQ_LOGICAL_NULL)
         return "binary: Kestrel's store keeps it as raw bytes; write text instead (UTF-8, or "
                "hex / base64 for bytes)";
     return NULL;
@@ -195,12 +195,17 @@ static const char *attribute_type_mismatch(const struct pq_column *c, const stru
                    (t->logical == PQ_LOGICAL_NONE || t->logical == PQ_LOGICAL_INTEGER);
     bool real = t->physical == PQ_FLOAT || t->physical == PQ_DOUBLE;
     switch (a->type) {
-    case ATTR_INTEGER: return integer ? NULL : "not integer";
-    case ATTR_NUMBER: return integer || real ? NULL : "not a number";
-    case ATTR_BOOLEAN: return t->physical == PQ_BOOLEAN ? NULL : "not boolean";
-    case ATTR_STRING: return is_text(t) ? NULL : "not text";
+    case ATTR_INTEGER:
+        return integer ? NULL : "not integer";
+    case ATTR_NUMBER:
+        return integer || real ? NULL : "not a number";
+    case ATTR_BOOLEAN:
+        return t->physical == PQ_BOOLEAN ? NULL : "not boolean";
+    case ATTR_STRING:
+        return is_text(t) ? NULL : "not text";
     case ATTR_LIST:
-    case ATTR_TIMESTAMP: return "a type the manifest may not declare";
+    case ATTR_TIMESTAMP:
+        return "a type the manifest may not declare";
     }
     return NULL;
 }

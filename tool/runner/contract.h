@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CONTRACT_SKIP_REASON                                                                   \
-    "every input is an empty variable (0 rows, 0 columns): Kestrel does not run the analytic " \
+#define CONTRACT_SKIP_REASON                                                                       \
+    "every input is an empty variable (0 rows, 0 columns): Kestrel does not run the analytic "     \
     "here (APPLY never starts the container and the variables stay as they were)"
 
 /* true when every input file of tc is an empty variable as Kestrel sends it: readable Parquet
