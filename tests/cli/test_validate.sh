@@ -15,7 +15,7 @@ mk() {
   echo "FROM debian:sid-slim" >"$d/Dockerfile"
   echo "# $name" >"$d/README.md"
   printf 'description: basic\nparameters: {columns: [a, b]}\n' >"$d/tests/basic/case.yaml"
-  echo PAR1 >"$d/tests/basic/input/0.parquet.gz"
+  cp "$ROOT/tests/fixtures/kestrel-shape/kestrel-shaped.parquet" "$d/tests/basic/input/0.parquet.gz"
 }
 mk good "$FIX/good/base.yaml"
 cd "$TMP/repo" || exit 1

@@ -29,6 +29,19 @@ static void put(const char *rel, const char *text)
     free(p);
 }
 
+/* A file of tests/fixtures/kestrel-shape as `rel`. */
+static void put_fixture(const char *rel, const char *fixture)
+{
+    struct buf b = BUF_INIT;
+    char *src = path_join("tests/fixtures/kestrel-shape", fixture);
+    assert_int_equal(fs_read_file(src, 1 << 20, &b), 0);
+    char *p = path_join(root, rel);
+    assert_int_equal(fs_write_atomic(p, b.data, b.len), 0);
+    free(p);
+    free(src);
+    buf_free(&b);
+}
+
 static char *manifest_text(const char *name)
 {
     struct buf b = BUF_INIT;
@@ -366,6 +379,17 @@ static void test_analytic_folder(void **state)
 
     put("analytics/foo/tests/basic/case.yaml", "description: ok\nparameters: {columns: a}\n");
     put("analytics/foo/tests/basic/input/0.parquet.gz", "PAR1");
+    /* the input is read: Kestrel's shape (tool/fixture/kestrel_shape.c) */
+    assert_int_equal(analytic_validate(root, dir, false, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "kestrel-input-parquet", "basic/input/0.parquet.gz", 0, 0,
+                    "cannot read"));
+    diag_list_free(&diags);
+    put_fixture("analytics/foo/tests/basic/input/0.parquet.gz", "zero-rows.parquet");
+    assert_int_equal(analytic_validate(root, dir, false, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "kestrel-input-empty", "basic/input/0.parquet.gz", 0, 0,
+                    "0 rows and 0 columns"));
+    diag_list_free(&diags);
+    put_fixture("analytics/foo/tests/basic/input/0.parquet.gz", "empty-variable.parquet");
     assert_int_equal(analytic_validate(root, dir, true, &diags), 0);
     assert_int_equal(diags.count, 0);
 

@@ -22,7 +22,7 @@ typedef int cmd_fn(int argc, char **argv);
     X(ci, "the pull-request gate: validate, policy, build and test what changed")                  \
     X(show, "print a Parquet file as a table, CSV or JSON Lines")                                  \
     X(convert, "convert between CSV / JSON Lines and Parquet")                                     \
-    X(fixture, "make test inputs (fixture from-stix BUNDLE)")                                      \
+    X(fixture, "make Kestrel-shaped test inputs (from-stix, reshape, empty)")                      \
     X(doctor, "check the Docker engine and base images")                                           \
     X(gc, "remove containers left behind by kanalytic")
 

@@ -4,6 +4,7 @@
 #include "manifest.h"
 #include "catalog.h"
 #include "check.h"
+#include "fixture/kestrel_shape.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -79,6 +80,14 @@ static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
         }
         free(src);
     }
+}
+
+/* Each input file of a case against the shape Kestrel gives its inputs. */
+static void check_input_shapes(const struct test_case *tc, struct diag_list *diags)
+{
+    for (size_t i = 0; i < tc->n_inputs; i++)
+        if (fs_is_file(tc->inputs[i]))
+            kestrel_shape_check(tc->inputs[i], diags);
 }
 
 /* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
@@ -197,6 +206,8 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
             struct test_case *tc = NULL;
             if (test_case_load(cdir, m, &tc, diags) < 0)
                 r = -1;
+            if (tc)
+                check_input_shapes(tc, diags);
             test_case_free(tc);
             free(cdir);
             free(tests);

@@ -964,8 +964,9 @@ static int table_validate(const struct pq_table *t)
 {
     if (table_check(t) < 0)
         return -1;
-    if (t->ncols == 0)
-        return err_set("a Parquet file needs at least one column");
+    /* 0 columns only for 0 rows: Kestrel's empty variable (pandas writes it so) */
+    if (t->ncols == 0 && t->nrows > 0)
+        return err_set("a table of %zu rows needs at least one column", t->nrows);
     if (t->ncols > INT32_MAX)
         return err_set("too many columns");
     for (size_t i = 0; i < t->ncols; i++) {
