@@ -90,8 +90,13 @@ def analytics(df):
 
 
 def main():
-    df = ensure_id_type(read_variable(NAME))
-    write_variable(analytics(df))
+    df = read_variable(NAME)
+    if len(df) == 0:
+        # an empty variable: Kestrel does not start the analytic for it, and a 0-row output
+        # would crash Kestrel's merge, so it is left unchanged (no output)
+        print(f"{NAME}: input 0 is empty; left unchanged", file=sys.stderr)
+        return 0
+    write_variable(analytics(ensure_id_type(df)))
     return 0
 
 

@@ -2,12 +2,15 @@
 
 Run after scripts/testdata/sklearn-cluster.py: the scatter case reuses its blog-outliers flows
 (real Kestrel network traffic with byte counts added). The histogram cases use the first 120
-rows of ../shared/kestrel-testdata/nettraffic.parquet.gz as Kestrel wrote them.
+rows of ../shared/kestrel-testdata/nettraffic.parquet.gz as Kestrel wrote them, without the bare
+reference column Kestrel 1.8 never sends.
 """
 import os
 
 import numpy as np
 import pandas as pd
+
+from kestrel_shape import as_kestrel_sends
 
 ROOT = "analytics/attribute-plot/tests"
 SHARED = os.environ.get("SHARED", "/shared")
@@ -22,7 +25,8 @@ def write(case, df):
 flows = pd.read_parquet("analytics/sklearn-cluster/tests/blog-outliers/input/0.parquet.gz")
 write("scatter-bytes", flows)
 
-real = pd.read_parquet(os.path.join(SHARED, "kestrel-testdata/nettraffic.parquet.gz")).head(120)
+real = as_kestrel_sends(
+    pd.read_parquet(os.path.join(SHARED, "kestrel-testdata/nettraffic.parquet.gz")).head(120))
 write("hist-dst-port", real)
 write("hist-text-values", real)
 

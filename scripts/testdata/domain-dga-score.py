@@ -5,14 +5,15 @@ DGA-like names follow the shapes of published families (random letters as in Con
 CryptoLocker, hexadecimal as in hash-based generators, letters and digits) but are generated
 here with a seeded random generator that is not the one used to fit the model.
 network-traffic: real Kestrel network-traffic rows (dst_ref.value is an IP address in all of
-them) with a few destinations replaced by domain names, and one null.
+them, without the bare reference column Kestrel 1.8 never sends) with a few destinations replaced
+by domain names, and one null.
 """
 import os
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+from kestrel_shape import as_kestrel_sends, write_empty_variable
 
 ROOT = "analytics/domain-dga-score/tests"
 SHARED = os.environ.get("SHARED", "/shared")
@@ -45,7 +46,7 @@ write("mixed-domains", pd.DataFrame({"id": ids("domain-name", len(values)),
                                      "value": values}))
 
 real = pd.read_parquet(os.path.join(SHARED, "kestrel-testdata/nettraffic.parquet.gz")).head(10)
-real = real.reset_index(drop=True)
+real = as_kestrel_sends(real.reset_index(drop=True))
 real.loc[1, "dst_ref.value"] = "api.github.com"
 real.loc[4, "dst_ref.value"] = "qxkzvbwplmrt.biz"
 real.loc[6, "dst_ref.value"] = None
@@ -57,10 +58,7 @@ edge = ["", "EXAMPLE.COM.", None, "localhost", "192.0.2.44", "xn--bcher-kva.exam
 write("nulls-and-odd-values", pd.DataFrame({"id": ids("domain-name", len(edge)),
                                             "type": ["domain-name"] * len(edge),
                                             "value": edge}))
-# No rows; string columns typed as Kestrel writes them (not Arrow's null type).
-os.makedirs(os.path.join(ROOT, "empty-input", "input"), exist_ok=True)
-empty = pa.table({"id": pa.array([], pa.string()), "type": pa.array([], pa.string()),
-                  "value": pa.array([], pa.string())})
-pq.write_table(empty, os.path.join(ROOT, "empty-input", "input", "0.parquet.gz"))
+# An empty variable, as Kestrel sends it: 0 rows and 0 columns.
+write_empty_variable(os.path.join(ROOT, "empty-input", "input", "0.parquet.gz"))
 write("bad-threshold", pd.DataFrame({"id": ids("domain-name", 1), "type": ["domain-name"],
                                      "value": ["example.com"]}))

