@@ -365,7 +365,8 @@ static void test_kestrel_testdata(void **state)
 static void test_zero_row_pyarrow_file(void **state)
 {
     (void)state;
-    static const char *const path = "analytics/domain-dga-score/tests/empty-input/input/0.parquet.gz";
+    /* 0 rows, three typed string columns (pa.table(...) written by pyarrow) */
+    static const char *const path = "tests/fixtures/parquet/pyarrow-zero-rows.parquet";
     struct pq_table t;
     if (pq_read_file(path, &t) < 0)
         fail_msg("%s: %s", path, err_last());
@@ -375,6 +376,13 @@ static void test_zero_row_pyarrow_file(void **state)
     assert_string_equal(t.cols[2].name, "value");
     assert_int_equal(t.cols[2].values.type.physical, PQ_BYTE_ARRAY);
     assert_int_equal(t.cols[2].values.type.logical, PQ_LOGICAL_STRING);
+    table_free(&t);
+    /* Kestrel's empty variable: pandas' DataFrame().to_parquet(), 0 rows and 0 columns */
+    static const char *const empty = "analytics/domain-dga-score/tests/empty-input/input/0.parquet.gz";
+    if (pq_read_file(empty, &t) < 0)
+        fail_msg("%s: %s", empty, err_last());
+    assert_int_equal(t.nrows, 0);
+    assert_int_equal(t.ncols, 0);
     table_free(&t);
 }
 
