@@ -378,7 +378,8 @@ static void test_zero_row_pyarrow_file(void **state)
     assert_int_equal(t.cols[2].values.type.logical, PQ_LOGICAL_STRING);
     table_free(&t);
     /* Kestrel's empty variable: pandas' DataFrame().to_parquet(), 0 rows and 0 columns */
-    static const char *const empty = "analytics/domain-dga-score/tests/empty-input/input/0.parquet.gz";
+    static const char *const empty =
+        "analytics/domain-dga-score/tests/empty-input/input/0.parquet.gz";
     if (pq_read_file(empty, &t) < 0)
         fail_msg("%s: %s", empty, err_last());
     assert_int_equal(t.nrows, 0);
