@@ -50,7 +50,8 @@ grep -q '^3,"",443,-0.25,,,$' "$D/back.csv" || fail "csv row 3: $(sed -n 5p "$D/
 run "$K" convert "$D/back.csv" "$D/again.parquet.gz"
 expect_rc 0 "csv -> parquet.gz"
 run "$K" show --schema "$D/again.parquet.gz"
-expect_out_has "gzip"
+# snappy whatever the .gz says, as Kestrel's own to_parquet writes its inputs
+expect_out_has "snappy"; expect_out_lacks "gzip"
 run "$K" convert "$D/again.parquet.gz" "$D/again.jsonl"
 diff -u "$D/want.jsonl" "$D/again.jsonl" || fail "csv -> parquet -> csv -> parquet differs"
 # Parquet -> Parquet recompresses; a corrupt Parquet input is an error naming the file

@@ -43,7 +43,8 @@ static const char usage_text[] =
     "as empty fields, empty strings as \"\", lists as JSON arrays.\n"
     "\n"
     "options:\n"
-    "  --compression C    snappy (default), gzip (default for .parquet.gz), zstd, none\n"
+    "  --compression C    snappy (default, also for .parquet.gz: Kestrel writes its\n"
+    "                     inputs so), gzip, zstd, none\n"
     "  --schema S         column types, e.g. 'ts:timestamp[us,utc],port:int32,tags:list<string>'\n"
     "  --format F         output format: csv, jsonl or parquet\n"
     "  --no-dictionary    write PLAIN values only\n"
@@ -1170,7 +1171,6 @@ struct options {
     const char *in, *out;
     enum fmt out_fmt;
     struct pq_writer_options w;
-    bool codec_given;
     struct schema schema;
 };
 
@@ -1213,8 +1213,6 @@ static int load_input(struct options *o, struct pq_table *t)
 static int write_output(struct options *o, const struct pq_table *t)
 {
     if (o->out_fmt == FMT_PARQUET) {
-        if (!o->codec_given && ends_with(o->out, ".gz"))
-            o->w.codec = PQ_CODEC_GZIP;
         if (pq_write_file(o->out, t, &o->w) < 0) {
             fprintf(stderr, "kanalytic convert: %s\n", err_last());
             return EXIT_TROUBLE;
@@ -1264,7 +1262,6 @@ int cmd_convert(int argc, char **argv)
                 rc = usage_error("unknown --compression (snappy, gzip, zstd, none)");
                 goto out;
             }
-            o.codec_given = true;
             break;
         case 's':
             if (schema_parse(optarg, &o.schema) < 0) {
