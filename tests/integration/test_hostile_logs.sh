@@ -30,6 +30,8 @@ sed "s/^name: crash/name: $NAME/" "$ROOT/tests/analytics-negative/crash/analytic
 cp "$ROOT/tests/analytics-negative/crash/tests/unexpected/case.yaml" "$A/tests/loud/case.yaml"
 cp "$ROOT/tests/analytics-negative/crash/README.md" "$A/README.md"
 cp "$ROOT/tests/analytics-negative/crash/tests/unexpected/input/0.parquet.gz" "$A/tests/loud/input/"
+# a case whose name is GitHub's older command form (obeyed anywhere in a line)
+cp -r "$A/tests/loud" "$A/tests/##[add-mask]loud"
 cat >"$A/Dockerfile" <<'EOF'
 FROM debian:sid-slim
 RUN printf '::add-mask::build-secret\n\033[2J##[add-mask]b2\n::error title=PWNED::build\n'
@@ -45,6 +47,7 @@ runner "$TMP/build.log" || fail "build -v under GitHub: the runner would obey th
 
 GITHUB_ACTIONS=true run "$KANALYTIC" test --ci --no-build "$NAME"
 expect_rc 1 "test: the case fails (exit 3)"
+expect_out_has "FAIL    $NAME/##[add-mask]loud"
 printf '%s\n%s\n' "$out" "$err" >"$TMP/test.log"
 grep -qF '::add-mask::x' "$TMP/test.log" || fail "the container's stderr is not shown: $out"
 grep -qE '^::stop-commands::[0-9a-f]{32}$' "$TMP/test.log" || fail "no stop-commands block: $out"
@@ -52,8 +55,8 @@ grep -qE '^::stop-commands::[0-9a-f]{32}$' "$TMP/test.log" || fail "no stop-comm
 ! grep -q $'\r' "$TMP/test.log" || fail "a CR reaches the log"
 runner "$TMP/test.log" || fail "test --ci under GitHub: the runner would obey the container"
 
-# --ci alone (another CI, GITHUB_ACTIONS unset) wraps the logs too
-GITHUB_ACTIONS= run "$KANALYTIC" test --ci --no-build "$NAME"
+# --ci alone (another CI, GITHUB_ACTIONS unset) wraps the container's logs too
+GITHUB_ACTIONS= run "$KANALYTIC" test --ci --no-build "$NAME/loud"
 printf '%s\n%s\n' "$out" "$err" >"$TMP/test2.log"
 runner "$TMP/test2.log" || fail "test --ci: the runner would obey the container"
 done_testing

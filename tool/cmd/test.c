@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
 #include "util/xalloc.h"
@@ -556,6 +557,11 @@ int cmd_test(int argc, char **argv)
         fprintf(stderr, "kanalytic test: %s\n", err_last());
         goto out;
     }
+    /* under GitHub nothing the run prints (names, build and container output) is obeyed */
+    struct gh_block guard;
+    bool guarded = fmt == OUT_TEXT && gh_actions();
+    if (guarded)
+        gh_block_begin(&guard, stdout);
     check_images(d, &plan, no_build, fmt != OUT_TEXT || term_verbosity < 0);
 
     runner_install_signal_handlers();
@@ -597,6 +603,8 @@ int cmd_test(int argc, char **argv)
     case OUT_JSON: report_json(&res, stdout); break;
     case OUT_TAP: report_tap(&res, stdout); break;
     }
+    if (guarded)
+        gh_block_end(&guard, stdout);
     status = run_result_exit_code(&res);
     if (junit && report_junit(&res, junit) < 0) {
         fprintf(stderr, "kanalytic test: %s\n", err_last());

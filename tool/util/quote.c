@@ -406,12 +406,17 @@ void gh_block_begin(struct gh_block *b, FILE *out)
         b->token[2 * i + 1] = hex[r[i] & 15];
     }
     b->token[32] = '\0';
+    /* stdout and stderr reach the log through two pipes: what came before stays before */
+    fflush(NULL);
     fprintf(out, "::stop-commands::%s\n", b->token);
+    fflush(out);
 }
 
 void gh_block_end(const struct gh_block *b, FILE *out)
 {
+    fflush(NULL);
     fprintf(out, "::%s::\n", b->token);
+    fflush(out);
 }
 
 bool gh_actions(void)

@@ -58,7 +58,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* A block in which GitHub Actions obeys no workflow command: begin prints
  * "::stop-commands::TOKEN" with a fresh random token (getrandom, 32 hex digits), end prints
- * "::TOKEN::". Whatever is printed between cannot annotate, mask or stop anything. */
+ * "::TOKEN::" (both flush every stream first, so the order in the log holds). Whatever is
+ * printed between cannot annotate, mask or stop anything. */
 struct gh_block {
     char token[33];
 };
