@@ -24,7 +24,11 @@ typedef int cmd_fn(int argc, char **argv);
     X(convert, "convert between CSV / JSON Lines and Parquet")                                     \
     X(fixture, "make Kestrel-shaped test inputs (from-stix, reshape, empty)")                      \
     X(doctor, "check the Docker engine and base images")                                           \
-    X(gc, "remove containers left behind by kanalytic")
+    X(gc, "remove containers left behind by kanalytic")                                            \
+    X(publish, "push analytics' images to a registry and record them in an index")                \
+    X(install, "pull a published analytic and tag it so APPLY docker://NAME finds it")            \
+    X(list, "list the analytics images on the engine (list --installed)")                          \
+    X(info, "print an installed analytic's manifest and a ready APPLY line")
 
 #define X(name, summary) int cmd_##name(int argc, char **argv) __attribute__((weak));
 KANALYTIC_COMMANDS(X)

@@ -1,0 +1,163 @@
+/* kanalytic install: pulls published analytics (share_install) so `APPLY docker://NAME`
+ * finds them, without a checkout of the repository. */
+#include "cmd/cmd.h"
+#include "cmd/share_cli.h"
+#include "share/share.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic install NAME[@VERSION]... [--registry HOST[:PORT][/NAMESPACE]]\n"
+            "                         [--index FILE|URL] [--username USER --password-stdin]\n"
+            "\n"
+            "Pulls REGISTRY/kestrel-analytics-NAME:VERSION (default: the newest version in the\n"
+            "index, else :latest), checks that it carries a kanalytic manifest for NAME and the\n"
+            "version asked for, and, with an index, that its digest is the one published; then\n"
+            "tags it kestrel-analytics-NAME:latest and :VERSION so `APPLY docker://NAME` runs\n"
+            "it. Prints: installed NAME VERSION DIGEST, and a ready APPLY line.\n"
+            "\n"
+            "  --registry R       HOST[:PORT][/NAMESPACE] (default: the index's \"registry\")\n"
+            "  --index FILE|URL   the index `publish --index` wrote (a file, http(s):// or\n"
+            "                     file:// URL): versions and digests to check against\n"
+            "  --username USER    log in as USER with the password read from standard input\n"
+            "  --password-stdin   (without them: the docker CLI's config `auths`, or anonymous)\n"
+            "\n"
+            "exit: 0 installed, 1 labels, version or digest do not match (nothing tagged),\n"
+            "      2 not found, wrong credentials, registry or engine unreachable, usage\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic install copy --registry 127.0.0.1:5000/kestrel\n"
+            "  kanalytic install sklearn-cluster@1.0.0 --index https://example.org/index.json\n");
+}
+
+static void apply_line(const char *name, const json_t *m)
+{
+    size_t n = json_array_size(json_object_get(m, "inputs"));
+    printf("  APPLY docker://%s ON ", name);
+    for (size_t i = 0; i < (n ? n : 1); i++)
+        printf(i ? ", v%zu" : "v%zu", i);
+    size_t k = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(m, "parameters"), i, p)
+    {
+        if (!json_is_true(json_object_get(p, "required")))
+            continue;
+        printf("%s%s=<%s>", k++ ? ", " : " WITH ", json_string_value(json_object_get(p, "name")),
+               json_string_value(json_object_get(p, "type")));
+    }
+    printf("\n");
+}
+
+int cmd_install(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, 'r'},
+        {"index", required_argument, NULL, 'i'},
+        {"username", required_argument, NULL, 'u'},
+        {"password-stdin", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *registry = NULL, *index_src = NULL, *username = NULL;
+    bool password_stdin = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:i:u:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': registry = optarg; break;
+        case 'i': index_src = optarg; break;
+        case 'u': username = optarg; break;
+        case 'P': password_stdin = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "kanalytic install: name the analytics to install\n");
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    json_t *index = NULL;
+    if (index_src && share_index_load(index_src, &index) < 0) {
+        fprintf(stderr, "kanalytic install: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
+    if (!registry && index)
+        registry = json_string_value(json_object_get(index, "registry"));
+    if (!registry || !*registry) {
+        fprintf(stderr, "kanalytic install: --registry is required (or an --index naming one)\n");
+        json_decref(index);
+        return EXIT_TROUBLE;
+    }
+    struct share_registry reg;
+    if (share_registry_parse(registry, &reg) < 0) {
+        fprintf(stderr, "kanalytic install: %s\n", err_last());
+        json_decref(index);
+        return EXIT_TROUBLE;
+    }
+    int status = 0;
+    struct docker *d = NULL;
+    char *auth = share_cli_auth(reg.server, username, password_stdin);
+    if (!auth || docker_open(&d) < 0) {
+        fprintf(stderr, "kanalytic install: %s\n", err_last());
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    struct share_view view;
+    share_view_init(&view, stderr);
+    struct share_opts o = {&reg, auth, share_view_progress, &view};
+    for (int i = optind; i < argc; i++) {
+        char *name = xstrdup(argv[i]);
+        char *at = strchr(name, '@');
+        const char *version = NULL;
+        if (at) {
+            *at = '\0';
+            version = at + 1;
+        }
+        const char *want = NULL;
+        if (index) {
+            json_t *e = share_index_find(index, name, version);
+            if (!e) {
+                fprintf(stderr, "kanalytic install: %s: %s%s is not in the index %s\n", argv[i],
+                        name, version ? " at that version" : "", index_src);
+                status = EXIT_TROUBLE;
+                free(name);
+                continue;
+            }
+            version = json_string_value(json_object_get(e, "version"));
+            want = json_string_value(json_object_get(e, "digest"));
+        }
+        struct share_result res = {0};
+        int r = !*name || (at && !*version)
+                    ? err_set("\"%s\" is not NAME or NAME@VERSION", argv[i])
+                    : share_install(d, name, version, want, &o, &res);
+        share_view_reset(&view);
+        if (r == 0) {
+            printf("installed %s %s %s\n", res.name, res.version, res.digest ? res.digest : "");
+            apply_line(res.name, res.manifest);
+            fflush(stdout);
+        } else {
+            fprintf(stderr, "kanalytic install: %s: %s\n", argv[i], err_last());
+            int code = r == SHARE_FINDING ? EXIT_FINDINGS : EXIT_TROUBLE;
+            if (code > status)
+                status = code;
+        }
+        share_result_free(&res);
+        free(name);
+    }
+out:
+    if (d)
+        docker_close(d);
+    free(auth);
+    json_decref(index);
+    share_registry_free(&reg);
+    return status;
+}

@@ -1,0 +1,163 @@
+/* kanalytic publish: pushes analytics' images to a registry (share_publish) and records them
+ * in the index. */
+#include "cmd/cmd.h"
+#include "cmd/share_cli.h"
+#include "share/share.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kanalytic publish [NAME...] --registry HOST[:PORT][/NAMESPACE]\n"
+            "                         [--index FILE] [--username USER --password-stdin]\n"
+            "\n"
+            "Pushes kestrel-analytics-NAME:latest (as built by `kanalytic build`) to the registry\n"
+            "as REGISTRY/kestrel-analytics-NAME:VERSION and :latest, VERSION from the image's\n"
+            "manifest label. Published versions are immutable: when the registry already holds\n"
+            "VERSION with another digest, NAME is refused (raise its version); when it holds this\n"
+            "very image, only :latest is pushed. Without NAME: every analytic of the repository.\n"
+            "Prints one line per analytic: published|unchanged NAME VERSION DIGEST.\n"
+            "\n"
+            "  --registry R       HOST[:PORT][/NAMESPACE], e.g. registry.example:5000/kestrel\n"
+            "  --index FILE       add the published versions to this index (JSON, created when\n"
+            "                     missing; see docs/sharing.md); `install --index` reads it\n"
+            "  --username USER    log in as USER with the password read from standard input\n"
+            "  --password-stdin   (without them: the docker CLI's config, $DOCKER_CONFIG or\n"
+            "                     ~/.docker/config.json, `auths`; credential helpers are not run)\n"
+            "\n"
+            "exit: 0 published, 1 a version already published with another digest,\n"
+            "      2 no image, wrong credentials, registry or engine unreachable, usage\n"
+            "\n"
+            "examples:\n"
+            "  kanalytic build copy && kanalytic publish copy --registry 127.0.0.1:5000/kestrel\n"
+            "  echo \"$TOKEN\" | kanalytic publish --registry reg:5000/kestrel --username ci \\\n"
+            "      --password-stdin --index index.json\n");
+}
+
+int cmd_publish(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, 'r'},
+        {"index", required_argument, NULL, 'i'},
+        {"username", required_argument, NULL, 'u'},
+        {"password-stdin", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *registry = NULL, *index_path = NULL, *username = NULL;
+    bool password_stdin = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:i:u:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': registry = optarg; break;
+        case 'i': index_path = optarg; break;
+        case 'u': username = optarg; break;
+        case 'P': password_stdin = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    if (!registry) {
+        fprintf(stderr, "kanalytic publish: --registry is required\n");
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    struct share_registry reg;
+    if (share_registry_parse(registry, &reg) < 0) {
+        fprintf(stderr, "kanalytic publish: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
+    int status = 0;
+    struct fs_names names = {0};
+    char *root = NULL, *auth = NULL;
+    json_t *index = NULL;
+    struct docker *d = NULL;
+    if (optind == argc) {
+        if (repo_find_root(&root) < 0 || repo_list_analytics(root, &names) < 0) {
+            fprintf(stderr, "kanalytic publish: no NAME given and %s\n", err_last());
+            status = EXIT_TROUBLE;
+            goto out;
+        }
+    } else {
+        for (int i = optind; i < argc; i++) {
+            names.names = xrealloc(names.names, (names.count + 1) * sizeof *names.names);
+            names.names[names.count++] = xstrdup(argv[i]);
+        }
+    }
+    if (index_path) {
+        if (fs_exists(index_path) ? share_index_load(index_path, &index) < 0
+                                  : !(index = share_index_new(reg.prefix))) {
+            fprintf(stderr, "kanalytic publish: %s\n", err_last());
+            status = EXIT_TROUBLE;
+            goto out;
+        }
+        json_object_set_new(index, "registry", json_string(reg.prefix));
+    }
+    if (!(auth = share_cli_auth(reg.server, username, password_stdin))) {
+        fprintf(stderr, "kanalytic publish: %s\n", err_last());
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    if (docker_open(&d) < 0) {
+        fprintf(stderr, "kanalytic publish: %s\n", err_last());
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    struct share_view view;
+    share_view_init(&view, stderr);
+    struct share_opts o = {&reg, auth, share_view_progress, &view};
+    size_t published = 0;
+    for (size_t i = 0; i < names.count; i++) {
+        struct share_result res;
+        int r = share_publish(d, names.names[i], &o, &res);
+        share_view_reset(&view);
+        if (r == 0) {
+            printf("%s %s %s %s\n", res.unchanged ? "unchanged" : "published", res.name,
+                   res.version, res.digest);
+            fflush(stdout);
+            published++;
+            if (index) {
+                char *image = share_repo(&reg, res.name);
+                json_t *old = share_index_find(index, res.name, res.version);
+                const char *when = res.unchanged && old
+                                       ? json_string_value(json_object_get(old, "published"))
+                                       : NULL;
+                share_index_add(index, share_index_entry(res.manifest, image, res.digest,
+                                                         res.revision, when));
+                free(image);
+            }
+        } else {
+            fprintf(stderr, "kanalytic publish: %s: %s\n", names.names[i], err_last());
+            int code = r == SHARE_FINDING ? EXIT_FINDINGS : EXIT_TROUBLE;
+            if (code > status)
+                status = code;
+            /* the registry is the same for every analytic: no use trying the others */
+            if (r == DOCKER_EUNAUTHORIZED || r == DOCKER_EUNREACHABLE ||
+                (r < 0 && strstr(err_last(), "connection refused")))
+                break;
+        }
+        share_result_free(&res);
+    }
+    if (index && published && share_index_write(index_path, index) < 0) {
+        fprintf(stderr, "kanalytic publish: %s\n", err_last());
+        status = EXIT_TROUBLE;
+    }
+out:
+    if (d)
+        docker_close(d);
+    json_decref(index);
+    free(auth);
+    free(root);
+    fs_names_free(&names);
+    share_registry_free(&reg);
+    return status;
+}

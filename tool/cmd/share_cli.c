@@ -1,0 +1,114 @@
+/* Credentials and progress display for publish and install. */
+#include "cmd/share_cli.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/human.h"
+#include "util/term.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *share_cli_auth(const char *server, const char *username, bool password_stdin)
+{
+    struct docker_auth a = {0};
+    if (username) {
+        if (!password_stdin) {
+            err_set("--username needs --password-stdin (the password is read from standard "
+                    "input, never from the command line)");
+            return NULL;
+        }
+        struct buf pw = BUF_INIT;
+        char chunk[256];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && pw.len < 65536)
+            buf_add(&pw, chunk, n);
+        while (pw.len && (pw.data[pw.len - 1] == '\n' || pw.data[pw.len - 1] == '\r'))
+            buf_setlen(&pw, pw.len - 1);
+        if (!pw.len) {
+            buf_free(&pw);
+            err_set("--password-stdin: standard input held no password");
+            return NULL;
+        }
+        a.username = xstrdup(username);
+        a.password = buf_detach(&pw, NULL);
+        a.serveraddress = xstrdup(server);
+    } else if (password_stdin) {
+        err_set("--password-stdin needs --username");
+        return NULL;
+    } else {
+        char *path = docker_config_path();
+        int r = docker_auth_from_config(path, server, &a);
+        free(path);
+        if (r < 0)
+            return NULL;
+    }
+    char *enc = docker_auth_encode(a.username ? &a : NULL);
+    docker_auth_free(&a);
+    return enc;
+}
+
+void share_view_init(struct share_view *v, FILE *f)
+{
+    memset(v, 0, sizeof *v);
+    v->f = f && term_is_interactive(f) ? f : NULL;
+}
+
+static void redraw(struct share_view *v)
+{
+    if (v->drawn)
+        fprintf(v->f, "\033[%zuA", v->drawn);
+    for (size_t i = 0; i < v->n; i++)
+        fprintf(v->f, "\r\033[K%s\n", v->lines[i]);
+    v->drawn = v->n;
+    fflush(v->f);
+}
+
+int share_view_progress(void *ctx, const struct docker_progress *p)
+{
+    struct share_view *v = ctx;
+    if (!v->f || !p->id || strlen(p->id) > 64 || strchr(p->id, ' '))
+        return 0; /* only layer rows ("The push refers to ..." has no id) */
+    size_t i = 0;
+    while (i < v->n && strcmp(v->ids[i], p->id))
+        i++;
+    if (i == v->n) {
+        v->ids = xrealloc(v->ids, (v->n + 1) * sizeof *v->ids);
+        v->lines = xrealloc(v->lines, (v->n + 1) * sizeof *v->lines);
+        v->ids[i] = xstrdup(p->id);
+        v->lines[i] = NULL;
+        v->n++;
+    }
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "  %s: %.40s", p->id, p->status);
+    if (p->total > 0) {
+        char cur[32], tot[32];
+        human_size(cur, sizeof cur, (double)p->current);
+        human_size(tot, sizeof tot, (double)p->total);
+        buf_addf(&b, " %s/%s", cur, tot);
+    }
+    free(v->lines[i]);
+    v->lines[i] = buf_detach(&b, NULL);
+    redraw(v);
+    return 0;
+}
+
+void share_view_reset(struct share_view *v)
+{
+    if (v->f && v->drawn) {
+        fprintf(v->f, "\033[%zuA", v->drawn);
+        for (size_t i = 0; i < v->drawn; i++)
+            fprintf(v->f, "\r\033[K\n");
+        fprintf(v->f, "\033[%zuA", v->drawn);
+        fflush(v->f);
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->ids[i]);
+        free(v->lines[i]);
+    }
+    free(v->ids);
+    free(v->lines);
+    v->ids = v->lines = NULL;
+    v->n = v->drawn = 0;
+}
