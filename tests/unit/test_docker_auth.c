@@ -117,14 +117,15 @@ static void test_encode_is_base64url_json(void **state)
     /* '?' and '>' make '/' and '+' in standard base64: base64url must not contain them */
     struct docker_auth a = {"u?>", "p?~>>", "h:1"};
     char *e = docker_auth_encode(&a);
-    assert_null(strpbrk(e, "+/="));
+    assert_null(strpbrk(e, "+/"));
+    assert_int_equal(strlen(e) % 4, 0); /* padded: Go's base64.URLEncoding refuses it otherwise */
     struct buf dec = BUF_INIT;
     assert_int_equal(docker_base64_decode(e, strlen(e), &dec), 0);
     assert_string_equal(dec.data, "{\"password\":\"p?~>>\",\"serveraddress\":\"h:1\",\"username\":\"u?>\"}");
     buf_free(&dec);
     free(e);
     e = docker_auth_encode(NULL);
-    assert_string_equal(e, "e30");
+    assert_string_equal(e, "e30=");
     free(e);
 }
 

@@ -210,8 +210,8 @@ char *docker_config_path(void);
  * credentials live in a credential helper (credHelpers / credsStore), which kanalytic does
  * not run: the message says to use --username and --password-stdin instead. */
 int docker_auth_from_config(const char *path, const char *server, struct docker_auth *out);
-/* The X-Registry-Auth value: base64url of {"username","password","serveraddress"}; a NULL
- * or empty auth gives "e30" ({}). Caller frees. */
+/* The X-Registry-Auth value: base64url (padded with '=', as the engine's decoder requires) of
+ * {"username","password","serveraddress"}; a NULL auth gives "e30=" ({}). Caller frees. */
 char *docker_auth_encode(const struct docker_auth *a);
 /* Standard base64 (padding optional) -> bytes; -1 on a bad character. Appends to out. */
 int docker_base64_decode(const char *s, size_t n, struct buf *out);

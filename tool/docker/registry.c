@@ -81,10 +81,9 @@ static void b64url_encode(struct buf *out, const unsigned char *p, size_t n)
             v |= p[i + 2];
         buf_addch(out, tab[v >> 18 & 63]);
         buf_addch(out, tab[v >> 12 & 63]);
-        if (i + 1 < n)
-            buf_addch(out, tab[v >> 6 & 63]);
-        if (i + 2 < n)
-            buf_addch(out, tab[v & 63]);
+        /* padded: the engine decodes with Go's base64.URLEncoding, which wants the '=' */
+        buf_addch(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
+        buf_addch(out, i + 2 < n ? tab[v & 63] : '=');
     }
 }
 
