@@ -11,6 +11,8 @@
 #include "report/html.h"
 #include "report/report.h"
 #include "runner/result.h"
+#include "table/compare.h"
+#include "table/table.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -136,11 +138,45 @@ static void test_junit_and_html_logs_stripped(void **state)
     case_result_free(&c);
 }
 
+/* Column names are the container's too: a diff shows them on one line, escaped. */
+static void test_compare_text_column_names(void **state)
+{
+    (void)state;
+    const struct pq_type str = {.physical = PQ_BYTE_ARRAY, .logical = PQ_LOGICAL_STRING};
+    const char *evil = "c\n::add-mask::y\033[2J";
+    struct pq_table e = PQ_TABLE_INIT, a = PQ_TABLE_INIT;
+    table_add_column(&e, evil, str, true);
+    table_add_column(&e, "gone\n::error::z", str, true);
+    table_add_column(&a, evil, str, true);
+    vector_append_bytes(&e.cols[0].values, "a", 1);
+    vector_append_bytes(&e.cols[1].values, "g", 1);
+    vector_append_bytes(&a.cols[0].values, "b\n::warning::w", 14);
+    e.nrows = a.nrows = 1;
+    struct compare_result r;
+    assert_int_equal(compare_tables(&e, &a, NULL, &r), 0);
+    assert_false(r.equal);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    report_compare_text(&r, f, "");
+    fclose(f);
+    assert_null(strchr(text, '\033'));
+    for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+        assert_false(p[0] == ':' && p[1] == ':');
+    assert_non_null(strstr(text, "\"c\\n::add-mask::y\\033[2J\""));
+    assert_non_null(strstr(text, "gone\\n::error::z"));
+    free(text);
+    compare_result_free(&r);
+    table_free(&e);
+    table_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_console_log_in_stop_commands_under_ci),
         cmocka_unit_test(test_junit_and_html_logs_stripped),
+        cmocka_unit_test(test_compare_text_column_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,7 @@ void report_compare_text(const struct compare_result *c, FILE *out, const char *
     if (c->ncells) {
         size_t wr = 3, wc = 6, we = 8;
         for (size_t i = 0; i < c->ncells; i++) {
-            size_t a = width_of(c->cells[i].row, 40), b = width_of(c->cells[i].column, 30),
+            size_t a = width_of(c->cells[i].row, 40), b = width_of(qpath(c->cells[i].column), 30),
                    e = width_of(c->cells[i].expected, 30);
             wr = a > wr ? a : wr;
             wc = b > wc ? b : wc;
@@ -44,7 +44,7 @@ void report_compare_text(const struct compare_result *c, FILE *out, const char *
                 (int)we, "expected", "actual");
         for (size_t i = 0; i < c->ncells; i++)
             fprintf(out, "%s%-*s  %-*s  %-*s  %s\n", indent, (int)wr, c->cells[i].row, (int)wc,
-                    c->cells[i].column, (int)we, c->cells[i].expected, c->cells[i].actual);
+                    qpath(c->cells[i].column), (int)we, c->cells[i].expected, c->cells[i].actual);
         if (c->cells_total > c->ncells)
             fprintf(out, "%s... %zu more differing cells\n", indent, c->cells_total - c->ncells);
     }
@@ -71,7 +71,7 @@ void report_compare_text(const struct compare_result *c, FILE *out, const char *
         bool first = true;
         for (size_t i = 0; i < c->ncolumns; i++)
             if (c->column_diffs[i]) {
-                fprintf(out, "%s %s %zu", first ? "" : ",", c->column_names[i],
+                fprintf(out, "%s %s %zu", first ? "" : ",", qpath(c->column_names[i]),
                         c->column_diffs[i]);
                 first = false;
             }

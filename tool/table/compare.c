@@ -4,6 +4,7 @@
 #include "compare.h"
 #include "format.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -85,7 +86,10 @@ static void add_issue(struct compare_result *r, enum schema_issue_kind kind, con
     va_start(ap, fmt);
     buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    s->message = buf_detach(&b, NULL);
+    struct buf one = BUF_INIT; /* column names come from the container: one line */
+    quote_controls(&one, b.data, b.len);
+    s->message = buf_detach(&one, NULL);
+    buf_free(&b);
 }
 
 static void describe(const struct pq_column *c, char *out, size_t n)
