@@ -5,7 +5,8 @@
 #   setup_select PROFILE    prints the packages, one a line; notes on stderr; 1 on trouble
 # PROFILE: gate  what the CI gate needs: build dependencies, a Docker engine, debootstrap
 #          full  the whole test suite: adds clang with its own matching runtime (fuzzing),
-#                cmocka, chromium, Node.js 18+, python3, bc, json-schema-test-suite
+#                cmocka, chromium, Node.js 18+, python3, bc, json-schema-test-suite,
+#                docker-registry and apache2-utils (test_share.sh)
 # Inputs (the defaults ask this machine):
 #   SETUP_OS_RELEASE    os-release file (/etc/os-release)
 #   SETUP_APT_ANSWERS   folder of saved answers: apt-cache-policy.txt (`apt-cache policy` of
@@ -111,7 +112,7 @@ setup_select() {
   fi
 
   if [ "$profile" = full ]; then
-    out+=(libcmocka-dev python3 bc)
+    out+=(libcmocka-dev python3 bc docker-registry apache2-utils) # registry + htpasswd: test_share.sh
     # clang and the compiler runtime of the same major version (libFuzzer, sanitizers): the
     # version `clang` depends on; the runtime is libclang-rt-N-dev where LLVM's packaging
     # splits it out (Debian 12, sid, Ubuntu 24.04), else libclang-common-N-dev holds it

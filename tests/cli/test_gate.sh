@@ -301,8 +301,10 @@ for name, j in jobs.items():
     for st in j.get("steps", []):
         if str(st.get("uses", "")).startswith("actions/cache") and "restore" not in st["uses"]:
             assert j.get("if") == "github.event_name == 'push'", (name, "saves a cache", st)
-    if name != "images":
+    if name not in ("images", "publish"):
         assert "pull_request" in str(j.get("if")), (name, "must not run on push", j.get("if"))
+# publishing (registry credentials) happens only on a push to main, never for a pull request
+assert "github.event_name == 'push'" in jobs["publish"]["if"], jobs["publish"]["if"]
 # the project's own tests run on the pull request's code in a job that decides nothing
 assert "if" in jobs["gate"] and "always()" in jobs["gate"]["if"], "gate must not be skipped"
 assert set(jobs["gate"]["needs"]) == {"plan", "shard"}, jobs["gate"]["needs"]

@@ -23,12 +23,12 @@ expect_rc 0 "debian-12 gate"; expect_list "$base docker.io" "debian-12 gate"
 expect_err_has "Debian GNU/Linux 12 (bookworm) (debian 12), profile gate"
 select_on debian-12 full 0 0
 expect_rc 0 "debian-12 full"
-expect_list "$base docker.io libcmocka-dev python3 bc clang clang-14 libclang-rt-14-dev json-schema-test-suite chromium nodejs npm" "debian-12 full"
+expect_list "$base docker.io libcmocka-dev python3 bc docker-registry apache2-utils clang clang-14 libclang-rt-14-dev json-schema-test-suite chromium nodejs npm" "debian-12 full"
 
 # --- Debian sid: clang 19 and its own runtime
 select_on debian-sid full 0 0
 expect_rc 0 "sid full"
-expect_list "$base docker.io libcmocka-dev python3 bc clang clang-19 libclang-rt-19-dev json-schema-test-suite chromium nodejs npm" "sid full"
+expect_list "$base docker.io libcmocka-dev python3 bc docker-registry apache2-utils clang clang-19 libclang-rt-19-dev json-schema-test-suite chromium nodejs npm" "sid full"
 
 # --- Ubuntu 22.04 on GitHub's runner (dockerd, node on PATH): clang 14's runtime is in
 # libclang-common-14-dev, no json-schema-test-suite, chromium-browser is a snap stub
@@ -37,7 +37,7 @@ expect_rc 0 "jammy gate"; expect_list "$base" "jammy gate"
 expect_err_has "a dockerd is on PATH; no docker.io"
 select_on ubuntu-22.04 full 1 1
 expect_rc 0 "jammy full"
-expect_list "$base libcmocka-dev python3 bc clang clang-14 libclang-common-14-dev" "jammy full"
+expect_list "$base libcmocka-dev python3 bc docker-registry apache2-utils clang clang-14 libclang-common-14-dev" "jammy full"
 expect_err_has "chromium: apt's chromium-browser is a snap stub"
 expect_err_has "json-schema-test-suite: not in apt"
 # without a node on PATH, apt's nodejs 12 is too old: a clear failure
@@ -50,7 +50,7 @@ expect_rc 0 "jammy gate, no dockerd"; expect_list "$base docker.io" "jammy gate,
 # --- Ubuntu 24.04: clang 18, libclang-rt-18-dev, nodejs 18 from apt, no chromium
 select_on ubuntu-24.04 full 0 0
 expect_rc 0 "noble full"
-expect_list "$base docker.io libcmocka-dev python3 bc clang clang-18 libclang-rt-18-dev json-schema-test-suite nodejs npm" "noble full"
+expect_list "$base docker.io libcmocka-dev python3 bc docker-registry apache2-utils clang clang-18 libclang-rt-18-dev json-schema-test-suite nodejs npm" "noble full"
 expect_err_has "chromium: apt's chromium-browser is a snap stub"
 select_on ubuntu-24.04 gate 1 1
 expect_rc 0 "noble gate"; expect_list "$base" "noble gate"
