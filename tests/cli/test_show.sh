@@ -109,4 +109,12 @@ run "$KANALYTIC" show --help
 expect_rc 0
 expect_out_has "usage: kanalytic show"
 
+# a column name from a container is quoted as git quotes paths: no line of its own, no ESC
+printf '{"c\\n::add-mask::x\\u001b[2J": 1}\n' >"$TMP/hostile.jsonl"
+"$KANALYTIC" convert "$TMP/hostile.jsonl" "$TMP/hostile.parquet" || fail "convert hostile.jsonl"
+run "$KANALYTIC" show --schema "$TMP/hostile.parquet"
+expect_rc 0 "show --schema, hostile column name"
+expect_out_has '"c\n::add-mask::x\033[2J"  int64'
+! grep -q $'\033' <<<"$out" || fail "show --schema prints ESC from a column name"
+
 done_testing

@@ -55,7 +55,7 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
     printf("created_by:  %s\n", cb ? cb : "(not recorded)");
     size_t nc = pq_reader_num_columns(r), namew = 6;
     for (size_t i = 0; i < nc; i++) {
-        size_t l = strlen(pq_reader_column(r, i)->name);
+        size_t l = strlen(qpath(pq_reader_column(r, i)->name));
         if (l > namew)
             namew = l;
     }
@@ -72,7 +72,7 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
         char phys[64];
         snprintf(phys, sizeof phys, "%s%s", physical_name(c->type.physical),
                  c->is_list ? (c->element_optional ? " (list, opt. elements)" : " (list)") : "");
-        printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, c->name, ty, phys, rep,
+        printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, qpath(c->name), ty, phys, rep,
                nrg ? pq_codec_name(pq_reader_column_codec(r, i)) : "-");
     }
     return 0;
