@@ -23,6 +23,7 @@ typedef int cmd_fn(int argc, char **argv);
     X(show, "print a Parquet file as a table, CSV or JSON Lines")                                  \
     X(convert, "convert between CSV / JSON Lines and Parquet")                                     \
     X(fixture, "make Kestrel-shaped test inputs (from-stix, reshape, empty)")                      \
+    X(catalog, "write a static catalogue site of the analytics (search, filters, pages)")          \
     X(doctor, "check the Docker engine and base images")                                           \
     X(gc, "remove containers left behind by kanalytic")                                            \
     X(publish, "push analytics' images to a registry and record them in an index")                \
