@@ -33,7 +33,7 @@ LIB := $(BUILD)/libkanalytic.a
 BIN := $(BUILD)/kanalytic
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit cli integration check check-sanitize fuzz fuzz-run demo setup install \
+.PHONY: check-library all test unit cli integration check check-sanitize fuzz fuzz-run demo setup install \
 	clean format bench bench-quick
 all: $(BIN)
 
@@ -57,8 +57,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
+# The Parquet library C analytics vendor (tool/parquet/library.mk) links on its own: every
+# object of its list plus an empty main, against the codecs only. A file in the list that
+# calls outside the boundary is an undefined reference here.
+include tool/parquet/library.mk
+PQLIB_OBJ := $(PQLIB_SRC:%.c=$(OBJ_DIR)/tool/%.o)
+check-library: $(PQLIB_OBJ)
+	@mkdir -p $(BUILD)/library
+	@echo 'int main(void) { return 0; }' >$(BUILD)/library/main.c
+	@$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $(BUILD)/library/check $(BUILD)/library/main.c $(PQLIB_OBJ) \
+		$(PQLIB_LIBS) || { echo "tool/parquet/library.mk: the library reaches outside its boundary" >&2; exit 1; }
+	@echo "== the Parquet library links on its own ($(words $(PQLIB_SRC)) sources)"
+
 # Unit tests run from the repository root so they find tests/fixtures and ../shared.
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) check-library
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 cli: $(BIN)
