@@ -161,6 +161,21 @@ static void test_refuses_broken_indexes(void **state)
     assert_non_null(strstr(err_last(), "missing.json"));
 }
 
+static void test_apply_line(void **state)
+{
+    (void)state;
+    json_t *m = json_loads(MANIFEST, 0, NULL);
+    char *line = share_apply_line(m);
+    assert_string_equal(line, "APPLY docker://cluster ON v0, v1 WITH k=5, eps=0.5, cols=<list>, m=(a,b)");
+    free(line);
+    json_object_set_new(m, "parameters", json_array());
+    json_object_set_new(m, "inputs", json_pack("[{s:[s]}]", "entity_types", "*"));
+    line = share_apply_line(m);
+    assert_string_equal(line, "APPLY docker://cluster ON v0");
+    free(line);
+    json_decref(m);
+}
+
 static void test_registry_argument(void **state)
 {
     (void)state;
@@ -190,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_entry_from_manifest),
         cmocka_unit_test(test_add_replace_sort_find_roundtrip),
         cmocka_unit_test(test_refuses_broken_indexes),
+        cmocka_unit_test(test_apply_line),
         cmocka_unit_test(test_registry_argument),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

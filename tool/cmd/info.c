@@ -37,37 +37,6 @@ static const char *str(const json_t *o, const char *k, const char *dflt)
     return s ? s : dflt;
 }
 
-static void print_apply(const char *name, const json_t *m)
-{
-    size_t n = json_array_size(json_object_get(m, "inputs"));
-    struct buf b = BUF_INIT;
-    buf_addf(&b, "APPLY docker://%s ON ", name);
-    for (size_t i = 0; i < (n ? n : 1); i++)
-        buf_addf(&b, i ? ", v%zu" : "v%zu", i);
-    size_t k = 0, i;
-    json_t *p;
-    json_array_foreach(json_object_get(m, "parameters"), i, p)
-    {
-        char *def = share_default_text(p);
-        bool req = json_is_true(json_object_get(p, "required"));
-        if (req || def) {
-            const char *type = str(p, "type", "?");
-            buf_addf(&b, "%s%s=", k++ ? ", " : " WITH ", str(p, "name", "?"));
-            if (req)
-                buf_addf(&b, "<%s>", type);
-            else if (!strcmp(type, "list"))
-                buf_addf(&b, "(%s)", def);
-            else if (!strcmp(type, "string"))
-                buf_addf(&b, "'%s'", def);
-            else
-                buf_addstr(&b, def);
-        }
-        free(def);
-    }
-    printf("\n%s\n", b.data);
-    buf_free(&b);
-}
-
 int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -163,7 +132,9 @@ int cmd_info(int argc, char **argv)
         printf("\n");
     }
     printf("\ndisplay:    %s\n", str(m, "display", "none"));
-    print_apply(name, m);
+    char *apply = share_apply_line(m);
+    printf("\n%s\n", apply);
+    free(apply);
 out:
     json_decref(m);
     docker_image_free(&img);

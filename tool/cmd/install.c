@@ -37,25 +37,6 @@ static void usage(FILE *out)
             "  kanalytic install sklearn-cluster@1.0.0 --index https://example.org/index.json\n");
 }
 
-static void apply_line(const char *name, const json_t *m)
-{
-    size_t n = json_array_size(json_object_get(m, "inputs"));
-    printf("  APPLY docker://%s ON ", name);
-    for (size_t i = 0; i < (n ? n : 1); i++)
-        printf(i ? ", v%zu" : "v%zu", i);
-    size_t k = 0;
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(m, "parameters"), i, p)
-    {
-        if (!json_is_true(json_object_get(p, "required")))
-            continue;
-        printf("%s%s=<%s>", k++ ? ", " : " WITH ", json_string_value(json_object_get(p, "name")),
-               json_string_value(json_object_get(p, "type")));
-    }
-    printf("\n");
-}
-
 int cmd_install(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -142,7 +123,9 @@ int cmd_install(int argc, char **argv)
         share_view_reset(&view);
         if (r == 0) {
             printf("installed %s %s %s\n", res.name, res.version, res.digest ? res.digest : "");
-            apply_line(res.name, res.manifest);
+            char *apply = share_apply_line(res.manifest);
+            printf("  %s\n", apply);
+            free(apply);
             fflush(stdout);
         } else {
             fprintf(stderr, "kanalytic install: %s: %s\n", argv[i], err_last());

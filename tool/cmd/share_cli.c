@@ -81,7 +81,7 @@ int share_view_progress(void *ctx, const struct docker_progress *p)
         v->n++;
     }
     struct buf b = BUF_INIT;
-    buf_addf(&b, "  %s: %.40s", p->id, p->status);
+    buf_addf(&b, "  %s: %.60s", p->id, p->status);
     if (p->total > 0) {
         char cur[32], tot[32];
         human_size(cur, sizeof cur, (double)p->current);

@@ -68,6 +68,39 @@ json_t *share_image_manifest(const struct docker_image *img, const char *what)
     return m;
 }
 
+char *share_apply_line(const json_t *m)
+{
+    size_t n = json_array_size(json_object_get(m, "inputs"));
+    const char *name = json_string_value(json_object_get(m, "name"));
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "APPLY docker://%s ON ", name ? name : "?");
+    for (size_t i = 0; i < (n ? n : 1); i++)
+        buf_addf(&b, i ? ", v%zu" : "v%zu", i);
+    size_t k = 0, i;
+    json_t *p;
+    json_array_foreach(json_object_get(m, "parameters"), i, p)
+    {
+        char *def = share_default_text(p);
+        bool req = json_is_true(json_object_get(p, "required"));
+        const char *type = json_string_value(json_object_get(p, "type"));
+        const char *pname = json_string_value(json_object_get(p, "name"));
+        if (req || def) {
+            type = type ? type : "?";
+            buf_addf(&b, "%s%s=", k++ ? ", " : " WITH ", pname ? pname : "?");
+            if (req)
+                buf_addf(&b, "<%s>", type);
+            else if (!strcmp(type, "list"))
+                buf_addf(&b, "(%s)", def);
+            else if (!strcmp(type, "string"))
+                buf_addf(&b, "'%s'", def);
+            else
+                buf_addstr(&b, def);
+        }
+        free(def);
+    }
+    return buf_detach(&b, NULL);
+}
+
 void share_result_free(struct share_result *r)
 {
     free(r->name);

@@ -36,6 +36,10 @@ json_t *share_image_manifest(const struct docker_image *img, const char *what);
  * joined with ","); NULL when there is none. Caller frees. */
 char *share_default_text(const json_t *param);
 
+/* "APPLY docker://NAME ON v0[, v1...] [WITH ...]" for a manifest: required parameters as
+ * <type>, the others with their defaults, written as Kestrel reads them. Caller frees. */
+char *share_apply_line(const json_t *manifest);
+
 /* ---- the index (index.c) ---- */
 
 /* A new empty index for registry (the prefix). */
