@@ -87,7 +87,7 @@ int cmd_install(int argc, char **argv)
     int status = 0;
     struct docker *d = NULL;
     char *auth = share_cli_auth(reg.server, username, password_stdin);
-    if (!auth || docker_open(&d) < 0) {
+    if (!auth) {
         fprintf(stderr, "kanalytic install: %s\n", err_last());
         status = EXIT_TROUBLE;
         goto out;
@@ -117,9 +117,13 @@ int cmd_install(int argc, char **argv)
             want = json_string_value(json_object_get(e, "digest"));
         }
         struct share_result res = {0};
-        int r = !*name || (at && !*version)
-                    ? err_set("\"%s\" is not NAME or NAME@VERSION", argv[i])
-                    : share_install(d, name, version, want, &o, &res);
+        int r = 0;
+        if (!*name || (at && !*version))
+            r = err_set("\"%s\" is not NAME or NAME@VERSION", argv[i]);
+        else if (!d && docker_open(&d) < 0)
+            r = -1; /* the engine is opened once the first name is known to be good */
+        else
+            r = share_install(d, name, version, want, &o, &res);
         share_view_reset(&view);
         if (r == 0) {
             printf("installed %s %s %s\n", res.name, res.version, res.digest ? res.digest : "");
