@@ -23,7 +23,7 @@ static void usage(FILE *out)
             "as REGISTRY/kestrel-analytics-NAME:VERSION and :latest, VERSION from the image's\n"
             "manifest label. Published versions are immutable: when the registry already holds\n"
             "VERSION with another digest, NAME is refused (raise its version); when it holds this\n"
-            "very image, only :latest is pushed. Without NAME: every analytic of the repository.\n"
+            "very image, nothing is pushed. Without NAME: every analytic of the repository.\n"
             "Prints one line per analytic: published|unchanged NAME VERSION DIGEST.\n"
             "\n"
             "  --registry R       HOST[:PORT][/NAMESPACE], e.g. registry.example:5000/kestrel\n"

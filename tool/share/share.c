@@ -187,14 +187,15 @@ int share_publish(struct docker *d, const char *name, const struct share_opts *o
         goto free_img;
     }
 
-    if (!out->unchanged) {
-        if ((r = docker_image_tag(d, local.data, repo, out->version)) < 0)
-            goto free_img;
-        r = docker_image_push(d, repo, out->version, o->auth, o->progress, o->progress_ctx,
-                              &out->digest);
-        if (r < 0)
-            goto free_img;
-    }
+    /* unchanged: VERSION is there already, and :latest may name a newer version by now */
+    if (out->unchanged)
+        goto free_img;
+    if ((r = docker_image_tag(d, local.data, repo, out->version)) < 0)
+        goto free_img;
+    r = docker_image_push(d, repo, out->version, o->auth, o->progress, o->progress_ctx,
+                          &out->digest);
+    if (r < 0)
+        goto free_img;
     if ((r = docker_image_tag(d, local.data, repo, "latest")) < 0)
         goto free_img;
     r = docker_image_push(d, repo, "latest", o->auth, o->progress, o->progress_ctx, NULL);

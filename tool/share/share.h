@@ -79,7 +79,8 @@ void share_result_free(struct share_result *r);
 
 /* Pushes the local kestrel-analytics-NAME:latest as PREFIX/kestrel-analytics-NAME:VERSION
  * (VERSION from its label) and :latest. When the registry already has VERSION: the same image
- * (one of the local image's repository digests) is "unchanged" and only :latest is pushed;
+ * (one of the local image's repository digests) is "unchanged" and nothing is pushed (:latest
+ * may name a newer version by now);
  * another digest is SHARE_FINDING (versions are immutable). DOCKER_ENOTFOUND: no local
  * image; DOCKER_EUNAUTHORIZED: credentials refused. */
 int share_publish(struct docker *d, const char *name, const struct share_opts *o,
