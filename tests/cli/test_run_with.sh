@@ -63,6 +63,20 @@ run "$KANALYTIC" run want-process -i "$TMP/nt.parquet.gz" --with 'num=1' --no-bu
 expect_rc 2 "wrong entity type"
 expect_err_has "input 0 ($TMP/nt.parquet.gz) holds network-traffic entities, but want-process takes process there"
 
+printf 'id,name\n1,a\n' >"$TMP/notype.csv"
+run "$KANALYTIC" convert "$TMP/notype.csv" "$TMP/notype.parquet"
+expect_rc 0 "convert"
+run "$KANALYTIC" run want-process -i "$TMP/notype.parquet" --with 'num=1' --no-build
+expect_rc 2 "no type column"
+expect_err_has "input 0 ($TMP/notype.parquet) has no 'type' column: a Kestrel variable always has one"
+# an empty variable (0 rows) has no entity type to check: the run goes on to the image
+printf 'id\n' >"$TMP/empty.csv"
+run "$KANALYTIC" convert "$TMP/empty.csv" "$TMP/empty.parquet"
+expect_rc 0 "convert empty"
+run env DOCKER_HOST=unix://$TMP/no-engine.sock "$KANALYTIC" run want-process -i "$TMP/empty.parquet" --with 'num=1' --no-build
+expect_rc 2 "empty input"
+! grep -q "type' column\|entities" <<<"$err" || fail "an empty input was checked for its type: $err"
+
 # parameters checked against the manifest before any container starts
 run "$KANALYTIC" run want-traffic -i "$TMP/nt.parquet.gz" --with 'num=1.5e3' --no-build
 expect_rc 2 "a float for an integer"
