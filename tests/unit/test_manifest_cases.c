@@ -219,6 +219,33 @@ static void test_case_options(void **state)
     manifest_free(m);
 }
 
+/* Writes analytics/foo/tests/NAME (case.yaml and one input) and loads it. */
+static int load_case(const char *name, const char *yaml, const struct manifest *m,
+                     struct test_case **tc, struct diag_list *diags)
+{
+    char rel[128];
+    snprintf(rel, sizeof rel, "analytics/foo/tests/%s/case.yaml", name);
+    put(rel, yaml);
+    snprintf(rel, sizeof rel, "analytics/foo/tests/%s/input/0.parquet.gz", name);
+    put(rel, "PAR1");
+    snprintf(rel, sizeof rel, "analytics/foo/tests/%s", name);
+    char *dir = path_join(root, rel);
+    int rc = test_case_load(dir, m, tc, diags);
+    free(dir);
+    return rc;
+}
+
+/* Checks "name", "value", ... pairs (NULL-terminated) against tc's environment. */
+static void expect_env(const struct test_case *tc, const char *const *pairs)
+{
+    for (size_t i = 0; pairs[i]; i += 2) {
+        const char *got = env_list_get(&tc->env, pairs[i]);
+        if (!got || strcmp(got, pairs[i + 1]))
+            fail_msg("%s: got '%s', expected '%s'", pairs[i], got ? got : "(unset)",
+                     pairs[i + 1]);
+    }
+}
+
 /* case.yaml values read as the same text after WITH NAME= would be (kestrel-interface.md §14):
  * plain numbers through Python int()/float() and str() at any size, booleans as written,
  * quoted YAML strings as they are, one-item lists as their item. */
@@ -226,41 +253,33 @@ static void test_case_params_like_kestrel(void **state)
 {
     (void)state;
     make_analytic("foo", "foo");
-    put("analytics/foo/tests/k/case.yaml",
-        "description: Kestrel's renderings\n"
-        "parameters:\n"
-        "  columns: [x]\n"
-        "  n_clusters: 010\n"
-        "  big: 000123456789012345678901234567890\n"
-        "  f: 0.80\n"
-        "  e: 1.5e3\n"
-        "  h: .5\n"
-        "  t: True\n"
-        "  neg: -5\n"
-        "  q: '010'\n"
-        "  dash-name: a-b\n"
-        "  l: [1.0, 2.50, b]\n"
-        "expect: {exit_code: 1}\n");
-    put("analytics/foo/tests/k/input/0.parquet.gz", "PAR1");
     struct manifest *m = load_foo();
-    char *dir = path_join(root, "analytics/foo/tests/k");
     struct test_case *tc = NULL;
     struct diag_list diags = DIAG_LIST_INIT;
-    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
-    assert_string_equal(env_list_get(&tc->env, "columns"), "x");
-    assert_string_equal(env_list_get(&tc->env, "n_clusters"), "10");
-    assert_string_equal(env_list_get(&tc->env, "big"), "123456789012345678901234567890");
-    assert_string_equal(env_list_get(&tc->env, "f"), "0.8");
-    assert_string_equal(env_list_get(&tc->env, "e"), "1500.0");
-    assert_string_equal(env_list_get(&tc->env, "h"), "0.5");
-    assert_string_equal(env_list_get(&tc->env, "t"), "True");
-    assert_string_equal(env_list_get(&tc->env, "neg"), "-5");
-    assert_string_equal(env_list_get(&tc->env, "q"), "010");
-    assert_string_equal(env_list_get(&tc->env, "dash-name"), "a-b");
-    assert_string_equal(env_list_get(&tc->env, "l"), "1.0,2.5,b");
+    assert_int_equal(load_case("k",
+                               "description: Kestrel's renderings\n"
+                               "parameters:\n"
+                               "  columns: [x]\n"
+                               "  n_clusters: 010\n"
+                               "  big: 000123456789012345678901234567890\n"
+                               "  f: 0.80\n"
+                               "  e: 1.5e3\n"
+                               "  h: .5\n"
+                               "  t: True\n"
+                               "  neg: -5\n"
+                               "  q: '010'\n"
+                               "  dash-name: a-b\n"
+                               "  l: [1.0, 2.50, b]\n"
+                               "expect: {exit_code: 1}\n",
+                               m, &tc, &diags),
+                     0);
+    static const char *const env[] = {
+        "columns", "x", "n_clusters", "10", "big", "123456789012345678901234567890", "f", "0.8",
+        "e", "1500.0", "h", "0.5", "t", "True", "neg", "-5", "q", "010", "dash-name", "a-b", "l",
+        "1.0,2.5,b", NULL};
+    expect_env(tc, env);
     assert_true(has(&diags, DIAG_NOTE, "param-kestrel-quote", "k/case.yaml", 10, 8, "neg='-5'"));
     test_case_free(tc);
-    free(dir);
     diag_list_free(&diags);
     manifest_free(m);
 }
@@ -270,38 +289,32 @@ static void test_case_with_clause(void **state)
 {
     (void)state;
     make_analytic("foo", "foo");
-    put("analytics/foo/tests/w/case.yaml",
-        "description: the clause of a hunt\n"
-        "with: |\n"
-        "  n_clusters=010, columns=(a, b,c),\n"
-        "  s='it\\'s', t=True, dash-name=\"tab\\tx\"\n"
-        "parameters: {q: 0.80}\n"
-        "expect: {exit_code: 1}\n");
-    put("analytics/foo/tests/w/input/0.parquet.gz", "PAR1");
-    put("analytics/foo/tests/bad/case.yaml",
-        "description: a clause Kestrel rejects\n"
-        "with: 'n_clusters=-5, columns=x'\n");
-    put("analytics/foo/tests/bad/input/0.parquet.gz", "PAR1");
     struct manifest *m = load_foo();
-    char *dir = path_join(root, "analytics/foo/tests/w");
     struct test_case *tc = NULL;
     struct diag_list diags = DIAG_LIST_INIT;
-    assert_int_equal(test_case_load(dir, m, &tc, &diags), 0);
+    assert_int_equal(load_case("w",
+                               "description: the clause of a hunt\n"
+                               "with: |\n"
+                               "  n_clusters=010, columns=(a, b,c),\n"
+                               "  s='it\\'s', t=True, dash-name=\"tab\\tx\"\n"
+                               "parameters: {q: 0.80}\n"
+                               "expect: {exit_code: 1}\n",
+                               m, &tc, &diags),
+                     0);
     assert_int_equal(tc->n_params, 6);
-    assert_string_equal(env_list_get(&tc->env, "n_clusters"), "10");
-    assert_string_equal(env_list_get(&tc->env, "columns"), "a,b,c");
-    assert_string_equal(env_list_get(&tc->env, "s"), "it's");
-    assert_string_equal(env_list_get(&tc->env, "t"), "True");
-    assert_string_equal(env_list_get(&tc->env, "dash-name"), "tab\tx");
-    assert_string_equal(env_list_get(&tc->env, "q"), "0.8");
+    static const char *const env[] = {"n_clusters", "10",   "columns",   "a,b,c",  "s", "it's",
+                                      "t",          "True", "dash-name", "tab\tx", "q", "0.8",
+                                      NULL};
+    expect_env(tc, env);
     test_case_free(tc);
-    free(dir);
     diag_list_free(&diags);
-    dir = path_join(root, "analytics/foo/tests/bad");
-    assert_int_equal(test_case_load(dir, m, &tc, &diags), 1);
+    assert_int_equal(load_case("bad",
+                               "description: a clause Kestrel rejects\n"
+                               "with: 'n_clusters=-5, columns=x'\n",
+                               m, &tc, &diags),
+                     1);
     assert_true(has(&diags, DIAG_ERROR, "with-syntax", "bad/case.yaml", 2, 7,
                     "at 1:12 of the WITH text: Kestrel's grammar has no signed numbers"));
-    free(dir);
     diag_list_free(&diags);
     manifest_free(m);
 }
