@@ -3,6 +3,7 @@
 #include "kestrel_with.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -129,25 +130,6 @@ size_t kestrel_string_len(const char *s, size_t len)
     return 0;
 }
 
-static void add_utf8(struct buf *out, unsigned cp)
-{
-    if (cp < 0x80) {
-        buf_addch(out, (char)cp);
-    } else if (cp < 0x800) {
-        buf_addch(out, (char)(0xC0 | (cp >> 6)));
-        buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        buf_addch(out, (char)(0xE0 | (cp >> 12)));
-        buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-    } else {
-        buf_addch(out, (char)(0xF0 | (cp >> 18)));
-        buf_addch(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
-        buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-    }
-}
-
 static int hex_value(char c)
 {
     if (is_digit(c))
@@ -168,7 +150,7 @@ static int unicode_escape(const char *s, size_t len, size_t base, struct buf *ou
         if (c != '\\') {
             if (c >= 0x80)
                 *latin1 = true;
-            add_utf8(out, c); /* each byte is one Latin-1 character */
+            utf8_encode(out, c); /* each byte is one Latin-1 character */
             continue;
         }
         *bad = base + i;
@@ -251,7 +233,7 @@ static int unicode_escape(const char *s, size_t len, size_t base, struct buf *ou
             return err_set("U+%04X is a lone surrogate, which no environment variable can "
                            "carry",
                            cp);
-        add_utf8(out, cp);
+        utf8_encode(out, (int32_t)cp);
     }
     return 0;
 }
