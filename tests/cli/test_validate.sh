@@ -150,6 +150,27 @@ rm -rf analytics/dir
 KANALYTIC_SCHEMAS="$TMP/none" run "$KANALYTIC" validate good
 expect_rc 2 "no schemas"; expect_err_has "KANALYTIC_SCHEMAS"
 
+# issue 13: nothing under tests/ may be a link (or anything but a file or a folder): the gate
+# reads those files on the host
+mk links "$FIX/good/base.yaml"
+echo s3cr3t-content >"$TMP/host-file"
+rm analytics/links/tests/basic/input/0.parquet.gz
+ln -s "$TMP/host-file" analytics/links/tests/basic/input/0.parquet.gz
+ln -s /etc/passwd analytics/links/tests/notes
+mkfifo analytics/links/tests/basic/fifo
+run "$KANALYTIC" validate links
+expect_rc 1 "links under tests/"
+expect_out_has "analytics/links/tests/basic/fifo: error: not a regular file or folder: refused"
+expect_out_has "analytics/links/tests/basic/input/0.parquet.gz: error: symbolic link to '$TMP/host-file': refused"
+expect_out_has "analytics/links/tests/notes: error: symbolic link to '/etc/passwd': refused"
+expect_out_lacks "s3cr3t"
+rm -rf analytics/links/tests
+ln -s "$TMP/repo/analytics/good/tests" analytics/links/tests
+run "$KANALYTIC" validate links
+expect_rc 1 "tests/ itself a link"
+expect_out_has "analytics/links/tests: error: symbolic link to"
+rm -rf analytics/links
+
 # bad input classes: each a positioned error and exit 1
 bad() { # name, file content producer, expected text
   mkdir -p "analytics/$1"

@@ -9,7 +9,10 @@
 #include "git/changes.h"
 #include "git/policy.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "git_fixture.h"
+
+#include <unistd.h>
 
 static void setup_two(struct gitfx *fx)
 {
@@ -156,6 +159,39 @@ static void test_golden_changed_without_bump(void **state)
     fx_free(&fx);
 }
 
+/* Issue 13: a test input committed as a symbolic link (git mode 120000) to /proc/self/environ
+ * would be read on the host and its bytes shown in the gate's log. */
+static void test_links_under_tests_refused(void **state)
+{
+    (void)state;
+    struct gitfx fx;
+    setup_two(&fx);
+    set_version(&fx, "beta", "1.4.3");
+    char *input = fx_path(&fx, "analytics/beta/tests/basic/input");
+    assert_int_equal(fs_mkdirs(input, 0755), 0);
+    char *link = fx_path(&fx, "analytics/beta/tests/basic/input/0.parquet.gz");
+    assert_int_equal(symlink("/proc/self/environ", link), 0);
+    char *outside = fx_path(&fx, "analytics/beta/tests/other");
+    assert_int_equal(symlink("/etc", outside), 0);
+    /* a link elsewhere in the analytic is not the policy's business (build checks contexts) */
+    char *ok = fx_path(&fx, "analytics/beta/latest");
+    assert_int_equal(symlink("Dockerfile", ok), 0);
+    fx_commit(&fx, "environ");
+    struct diag_list d;
+    check(&fx, &d);
+    assert_int_equal(d.count, 2);
+    assert_string_equal(d.items[0].file, "analytics/beta/tests/basic/input/0.parquet.gz");
+    assert_string_equal(d.items[0].rule, "tests-link");
+    assert_non_null(strstr(d.items[0].message, "120000"));
+    assert_string_equal(d.items[1].file, "analytics/beta/tests/other");
+    diag_list_free(&d);
+    free(ok);
+    free(outside);
+    free(link);
+    free(input);
+    fx_free(&fx);
+}
+
 static void test_new_analytic_needs_tests(void **state)
 {
     (void)state;
@@ -264,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_not_bumped),
         cmocka_unit_test(test_golden_changed_without_bump),
+        cmocka_unit_test(test_links_under_tests_refused),
         cmocka_unit_test(test_new_analytic_needs_tests),
         cmocka_unit_test(test_rename_compares_with_old_name),
         cmocka_unit_test(test_trigger_only_is_not_policed),

@@ -373,6 +373,69 @@ done:
     return r;
 }
 
+/* ---- links under tests/ ----------------------------------------------------------------- */
+
+struct links_walk {
+    const char *tests; /* "analytics/NAME/tests", root-relative */
+    struct diag_list *diags;
+};
+
+static void report_tests_entry(struct diag_list *diags, const char *path, git_filemode_t mode)
+{
+    if (mode == GIT_FILEMODE_LINK)
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "tests-link",
+                 "a symbolic link (git mode 120000) under tests/: refused (kanalytic reads test "
+                 "files on the host, so a link could publish a host file such as "
+                 "/proc/self/environ; commit the file itself)");
+    else if (mode == GIT_FILEMODE_COMMIT)
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "tests-link",
+                 "a submodule (git mode 160000) under tests/: refused (tests/ may hold only "
+                 "files and folders)");
+}
+
+static int on_tests_entry(const char *dir, const git_tree_entry *e, void *payload)
+{
+    struct links_walk *w = payload;
+    struct buf path = BUF_INIT;
+    buf_addf(&path, "%s/%s%s", w->tests, dir, git_tree_entry_name(e));
+    report_tests_entry(w->diags, path.data, git_tree_entry_filemode(e));
+    buf_free(&path);
+    return 0;
+}
+
+/* Every link (mode 120000) or submodule under analytics/NAME/tests/ in the pull request's
+ * tree (HEAD), for every selected analytic: its tests will run, so their files will be read. */
+static int check_tests_links(git_repository *repo, const char *prefix,
+                             const struct changes *changes, struct diag_list *diags)
+{
+    git_object *head = NULL;
+    if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0) {
+        git_error_clear();
+        return 0; /* no commit yet: validate checks the work tree */
+    }
+    for (size_t i = 0; i < changes->count; i++) {
+        struct buf rel = BUF_INIT, full = BUF_INIT;
+        buf_addf(&rel, "analytics/%s/tests", changes->items[i].name);
+        buf_addf(&full, "%s%s%s", prefix ? prefix : "", prefix ? "/" : "", rel.data);
+        git_tree_entry *e = NULL;
+        git_tree *t = NULL;
+        struct links_walk w = {rel.data, diags};
+        if (git_tree_entry_bypath(&e, (git_tree *)head, full.data) < 0) {
+            git_error_clear();
+        } else if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+            report_tests_entry(diags, rel.data, git_tree_entry_filemode(e));
+        } else if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0) {
+            git_tree_walk(t, GIT_TREEWALK_PRE, on_tests_entry, &w);
+        }
+        git_tree_free(t);
+        git_tree_entry_free(e);
+        buf_free(&rel);
+        buf_free(&full);
+    }
+    git_object_free(head);
+    return 0;
+}
+
 int policy_check(git_repository *repo, const char *root, const struct changes *changes,
                  struct diag_list *diags)
 {
@@ -423,6 +486,8 @@ int policy_check(git_repository *repo, const char *root, const struct changes *c
             continue;
         r = check_one(repo, root_tree ? root_tree : tree, root, base_short, s, diags);
     }
+    if (r == 0)
+        r = check_tests_links(repo, prefix, changes, diags);
     free(prefix);
     git_tree_free(sub);
     git_tree_free(tree);

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,36 @@ static void check_input_shapes(const struct test_case *tc, struct diag_list *dia
     for (size_t i = 0; i < tc->n_inputs; i++)
         if (fs_is_file(tc->inputs[i]))
             kestrel_shape_check(tc->inputs[i], diags);
+}
+
+/* Links (and anything but files and folders) under tests/ that test_case_load does not see:
+ * tests/ itself (its cases are then not loaded) and what is beside the case folders. */
+static int check_tests_folder(const char *dir, struct strlist *cases, struct diag_list *diags)
+{
+    char *tests = path_join(dir, "tests");
+    struct stat st;
+    int r = 0;
+    if (lstat(tests, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        r = tests_refuse_special(tests, diags);
+        strlist_free(cases);
+        cases->items = xcalloc(1, sizeof *cases->items);
+    } else if (lstat(tests, &st) == 0) {
+        struct fs_names names = {0};
+        r = fs_list_dir(tests, &names);
+        for (size_t i = 0; i < names.count && r >= 0; i++) {
+            bool is_case = false;
+            for (size_t k = 0; k < cases->count; k++)
+                is_case |= !strcmp(cases->items[k], names.names[i]);
+            if (is_case)
+                continue; /* test_case_load checks it */
+            char *p = path_join(tests, names.names[i]);
+            r = tests_refuse_special(p, diags);
+            free(p);
+        }
+        fs_names_free(&names);
+    }
+    free(tests);
+    return r < 0 ? -1 : 0;
 }
 
 /* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
@@ -190,7 +221,8 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         check_includes(m, doc, root ? root : own_root, diags);
         free(own_root);
         struct strlist cases = {0};
-        if (test_case_list(dir, &cases) < 0) {
+        if (test_case_list(dir, &cases) < 0 || check_tests_folder(dir, &cases, diags) < 0) {
+            strlist_free(&cases);
             r = -1;
             goto out;
         }

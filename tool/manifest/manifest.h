@@ -239,6 +239,11 @@ struct test_case {
 int test_case_load(const char *case_dir, const struct manifest *m, struct test_case **out,
                    struct diag_list *diags);
 void test_case_free(struct test_case *tc);
+/* Reports (rule tests-link) PATH and every entry below it that is not a regular file or a
+ * folder: kanalytic reads test files on the host, so a link there could publish a host file
+ * (/proc/self/environ, /etc/shadow) or make a golden be written outside the repository.
+ * Returns the number of findings, -1 (error set) when PATH cannot be walked. */
+int tests_refuse_special(const char *path, struct diag_list *diags);
 /* Sorted names of the case folders under analytic_dir/tests (those holding case.yaml). */
 int test_case_list(const char *analytic_dir, struct strlist *out);
 void strlist_free(struct strlist *l);

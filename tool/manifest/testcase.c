@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/fs_beneath.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PARQUET_SUFFIX ".parquet.gz"
 
@@ -61,6 +64,39 @@ static bool names_have(const struct fs_names *n, const char *name)
         if (!strcmp(n->names[i], name))
             return true;
     return false;
+}
+
+struct special_ctx {
+    struct diag_list *diags;
+    int found;
+};
+
+static void on_special(void *ctx, const char *path, mode_t mode)
+{
+    struct special_ctx *sc = ctx;
+    sc->found++;
+    if (!S_ISLNK(mode)) {
+        diag_add(sc->diags, DIAG_ERROR, path, 0, 0, "tests-link",
+                 "not a regular file or folder: refused (tests/ may hold only files and "
+                 "folders)");
+        return;
+    }
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    target[n > 0 ? n : 0] = '\0';
+    diag_add(sc->diags, DIAG_ERROR, path, 0, 0, "tests-link",
+             "symbolic link to '%s': refused (kanalytic reads test files on the host, so a link "
+             "under tests/ could publish a host file or write outside the repository; commit "
+             "the file itself)",
+             target);
+}
+
+int tests_refuse_special(const char *path, struct diag_list *diags)
+{
+    struct special_ctx sc = {diags, 0};
+    if (fs_find_special(path, on_special, &sc) < 0)
+        return -1;
+    return sc.found;
 }
 
 int test_case_list(const char *analytic_dir, struct strlist *out)
@@ -424,6 +460,21 @@ int test_case_load(const char *case_dir, const struct manifest *m, struct test_c
     *out = NULL;
     if (catalog_load() < 0)
         return -1;
+    /* nothing of the case is read through a link: neither tests/ nor anything in the case */
+    char *tests = xstrdup(case_dir);
+    char *slash = strrchr(tests, '/');
+    struct stat st;
+    int special = 0;
+    if (slash && slash != tests) {
+        *slash = '\0';
+        if (lstat(tests, &st) == 0 && !S_ISDIR(st.st_mode))
+            special = tests_refuse_special(tests, diags);
+    }
+    free(tests);
+    if (special == 0)
+        special = tests_refuse_special(case_dir, diags);
+    if (special)
+        return special < 0 ? -1 : 1;
     char *path = path_join(case_dir, CASE_FILE);
     struct yaml_doc *doc;
     int r = yaml_load_file(path, path, &doc, diags);

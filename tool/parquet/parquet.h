@@ -75,6 +75,8 @@ int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *wa
                                   uint64_t max_rows, struct pq_table *out);
 /* Reads a whole file into one table. */
 int pq_read_file(const char *path, struct pq_table *out);
+/* The same from a caller-owned buffer; display_name prefixes errors. */
+int pq_read_memory(const void *data, size_t len, const char *display_name, struct pq_table *out);
 
 /* ---- writing ---- */
 

@@ -1230,12 +1230,9 @@ int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *wa
     return 0;
 }
 
-int pq_read_file(const char *path, struct pq_table *out)
+/* Every row group of r into *out; frees r. */
+static int read_whole(struct pq_reader *r, struct pq_table *out)
 {
-    struct pq_reader *r;
-    *out = (struct pq_table)PQ_TABLE_INIT;
-    if (pq_reader_open(&r, path, NULL) < 0)
-        return -1;
     empty_table(r, NULL, out);
     for (size_t g = 0; g < pq_reader_num_row_groups(r); g++) {
         struct pq_table t;
@@ -1259,4 +1256,22 @@ int pq_read_file(const char *path, struct pq_table *out)
     }
     pq_reader_free(r);
     return 0;
+}
+
+int pq_read_file(const char *path, struct pq_table *out)
+{
+    struct pq_reader *r;
+    *out = (struct pq_table)PQ_TABLE_INIT;
+    if (pq_reader_open(&r, path, NULL) < 0)
+        return -1;
+    return read_whole(r, out);
+}
+
+int pq_read_memory(const void *data, size_t len, const char *display_name, struct pq_table *out)
+{
+    struct pq_reader *r;
+    *out = (struct pq_table)PQ_TABLE_INIT;
+    if (pq_reader_open_memory(&r, data, len, display_name, NULL) < 0)
+        return -1;
+    return read_whole(r, out);
 }

@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/fs_beneath.h"
 #include "util/mask.h"
 #include "util/xalloc.h"
 
@@ -105,6 +106,35 @@ static char *output_name(size_t i)
     return buf_detach(&b, NULL);
 }
 
+/* A case's files (PATH under tc->dir) are read and written below the analytic's folder with
+ * no link followed on the way (fs_beneath.h): *base is the analytic folder, *rel points at
+ * "tests/CASE/..." in PATH. */
+static void case_split(const struct test_case *tc, const char *path, char **base, const char **rel)
+{
+    const char *cut = tc->dir + strlen(tc->dir);
+    int slashes = 0;
+    while (cut > tc->dir && slashes < 2)
+        slashes += *--cut == '/';
+    size_t n = (size_t)(cut - tc->dir);
+    if (slashes < 2 || strncmp(path, tc->dir, n) || path[n] != '/') {
+        *base = xstrdup(".");
+        *rel = path;
+    } else {
+        *base = n ? xstrndup(tc->dir, n) : xstrdup("/");
+        *rel = path + n + 1;
+    }
+}
+
+static int case_read(const struct test_case *tc, const char *path, size_t max, struct buf *out)
+{
+    char *base;
+    const char *rel;
+    case_split(tc, path, &base, &rel);
+    int r = fs_beneath_read(base, rel, max, out);
+    free(base);
+    return r;
+}
+
 static int write_cb(struct archive *a, void *ctx, const void *data, size_t n)
 {
     (void)a;
@@ -153,7 +183,7 @@ static int make_input_tar(const struct test_case *tc, struct buf *out)
         goto done;
     for (size_t i = 0; i < tc->n_inputs; i++) {
         struct buf data = BUF_INIT;
-        if (fs_read_file(tc->inputs[i], (size_t)4 << 30, &data) < 0) {
+        if (case_read(tc, tc->inputs[i], (size_t)4 << 30, &data) < 0) {
             buf_free(&data);
             goto done;
         }
@@ -592,20 +622,18 @@ static char *golden_path(const struct test_case *tc, size_t index)
     return buf_detach(&b, NULL);
 }
 
-/* Copies src to dst atomically (directories created). */
-static int copy_atomic(const char *src, const char *dst)
+/* Copies src (a run's output) to dst in the case folder atomically, its folders created, no
+ * link followed on the way (a case's expected/ linked elsewhere is refused). */
+static int copy_atomic(const struct test_case *tc, const char *src, const char *dst)
 {
     struct buf data = BUF_INIT;
-    char *parent = xstrdup(dst);
-    char *slash = strrchr(parent, '/');
-    if (slash)
-        *slash = '\0';
+    char *base;
+    const char *rel;
+    case_split(tc, dst, &base, &rel);
     int rc = fs_read_file(src, (size_t)4 << 30, &data);
-    if (rc == 0 && slash)
-        rc = fs_mkdirs(parent, 0755);
     if (rc == 0)
-        rc = fs_write_atomic(dst, data.data, data.len);
-    free(parent);
+        rc = fs_beneath_write_atomic(base, rel, data.data, data.len);
+    free(base);
     buf_free(&data);
     return rc;
 }
@@ -646,7 +674,7 @@ static void compare_display(const struct test_case *tc, const struct runner_opti
 {
     struct buf raw = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
     bool masked = tc->display_compare == DISPLAY_COMPARE_MASKED;
-    if (fs_read_file(tc->expected_display, (size_t)o->output_cap, &raw) < 0) {
+    if (case_read(tc, tc->expected_display, (size_t)o->output_cap, &raw) < 0) {
         case_result_error(r, RULE_CASE, "%s: %s", tc->expected_display, err_last());
     } else if (display_for_compare(tc, &raw, &want) < 0 ||
                display_for_compare(tc, shown, &got) < 0) {
@@ -737,7 +765,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
                                  i);
             } else {
                 char *gp = golden_path(tc, i);
-                if (copy_atomic(path, gp) < 0)
+                if (copy_atomic(tc, path, gp) < 0)
                     case_result_error(r, RULE_CASE, "creating %s: %s", gp, err_last());
                 else
                     add_string(&r->created, &r->ncreated, gp);
@@ -745,7 +773,12 @@ static void check_run(const struct runner_case *c, const struct runner_options *
             }
         } else if (ok && g) {
             struct pq_table expected = PQ_TABLE_INIT;
-            if (pq_read_file(g->path, &expected) < 0) {
+            struct buf gold = BUF_INIT;
+            int grc = case_read(tc, g->path, (size_t)4 << 30, &gold);
+            if (grc == 0)
+                grc = pq_read_memory(gold.data, gold.len, g->path, &expected);
+            buf_free(&gold);
+            if (grc < 0) {
                 case_result_error(r, RULE_CASE, "golden %s: %s", g->path, err_last());
             } else {
                 struct compare_result *cr = xcalloc(1, sizeof *cr);
@@ -797,7 +830,7 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         } else {
             struct buf gp = BUF_INIT;
             buf_addf(&gp, "%s/expected/display.html", tc->dir);
-            if (copy_atomic(path, gp.data) < 0)
+            if (copy_atomic(tc, path, gp.data) < 0)
                 case_result_error(r, RULE_CASE, "creating %s: %s", gp.data, err_last());
             else
                 add_string(&r->created, &r->ncreated, gp.data);
@@ -923,7 +956,7 @@ static int update_goldens(const struct runner_case *c, const struct run_output *
             buf_addf(&b, "%s/expected/display.html", c->tc->dir);
             dst = buf_detach(&b, NULL);
         }
-        int rc = copy_atomic(src, dst);
+        int rc = copy_atomic(c->tc, src, dst);
         if (rc == 0)
             add_string(updated, nupdated, dst);
         else

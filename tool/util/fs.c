@@ -18,20 +18,21 @@ int fs_read_file(const char *path, size_t max_bytes, struct buf *out)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return err_errno(path);
+    int r = fs_read_fd(fd, path, max_bytes, out);
+    close(fd);
+    return r;
+}
+
+int fs_read_fd(int fd, const char *path, size_t max_bytes, struct buf *out)
+{
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        close(fd);
+    if (fstat(fd, &st) < 0)
         return err_errno(path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
+    if (!S_ISREG(st.st_mode))
         return err_set("%s: not a regular file", path);
-    }
-    if ((unsigned long long)st.st_size > max_bytes) {
-        close(fd);
-        return err_set("%s: file is too large (%lld bytes, limit %zu)", path,
-                       (long long)st.st_size, max_bytes);
-    }
+    if ((unsigned long long)st.st_size > max_bytes)
+        return err_set("%s: file is too large (%lld bytes, limit %zu)", path, (long long)st.st_size,
+                       max_bytes);
     size_t start = out->len;
     for (;;) {
         buf_grow(out, 65536);
@@ -39,7 +40,6 @@ int fs_read_file(const char *path, size_t max_bytes, struct buf *out)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            close(fd);
             buf_setlen(out, start);
             return err_errno(path);
         }
@@ -47,12 +47,10 @@ int fs_read_file(const char *path, size_t max_bytes, struct buf *out)
             break;
         buf_setlen(out, out->len + (size_t)n);
         if (out->len - start > max_bytes) {
-            close(fd);
             buf_setlen(out, start);
             return err_set("%s: file is too large (limit %zu bytes)", path, max_bytes);
         }
     }
-    close(fd);
     return 0;
 }
 

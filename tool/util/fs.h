@@ -10,6 +10,8 @@
 
 /* Reads a whole regular file into out (appending); fails beyond max_bytes. */
 int fs_read_file(const char *path, size_t max_bytes, struct buf *out);
+/* The same from an open descriptor (left open); path names it in errors. */
+int fs_read_fd(int fd, const char *path, size_t max_bytes, struct buf *out);
 /* Writes data to path through "path.tmp.XXXXXX" + fsync + rename: readers see the old file or
  * the new one, never half of one; nothing is left behind on failure. */
 int fs_write_atomic(const char *path, const void *data, size_t len);
