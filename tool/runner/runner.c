@@ -299,6 +299,25 @@ static int capped_write(void *ctx, const char *data, size_t n)
     return 0;
 }
 
+/* After the archive of /data went over its cap: GETs /data/output and /data/display alone
+ * (capped the same way); true when they fit, so what grew is /data/input. */
+static bool input_grew(struct docker *d, const char *id, const struct runner_options *o)
+{
+    static const char *const parts[] = {"/data/output", "/data/display"};
+    size_t room = (size_t)o->output_cap + ((size_t)1 << 20);
+    for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+        struct buf tar = BUF_INIT;
+        struct capped_sink sink = {&tar, room, false};
+        if (docker_container_archive_get(d, id, parts[i], capped_write, &sink) < 0)
+            err_clear(); /* a folder the container removed holds nothing */
+        room -= tar.len;
+        buf_free(&tar);
+        if (sink.over)
+            return false;
+    }
+    return true;
+}
+
 /* GETs /data from the container in one archive (output/ and display/; input/ is skipped) and
  * extracts it under ro->dir; file paths become relative to /data ("output/0.parquet.gz"). */
 static int fetch_data(struct docker *d, const char *id, size_t input_bytes, struct run_output *ro,
@@ -310,6 +329,15 @@ static int fetch_data(struct docker *d, const char *id, size_t input_bytes, stru
     size_t slack = ((size_t)1 << 20) + input_bytes + input_bytes / 8;
     struct capped_sink sink = {&tar, (size_t)o->output_cap + slack, false};
     int rc = docker_container_archive_get(d, id, "/data", capped_write, &sink);
+    if (sink.over && input_grew(d, id, o)) {
+        case_result_fail(r, RULE_ARCHIVE, "/data/input", NULL,
+                         "/data/input grew by more than the output cap of %llu bytes beyond the "
+                         "%zu bytes of inputs uploaded: refused (an analytic writes only to "
+                         "/data/output and /data/display)",
+                         (unsigned long long)o->output_cap, input_bytes);
+        buf_free(&tar);
+        return 1;
+    }
     if (sink.over) {
         case_result_fail(r, RULE_ARCHIVE, "/data", NULL,
                          "/data/output and /data/display hold more than the output cap of %llu "
