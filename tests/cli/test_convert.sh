@@ -61,7 +61,7 @@ run "$K" convert "$D/again_zstd.parquet" "$D/again2.jsonl"
 diff -u "$D/want.jsonl" "$D/again2.jsonl" || fail "parquet -> parquet differs"
 head -c 100 "$D/again.parquet.gz" >"$D/cut.parquet"
 run "$K" convert "$D/cut.parquet" "$D/cut.jsonl"
-expect_rc 1 "truncated Parquet input"
+expect_rc 2 "truncated Parquet input (unreadable: exit 2, as show and diff)"
 expect_err_has "cut.parquet"
 expect_no_file "$D/cut.jsonl"
 

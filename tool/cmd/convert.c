@@ -1174,7 +1174,7 @@ struct options {
     struct schema schema;
 };
 
-/* Reads IN into a table; exit code on failure (1 bad data, 2 I/O). */
+/* Reads IN into a table; exit code on failure (1 bad text data, 2 I/O or unreadable Parquet). */
 static int load_input(struct options *o, struct pq_table *t)
 {
     struct buf data = BUF_INIT;
@@ -1192,7 +1192,7 @@ static int load_input(struct options *o, struct pq_table *t)
             rc = EXIT_TROUBLE;
         } else if (pq_read_file(o->in, t) < 0) {
             fprintf(stderr, "%s: error: %s\n", o->in, err_last());
-            rc = EXIT_FINDINGS;
+            rc = EXIT_TROUBLE; /* an unreadable input, as show and diff say */
         }
         buf_free(&data);
         return rc;
