@@ -1,8 +1,11 @@
 /* kanalytic new: scaffolds analytics/NAME from template/<python|c>/, filling every {{...}}
  * placeholder (name, description, author from git config, entity types, parameters). The tree
  * is written into a temporary folder beside its destination and renamed into place, then
- * validated; any failure leaves nothing behind. */
+ * validated; any failure leaves nothing behind. `new --from DIR` adopts an existing docker
+ * analytic instead: DIR is copied and its manifest inferred (manifest/adopt.h), with TODO
+ * marks for the author where nothing could be inferred. */
 #include "cmd/cmd.h"
+#include "manifest/adopt.h"
 #include "manifest/manifest.h"
 #include "parquet/parquet.h"
 #include "util/buf.h"
@@ -42,6 +45,9 @@ struct new_opts {
     size_t n_entity_types;
     struct new_param *params;
     size_t n_params;
+    const char *from; /* --from DIR: adopt an existing docker analytic */
+    char **inputs;    /* --input FILE: the first case's inputs (with --from) */
+    size_t n_inputs;
 };
 
 /* Words a parameter cannot be called: it becomes a Python argument and a C struct field. */
@@ -60,6 +66,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: kanalytic new NAME [--template python|c] [--entity-type T ...]\n"
             "                     [--param NAME:TYPE ...] [--description TEXT]\n"
+            "       kanalytic new [NAME] --from DIR [--input FILE ...]\n"
             "\n"
             "Creates analytics/NAME from template/TEMPLATE/: manifest, README, Dockerfile,\n"
             "code and a basic golden test case, with every placeholder filled and the\n"
@@ -72,6 +79,13 @@ static void usage(FILE *out)
             "  -p, --param NAME:TYPE  an optional WITH parameter (repeatable); TYPE is\n"
             "                         string, integer, number, boolean or list\n"
             "  -d, --description TEXT what the analytic does (one sentence or two)\n"
+            "  -f, --from DIR         adopt an existing docker analytic folder (Dockerfile,\n"
+            "                         code, README): copies it and infers the manifest (name,\n"
+            "                         parameters from the code's environment reads, inputs,\n"
+            "                         outputs, display, description); what it cannot infer is\n"
+            "                         marked TODO(kanalytic new --from) for `validate`\n"
+            "  -i, --input FILE       with --from: a Parquet input of the first test case\n"
+            "                         (once per input; default: the template's example)\n"
             "\n"
             "NAME: lower-case letters, digits, '-' and '_', starting with a letter or digit;\n"
             "the image is kestrel-analytics-NAME.\n"
@@ -82,7 +96,9 @@ static void usage(FILE *out)
             "examples:\n"
             "  kanalytic new beacon-interval --entity-type network-traffic \\\n"
             "      --param threshold:number --param columns:list\n"
-            "  kanalytic new entropy-check --template c --entity-type domain-name\n");
+            "  kanalytic new entropy-check --template c --entity-type domain-name\n"
+            "  kanalytic new --from ../kestrel-analytics/analytics/piniponmap \\\n"
+            "      --input procs.parquet.gz\n");
 }
 
 /* ---- checks ---- */
@@ -704,6 +720,280 @@ out:
     return rc;
 }
 
+/* ---- new --from: adopting an existing docker analytic (manifest/adopt.h) ---- */
+
+#define MAX_ADOPT_FILE (256u << 20)
+
+/* Copies the folder src into dst (which exists): regular files with their executable bits,
+ * folders; .git is left out; a symbolic link or special file is refused (it would leave the
+ * build context or the repository). */
+static int copy_plain_tree(const char *src, const char *dst)
+{
+    struct fs_names names = {0};
+    if (fs_list_dir(src, &names) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < names.count && rc == 0; i++) {
+        if (!strcmp(names.names[i], ".git"))
+            continue;
+        char *s = path_join(src, names.names[i]);
+        char *d = path_join(dst, names.names[i]);
+        struct stat st;
+        if (lstat(s, &st) < 0) {
+            rc = err_errno(s);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = fs_mkdirs(d, 0755);
+            if (rc == 0)
+                rc = copy_plain_tree(s, d);
+        } else if (S_ISREG(st.st_mode)) {
+            struct buf in = BUF_INIT;
+            rc = fs_read_file(s, MAX_ADOPT_FILE, &in);
+            if (rc == 0)
+                rc = fs_write_atomic(d, in.data, in.len);
+            if (rc == 0 && chmod(d, (st.st_mode & 0111) ? 0755 : 0644) < 0)
+                rc = err_errno(d);
+            buf_free(&in);
+        } else {
+            rc = err_set("%s: a symbolic link or special file; copy the folder without it", s);
+        }
+        free(s);
+        free(d);
+    }
+    fs_names_free(&names);
+    return rc;
+}
+
+static int write_text(const char *dir, const char *name, const struct buf *b)
+{
+    char *p = path_join(dir, name);
+    int rc = fs_write_atomic(p, b->data, b->len);
+    free(p);
+    return rc;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    struct buf in = BUF_INIT;
+    int rc = fs_read_file(from, MAX_ADOPT_FILE, &in);
+    if (rc == 0)
+        rc = fs_write_atomic(to, in.data, in.len);
+    buf_free(&in);
+    return rc;
+}
+
+/* tests/basic with case.yaml and input/N.parquet.gz: the given files, else the template's
+ * example for every input. */
+static int adopt_case(const char *root, const char *tmp, const struct adopt_info *a,
+                      const struct new_opts *o)
+{
+    size_t n_inputs = a->n_inputs ? a->n_inputs : 1;
+    char *tdir = NULL;
+    if (o->n_inputs && o->n_inputs != n_inputs)
+        return err_set("%zu --input file%s given, but the code reads %zu input%s "
+                       "(/data/input/0..%zu)",
+                       o->n_inputs, o->n_inputs == 1 ? "" : "s", n_inputs, n_inputs == 1 ? "" : "s",
+                       n_inputs - 1);
+    if (!o->n_inputs && !(tdir = template_dir(root, "python")))
+        return err_set("no template/python to take an example input from; give --input FILE");
+    char *input = path_join(tmp, "tests/basic/input");
+    int rc = fs_mkdirs(input, 0755);
+    for (size_t i = 0; i < n_inputs && rc == 0; i++) {
+        struct buf name = BUF_INIT;
+        buf_addf(&name, "%zu.parquet.gz", i);
+        char *to = path_join(input, name.data);
+        char *from =
+            o->n_inputs ? xstrdup(o->inputs[i]) : path_join(tdir, "tests/basic/input/0.parquet.gz");
+        rc = copy_file(from, to);
+        free(from);
+        free(to);
+        buf_free(&name);
+    }
+    if (rc == 0) {
+        struct buf b = BUF_INIT;
+        adopt_render_case(a, o->n_inputs > 0, &b);
+        rc = write_text(tmp, "tests/basic/" CASE_FILE, &b);
+        buf_free(&b);
+    }
+    free(input);
+    free(tdir);
+    return rc;
+}
+
+static void print_adopted(const struct new_opts *o, const char *name, const struct adopt_info *a,
+                          const struct diag_list *todo)
+{
+    printf("adopted %s as analytics/%s\n", o->from, name);
+    printf("  name         %s (from %s)\n", name,
+           o->name        ? "the command line"
+           : a->name_from ? a->name_from
+                          : "?");
+    printf("  description  %s\n", a->description ? "the README's first paragraph" : "none found");
+    printf("  parameters   %zu:", a->n_params);
+    for (size_t i = 0; i < a->n_params; i++)
+        printf(" %s (%s%s)", a->params[i].name, param_type_name(a->params[i].type),
+               a->params[i].required ? ", required" : "");
+    printf("\n  inputs       %zu%s\n", a->n_inputs ? a->n_inputs : 1,
+           a->n_inputs ? "" : " (none found in the code)");
+    printf("  display      %s\n", a->display ? "html (/data/display)" : "none");
+    printf("\nleft for you: %zu TODO(kanalytic new --from) marks (validate lists them):\n",
+           todo->count);
+    diag_print(todo, DIAG_FORMAT_TEXT, stdout);
+    printf("\nnext steps:\n"
+           "  1. fix each marked value in analytics/%s/analytic.yaml and tests/basic/case.yaml,\n"
+           "     deleting its TODO comment\n"
+           "  2. kanalytic validate %s\n"
+           "  3. kanalytic build %s\n"
+           "  4. kanalytic test %s     (the first run writes the golden output: check it)\n",
+           name, name, name, name);
+}
+
+static int adopt(const char *root, const struct new_opts *o, const char *name, struct adopt_info *a)
+{
+    char *mf = path_join(o->from, MANIFEST_FILE);
+    bool has = fs_exists(mf);
+    free(mf);
+    if (has)
+        return err_set("%s already holds an %s: it is a kanalytic analytic; copy it into "
+                       "analytics/ instead",
+                       o->from, MANIFEST_FILE);
+    char *docker = path_join(o->from, "Dockerfile");
+    has = fs_is_file(docker);
+    free(docker);
+    if (!has)
+        return err_set("%s has no Dockerfile: not a docker analytic folder", o->from);
+    char *author = git_author(root);
+    if (!author)
+        author = xstrdup(getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown");
+    char *analytics = path_join(root, "analytics");
+    char *dest = path_join(analytics, name);
+    struct buf tmp = BUF_INIT, b = BUF_INIT;
+    buf_addf(&tmp, "%s/.new-%s.XXXXXX", analytics, name);
+    int rc = -1;
+    bool made = false, placed = false;
+    struct diag_list diags = DIAG_LIST_INIT, todo = DIAG_LIST_INIT;
+    if (fs_mkdirs(analytics, 0755) < 0 || !mkdtemp(tmp.data)) {
+        err_errno(tmp.data);
+        goto out;
+    }
+    made = true;
+    if (chmod(tmp.data, 0755) < 0) {
+        err_errno(tmp.data);
+        goto out;
+    }
+    if (copy_plain_tree(o->from, tmp.data) < 0)
+        goto out;
+    adopt_render_manifest(a, name, author, o->from, &b);
+    if (write_text(tmp.data, MANIFEST_FILE, &b) < 0)
+        goto out;
+    buf_reset(&b);
+    char *readme = path_join(tmp.data, "README.md");
+    if (!fs_is_file(readme)) {
+        buf_addf(&b, "# %s\n\n%s\n", name, a->description ? a->description : "TODO: describe it.");
+        if (fs_write_atomic(readme, b.data, b.len) < 0) {
+            free(readme);
+            goto out;
+        }
+        buf_reset(&b);
+    }
+    free(readme);
+    if (adopt_case(root, tmp.data, a, o) < 0)
+        goto out;
+    if (fs_exists(dest)) {
+        err_set("analytics/%s appeared while it was being created", name);
+        goto out;
+    }
+    if (rename(tmp.data, dest) < 0) {
+        err_errno(dest);
+        goto out;
+    }
+    placed = true;
+    int v = analytic_validate(root, dest, false, &diags);
+    if (v < 0)
+        goto out;
+    size_t other = 0;
+    for (size_t i = 0; i < diags.count; i++) {
+        const struct diag *d = &diags.items[i];
+        if (d->rule && !strcmp(d->rule, "adopt-todo"))
+            diag_add(&todo, d->severity, d->file, d->line, d->col, d->rule, "%s", d->message);
+        else if (d->severity == DIAG_ERROR)
+            other++;
+    }
+    if (other) {
+        diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
+        err_set("the adopted analytic has findings besides the TODO marks (shown above); "
+                "nothing was kept");
+        rc = 1;
+        goto out;
+    }
+    print_adopted(o, name, a, &todo);
+    rc = 0;
+out:
+    if (rc != 0 && made) {
+        const char *gone = placed ? dest : tmp.data;
+        if (fs_remove_tree(gone) < 0)
+            fprintf(stderr, "kanalytic new: could not remove %s: %s\n", gone, err_last());
+    }
+    diag_list_free(&diags);
+    diag_list_free(&todo);
+    buf_free(&b);
+    buf_free(&tmp);
+    free(dest);
+    free(analytics);
+    free(author);
+    return rc;
+}
+
+/* new [NAME] --from DIR: the options that make no sense with it are refused. */
+static int new_from(struct new_opts *o, int argc, char **argv, struct adopt_info *a)
+{
+    if (o->n_entity_types || o->n_params || o->description || strcmp(o->template_name, "python")) {
+        fprintf(stderr, "kanalytic new: --from infers the manifest; --entity-type, --param, "
+                        "--description and --template do not go with it (edit the marked "
+                        "analytic.yaml instead)\n");
+        return EXIT_TROUBLE;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "kanalytic new: expected at most one NAME with --from\n");
+        return EXIT_TROUBLE;
+    }
+    o->name = optind < argc ? argv[optind] : NULL;
+    if (adopt_scan_dir(o->from, a) < 0) {
+        fprintf(stderr, "kanalytic new: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
+    const char *name = o->name ? o->name : a->name;
+    if (!name) {
+        fprintf(stderr,
+                "kanalytic new: no name found in %s (README's docker build -t "
+                "kestrel-analytics-X, or the folder name): give NAME\n",
+                o->from);
+        return EXIT_TROUBLE;
+    }
+    if (!name_ok(name)) {
+        fprintf(stderr,
+                "kanalytic new: '%s'%s%s is not a valid name: use lower-case letters, "
+                "digits, '-' and '_' (give NAME)\n",
+                name, o->name ? "" : " from ", o->name ? "" : a->name_from);
+        return EXIT_TROUBLE;
+    }
+    char *root = NULL;
+    int status = EXIT_TROUBLE;
+    if (repo_find_root(&root) < 0 || check_free(root, name) < 0) {
+        fprintf(stderr, "kanalytic new: %s\n", err_last());
+        goto out;
+    }
+    int rc = adopt(root, o, name, a);
+    if (rc != 0) {
+        fprintf(stderr, "kanalytic new: %s\n", err_last());
+        status = rc > 0 ? EXIT_FINDINGS : EXIT_TROUBLE;
+        goto out;
+    }
+    status = 0;
+out:
+    free(root);
+    return status;
+}
+
 int cmd_new(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -711,17 +1001,20 @@ int cmd_new(int argc, char **argv)
         {"entity-type", required_argument, NULL, 'e'},
         {"param", required_argument, NULL, 'p'},
         {"description", required_argument, NULL, 'd'},
+        {"from", required_argument, NULL, 'f'},
+        {"input", required_argument, NULL, 'i'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct new_opts o = {0};
     o.template_name = "python";
-    size_t cap_types = 0, cap_params = 0;
+    size_t cap_types = 0, cap_params = 0, cap_inputs = 0;
+    struct adopt_info adopted = {0};
     int status = EXIT_TROUBLE;
     char *root = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "t:e:p:d:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:e:p:d:f:i:h", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
             o.template_name = optarg;
@@ -760,6 +1053,13 @@ int cmd_new(int argc, char **argv)
         case 'd':
             o.description = optarg;
             break;
+        case 'f':
+            o.from = optarg;
+            break;
+        case 'i':
+            ARRAY_GROW(o.inputs, o.n_inputs + 1, cap_inputs);
+            o.inputs[o.n_inputs++] = optarg;
+            break;
         case 'h':
             usage(stdout);
             status = 0;
@@ -768,6 +1068,15 @@ int cmd_new(int argc, char **argv)
             usage(stderr);
             goto out;
         }
+    }
+    if (o.from)
+        status = new_from(&o, argc, argv, &adopted);
+    if (o.from)
+        goto out;
+    if (o.n_inputs) {
+        fprintf(stderr, "kanalytic new: --input goes with --from (the template has its own "
+                        "case)\n");
+        goto out;
     }
     if (optind + 1 != argc) {
         fprintf(stderr, "kanalytic new: expected exactly one NAME\n");
@@ -817,6 +1126,8 @@ out:
         free(o.params[i].name);
     free(o.params);
     free(o.entity_types);
+    free(o.inputs);
+    adopt_info_free(&adopted);
     free(root);
     return status;
 }

@@ -1,6 +1,7 @@
 /* Whole-analytic and repository-wide checks behind `kanalytic validate`: the manifest, the
  * folder around it (name, Dockerfile, README.md, build.include sources), its test cases,
  * and names across the repository. See manifest.h. */
+#include "adopt.h"
 #include "manifest.h"
 #include "catalog.h"
 #include "check.h"
@@ -232,9 +233,13 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
                      "no test cases (add tests/CASE/%s with input/ and expected/)", CASE_FILE);
             free(tests);
         }
+        adopt_check_markers(path, diags); /* what new --from left for the author */
         for (size_t i = 0; i < cases.count && r >= 0; i++) {
             char *tests = path_join(dir, "tests");
             char *cdir = path_join(tests, cases.items[i]);
+            char *cfile = path_join(cdir, CASE_FILE);
+            adopt_check_markers(cfile, diags);
+            free(cfile);
             struct test_case *tc = NULL;
             if (test_case_load(cdir, m, &tc, diags) < 0)
                 r = -1;
