@@ -75,34 +75,9 @@ for a in process-score shell-tag pair; do
 done
 
 # only the marked edits: each marked line gets its value and loses its comment
-python3 - "$repo/analytics" <<'PY' || fail "marked edits"
-import re, sys
-root = sys.argv[1]
-types = {"process-score": '["process"]', "shell-tag": '["*"]', "pair": '["network-traffic"]'}
-attrs = {"process-score": ["    attributes:", "      - {name: x_score, type: number, description: share of keywords}",
-                           "      - {name: x_suspicious, type: integer, description: 1 above THRESHOLD}"]}
-mark = "  # TODO(kanalytic new --from)"
-for a in types:
-    for f in ("analytic.yaml", "tests/basic/case.yaml"):
-        path = f"{root}/{a}/{f}"
-        out, edits = [], 0
-        for line in open(path).read().splitlines():
-            if "TODO(kanalytic new --from)" not in line:
-                out.append(line); continue
-            edits += 1
-            if line.startswith("# TODO"):  # a mark on its own line: the input is acceptable as it is
-                continue
-            value = line[:line.index(mark)]
-            if "entity_types:" in value:
-                value = value.replace('["*"]', types[a])
-            value = value.replace('description: "TODO"', "description: what it does, in a sentence")
-            value = value.replace('XPARAM: "TODO"', "XPARAM: dst_port")
-            out.append(value)
-            if value.strip().startswith("- input:"):
-                out += attrs.get(a, [])
-        assert edits or f != "analytic.yaml", f"{path}: no marks"
-        open(path, "w").write("\n".join(out) + "\n")
-PY
+python3 "$legacy/marked_edits.py" "$repo/analytics/process-score" pscore >/dev/null || fail "marked edits pscore"
+python3 "$legacy/marked_edits.py" "$repo/analytics/shell-tag" shell-tag >/dev/null || fail "marked edits shell-tag"
+python3 "$legacy/marked_edits.py" "$repo/analytics/pair" pair-plot >/dev/null || fail "marked edits pair"
 for a in process-score shell-tag pair; do
   grep -rq 'TODO(kanalytic' "$repo/analytics/$a" && fail "$a: a mark left"
   run "$KANALYTIC" validate "$a"
