@@ -722,103 +722,6 @@ out:
 
 /* ---- new --from: adopting an existing docker analytic (manifest/adopt.h) ---- */
 
-#define MAX_ADOPT_FILE (256u << 20)
-
-/* Copies the folder src into dst (which exists): regular files with their executable bits,
- * folders; .git is left out; a symbolic link or special file is refused (it would leave the
- * build context or the repository). */
-static int copy_plain_tree(const char *src, const char *dst)
-{
-    struct fs_names names = {0};
-    if (fs_list_dir(src, &names) < 0)
-        return -1;
-    int rc = 0;
-    for (size_t i = 0; i < names.count && rc == 0; i++) {
-        if (!strcmp(names.names[i], ".git"))
-            continue;
-        char *s = path_join(src, names.names[i]);
-        char *d = path_join(dst, names.names[i]);
-        struct stat st;
-        if (lstat(s, &st) < 0) {
-            rc = err_errno(s);
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = fs_mkdirs(d, 0755);
-            if (rc == 0)
-                rc = copy_plain_tree(s, d);
-        } else if (S_ISREG(st.st_mode)) {
-            struct buf in = BUF_INIT;
-            rc = fs_read_file(s, MAX_ADOPT_FILE, &in);
-            if (rc == 0)
-                rc = fs_write_atomic(d, in.data, in.len);
-            if (rc == 0 && chmod(d, (st.st_mode & 0111) ? 0755 : 0644) < 0)
-                rc = err_errno(d);
-            buf_free(&in);
-        } else {
-            rc = err_set("%s: a symbolic link or special file; copy the folder without it", s);
-        }
-        free(s);
-        free(d);
-    }
-    fs_names_free(&names);
-    return rc;
-}
-
-static int write_text(const char *dir, const char *name, const struct buf *b)
-{
-    char *p = path_join(dir, name);
-    int rc = fs_write_atomic(p, b->data, b->len);
-    free(p);
-    return rc;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    struct buf in = BUF_INIT;
-    int rc = fs_read_file(from, MAX_ADOPT_FILE, &in);
-    if (rc == 0)
-        rc = fs_write_atomic(to, in.data, in.len);
-    buf_free(&in);
-    return rc;
-}
-
-/* tests/basic with case.yaml and input/N.parquet.gz: the given files, else the template's
- * example for every input. */
-static int adopt_case(const char *root, const char *tmp, const struct adopt_info *a,
-                      const struct new_opts *o)
-{
-    size_t n_inputs = a->n_inputs ? a->n_inputs : 1;
-    char *tdir = NULL;
-    if (o->n_inputs && o->n_inputs != n_inputs)
-        return err_set("%zu --input file%s given, but the code reads %zu input%s "
-                       "(/data/input/0..%zu)",
-                       o->n_inputs, o->n_inputs == 1 ? "" : "s", n_inputs, n_inputs == 1 ? "" : "s",
-                       n_inputs - 1);
-    if (!o->n_inputs && !(tdir = template_dir(root, "python")))
-        return err_set("no template/python to take an example input from; give --input FILE");
-    char *input = path_join(tmp, "tests/basic/input");
-    int rc = fs_mkdirs(input, 0755);
-    for (size_t i = 0; i < n_inputs && rc == 0; i++) {
-        struct buf name = BUF_INIT;
-        buf_addf(&name, "%zu.parquet.gz", i);
-        char *to = path_join(input, name.data);
-        char *from =
-            o->n_inputs ? xstrdup(o->inputs[i]) : path_join(tdir, "tests/basic/input/0.parquet.gz");
-        rc = copy_file(from, to);
-        free(from);
-        free(to);
-        buf_free(&name);
-    }
-    if (rc == 0) {
-        struct buf b = BUF_INIT;
-        adopt_render_case(a, o->n_inputs > 0, &b);
-        rc = write_text(tmp, "tests/basic/" CASE_FILE, &b);
-        buf_free(&b);
-    }
-    free(input);
-    free(tdir);
-    return rc;
-}
-
 static void print_adopted(const struct new_opts *o, const char *name, const struct adopt_info *a,
                           const struct diag_list *todo)
 {
@@ -849,97 +752,42 @@ static void print_adopted(const struct new_opts *o, const char *name, const stru
 
 static int adopt(const char *root, const struct new_opts *o, const char *name, struct adopt_info *a)
 {
-    char *mf = path_join(o->from, MANIFEST_FILE);
-    bool has = fs_exists(mf);
-    free(mf);
-    if (has)
-        return err_set("%s already holds an %s: it is a kanalytic analytic; copy it into "
-                       "analytics/ instead",
-                       o->from, MANIFEST_FILE);
-    char *docker = path_join(o->from, "Dockerfile");
-    has = fs_is_file(docker);
-    free(docker);
-    if (!has)
-        return err_set("%s has no Dockerfile: not a docker analytic folder", o->from);
+    size_t n_inputs = a->n_inputs ? a->n_inputs : 1;
+    if (o->n_inputs && o->n_inputs != n_inputs)
+        return err_set("%zu --input file%s given, but the code reads %zu input%s "
+                       "(/data/input/0..%zu)",
+                       o->n_inputs, o->n_inputs == 1 ? "" : "s", n_inputs, n_inputs == 1 ? "" : "s",
+                       n_inputs - 1);
+    char *tdir = NULL, *example = NULL;
+    if (!o->n_inputs) {
+        if (!(tdir = template_dir(root, "python")))
+            return err_set("no template/python to take an example input from; give --input FILE");
+        example = path_join(tdir, "tests/basic/input/0.parquet.gz");
+    }
     char *author = git_author(root);
     if (!author)
         author = xstrdup(getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown");
-    char *analytics = path_join(root, "analytics");
-    char *dest = path_join(analytics, name);
-    struct buf tmp = BUF_INIT, b = BUF_INIT;
-    buf_addf(&tmp, "%s/.new-%s.XXXXXX", analytics, name);
-    int rc = -1;
-    bool made = false, placed = false;
+    struct adopt_target t = {.root = root,
+                             .from = o->from,
+                             .name = name,
+                             .author = author,
+                             .inputs = o->inputs,
+                             .n_inputs = o->n_inputs,
+                             .example_input = example};
     struct diag_list diags = DIAG_LIST_INIT, todo = DIAG_LIST_INIT;
-    if (fs_mkdirs(analytics, 0755) < 0 || !mkdtemp(tmp.data)) {
-        err_errno(tmp.data);
-        goto out;
-    }
-    made = true;
-    if (chmod(tmp.data, 0755) < 0) {
-        err_errno(tmp.data);
-        goto out;
-    }
-    if (copy_plain_tree(o->from, tmp.data) < 0)
-        goto out;
-    adopt_render_manifest(a, name, author, o->from, &b);
-    if (write_text(tmp.data, MANIFEST_FILE, &b) < 0)
-        goto out;
-    buf_reset(&b);
-    char *readme = path_join(tmp.data, "README.md");
-    if (!fs_is_file(readme)) {
-        buf_addf(&b, "# %s\n\n%s\n", name, a->description ? a->description : "TODO: describe it.");
-        if (fs_write_atomic(readme, b.data, b.len) < 0) {
-            free(readme);
-            goto out;
-        }
-        buf_reset(&b);
-    }
-    free(readme);
-    if (adopt_case(root, tmp.data, a, o) < 0)
-        goto out;
-    if (fs_exists(dest)) {
-        err_set("analytics/%s appeared while it was being created", name);
-        goto out;
-    }
-    if (rename(tmp.data, dest) < 0) {
-        err_errno(dest);
-        goto out;
-    }
-    placed = true;
-    int v = analytic_validate(root, dest, false, &diags);
-    if (v < 0)
-        goto out;
-    size_t other = 0;
-    for (size_t i = 0; i < diags.count; i++) {
-        const struct diag *d = &diags.items[i];
-        if (d->rule && !strcmp(d->rule, "adopt-todo"))
-            diag_add(&todo, d->severity, d->file, d->line, d->col, d->rule, "%s", d->message);
-        else if (d->severity == DIAG_ERROR)
-            other++;
-    }
-    if (other) {
+    int rc = adopt_create(&t, a, &todo, &diags);
+    if (rc > 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         err_set("the adopted analytic has findings besides the TODO marks (shown above); "
                 "nothing was kept");
-        rc = 1;
-        goto out;
-    }
-    print_adopted(o, name, a, &todo);
-    rc = 0;
-out:
-    if (rc != 0 && made) {
-        const char *gone = placed ? dest : tmp.data;
-        if (fs_remove_tree(gone) < 0)
-            fprintf(stderr, "kanalytic new: could not remove %s: %s\n", gone, err_last());
+    } else if (rc == 0) {
+        print_adopted(o, name, a, &todo);
     }
     diag_list_free(&diags);
     diag_list_free(&todo);
-    buf_free(&b);
-    buf_free(&tmp);
-    free(dest);
-    free(analytics);
     free(author);
+    free(example);
+    free(tdir);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_CODE_FILE (4u << 20)
 #define MAX_DEPTH 4
@@ -668,6 +669,183 @@ void adopt_render_case(const struct adopt_info *a, bool own_input, struct buf *b
         if (a->params[i].required)
             buf_addf(b, "  %s: \"TODO\"" TODO "a value for the required parameter %s\n",
                      a->params[i].name, a->params[i].name);
+}
+
+/* ---- creating analytics/NAME ---- */
+
+#define MAX_ADOPT_FILE (256u << 20)
+
+/* Copies the folder src into dst (which exists): regular files with their executable bits,
+ * folders; .git is left out; a symbolic link or special file is refused (it would leave the
+ * build context or the repository). */
+static int copy_plain_tree(const char *src, const char *dst)
+{
+    struct fs_names names = {0};
+    if (fs_list_dir(src, &names) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < names.count && rc == 0; i++) {
+        if (!strcmp(names.names[i], ".git"))
+            continue;
+        char *s = path_join(src, names.names[i]);
+        char *d = path_join(dst, names.names[i]);
+        struct stat st;
+        if (lstat(s, &st) < 0) {
+            rc = err_errno(s);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = fs_mkdirs(d, 0755);
+            if (rc == 0)
+                rc = copy_plain_tree(s, d);
+        } else if (S_ISREG(st.st_mode)) {
+            struct buf in = BUF_INIT;
+            rc = fs_read_file(s, MAX_ADOPT_FILE, &in);
+            if (rc == 0)
+                rc = fs_write_atomic(d, in.data, in.len);
+            if (rc == 0 && chmod(d, (st.st_mode & 0111) ? 0755 : 0644) < 0)
+                rc = err_errno(d);
+            buf_free(&in);
+        } else {
+            rc = err_set("%s: a symbolic link or special file; copy the folder without it", s);
+        }
+        free(s);
+        free(d);
+    }
+    fs_names_free(&names);
+    return rc;
+}
+
+static int write_text(const char *dir, const char *name, const struct buf *b)
+{
+    char *p = path_join(dir, name);
+    int rc = fs_write_atomic(p, b->data, b->len);
+    free(p);
+    return rc;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    struct buf in = BUF_INIT;
+    int rc = fs_read_file(from, MAX_ADOPT_FILE, &in);
+    if (rc == 0)
+        rc = fs_write_atomic(to, in.data, in.len);
+    buf_free(&in);
+    return rc;
+}
+
+/* tests/basic with case.yaml and input/N.parquet.gz. */
+static int create_case(const struct adopt_target *t, const char *tmp, const struct adopt_info *a)
+{
+    size_t n_inputs = a->n_inputs ? a->n_inputs : 1;
+    if (t->n_inputs && t->n_inputs != n_inputs)
+        return err_set("%zu input files given, but the code reads %zu", t->n_inputs, n_inputs);
+    if (!t->n_inputs && !t->example_input)
+        return err_set("no input file for the first test case");
+    char *input = path_join(tmp, "tests/basic/input");
+    int rc = fs_mkdirs(input, 0755);
+    for (size_t i = 0; i < n_inputs && rc == 0; i++) {
+        struct buf name = BUF_INIT;
+        buf_addf(&name, "%zu.parquet.gz", i);
+        char *to = path_join(input, name.data);
+        rc = copy_file(t->n_inputs ? t->inputs[i] : t->example_input, to);
+        free(to);
+        buf_free(&name);
+    }
+    if (rc == 0) {
+        struct buf b = BUF_INIT;
+        adopt_render_case(a, t->n_inputs > 0, &b);
+        rc = write_text(tmp, "tests/basic/" CASE_FILE, &b);
+        buf_free(&b);
+    }
+    free(input);
+    return rc;
+}
+
+/* Copy, analytic.yaml, README.md when the folder has none, the first case. */
+static int fill(const struct adopt_target *t, const struct adopt_info *a, const char *tmp)
+{
+    struct buf b = BUF_INIT;
+    int rc = copy_plain_tree(t->from, tmp);
+    if (rc == 0) {
+        adopt_render_manifest(a, t->name, t->author, t->from, &b);
+        rc = write_text(tmp, MANIFEST_FILE, &b);
+        buf_reset(&b);
+    }
+    char *readme = path_join(tmp, "README.md");
+    if (rc == 0 && !fs_is_file(readme)) {
+        buf_addf(&b, "# %s\n\n%s\n", t->name,
+                 a->description ? a->description : "TODO: describe it.");
+        rc = fs_write_atomic(readme, b.data, b.len);
+    }
+    free(readme);
+    buf_free(&b);
+    if (rc == 0)
+        rc = create_case(t, tmp, a);
+    return rc;
+}
+
+int adopt_create(const struct adopt_target *t, const struct adopt_info *a, struct diag_list *todo,
+                 struct diag_list *diags)
+{
+    char *mf = path_join(t->from, MANIFEST_FILE);
+    bool has = fs_exists(mf);
+    free(mf);
+    if (has)
+        return err_set("%s already holds an %s: it is a kanalytic analytic; copy it into "
+                       "analytics/ instead",
+                       t->from, MANIFEST_FILE);
+    char *docker = path_join(t->from, "Dockerfile");
+    has = fs_is_file(docker);
+    free(docker);
+    if (!has)
+        return err_set("%s has no Dockerfile: not a docker analytic folder", t->from);
+    char *analytics = path_join(t->root, "analytics");
+    char *dest = path_join(analytics, t->name);
+    struct buf tmp = BUF_INIT;
+    buf_addf(&tmp, "%s/.new-%s.XXXXXX", analytics, t->name);
+    int rc = -1;
+    bool made = false, placed = false;
+    struct diag_list found = DIAG_LIST_INIT;
+    if (fs_mkdirs(analytics, 0755) < 0)
+        goto cleanup;
+    if (!mkdtemp(tmp.data)) {
+        err_errno(tmp.data);
+        goto cleanup;
+    }
+    made = true;
+    if (chmod(tmp.data, 0755) < 0) {
+        err_errno(tmp.data);
+        goto cleanup;
+    }
+    if (fill(t, a, tmp.data) < 0)
+        goto cleanup;
+    if (fs_exists(dest)) {
+        err_set("analytics/%s appeared while it was being created", t->name);
+        goto cleanup;
+    }
+    if (rename(tmp.data, dest) < 0) {
+        err_errno(dest);
+        goto cleanup;
+    }
+    placed = true;
+    if (analytic_validate(t->root, dest, false, &found) < 0)
+        goto cleanup;
+    size_t other = 0;
+    for (size_t i = 0; i < found.count; i++) {
+        const struct diag *d = &found.items[i];
+        bool mark = d->rule && !strcmp(d->rule, "adopt-todo");
+        diag_add(mark ? todo : diags, d->severity, d->file, d->line, d->col, d->rule, "%s",
+                 d->message);
+        other += !mark && d->severity == DIAG_ERROR;
+    }
+    rc = other ? 1 : 0;
+cleanup:
+    if (rc != 0 && made)
+        fs_remove_tree(placed ? dest : tmp.data); /* the first error is the one to report */
+    diag_list_free(&found);
+    buf_free(&tmp);
+    free(dest);
+    free(analytics);
+    return rc;
 }
 
 /* ---- validate ---- */

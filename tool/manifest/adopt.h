@@ -58,6 +58,24 @@ void adopt_render_manifest(const struct adopt_info *a, const char *name, const c
 /* tests/CASE/case.yaml of the first case: required parameters get a marked placeholder. */
 void adopt_render_case(const struct adopt_info *a, bool own_input, struct buf *out);
 
+struct adopt_target {
+    const char *root; /* repository root: the analytic goes to root/analytics/NAME */
+    const char *from; /* the folder adopted */
+    const char *name;
+    const char *author;  /* "Name <mail>" */
+    char *const *inputs; /* the first case's inputs, one per input; or none */
+    size_t n_inputs;
+    const char *example_input; /* copied for every input when n_inputs is 0 */
+};
+
+/* Creates root/analytics/NAME: the folder copied as it is (files with their executable bits,
+ * .git left out, a symbolic link or special file refused), analytic.yaml, a README.md when
+ * there is none, tests/basic; built in a temporary folder renamed into place, then validated.
+ * 0: created, the marks left in todo (other warnings in diags); 1: findings besides the marks
+ * in diags, nothing kept; -1: err_last(), nothing kept. */
+int adopt_create(const struct adopt_target *t, const struct adopt_info *a, struct diag_list *todo,
+                 struct diag_list *diags);
+
 /* One error finding (rule "adopt-todo") per ADOPT_MARKER in the file at path, at its
  * line:col, with the marker's text. A missing file adds nothing. */
 void adopt_check_markers(const char *path, struct diag_list *diags);
