@@ -1,5 +1,6 @@
 /* Renderers of the CI gate's result: see ci_report.h. */
 #include "ci_report.h"
+#include "report/escape.h"
 #include "report/html.h"
 #include "util/fs.h"
 #include "util/quote.h"
@@ -261,40 +262,18 @@ int ci_report_json(const struct ci_result *r, FILE *out)
 
 /* ---- JUnit ------------------------------------------------------------------------------ */
 
-/* XML 1.0 text: escapes markup, drops control characters XML cannot hold, and turns bytes
- * that are not UTF-8 (a container may print anything) into '?'. */
-static void xml_escape(FILE *out, const char *s, size_t n)
+/* XML text into out, through report/escape.h's one escaper. */
+static void xml_escape_to(FILE *out, const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        unsigned char ch = p[i];
-        switch (ch) {
-        case '<': fputs("&lt;", out); i++; continue;
-        case '>': fputs("&gt;", out); i++; continue;
-        case '&': fputs("&amp;", out); i++; continue;
-        case '"': fputs("&quot;", out); i++; continue;
-        default: break;
-        }
-        if (ch < 0x20) {
-            if (ch == '\n' || ch == '\t' || ch == '\r')
-                fputc(ch, out);
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq_len(p + i, n - i);
-        if (!k) {
-            fputc('?', out);
-            i++;
-        } else {
-            fwrite(p + i, 1, k, out);
-            i += k;
-        }
-    }
+    struct buf b = BUF_INIT;
+    xml_escape(&b, s, n);
+    fwrite(b.data, 1, b.len, out);
+    buf_free(&b);
 }
 
 static void xml_str(FILE *out, const char *s)
 {
-    xml_escape(out, s, strlen(s));
+    xml_escape_to(out, s, strlen(s));
 }
 
 static void junit_step(FILE *out, const struct ci_step *s)
@@ -315,7 +294,7 @@ static void junit_step(FILE *out, const struct ci_step *s)
         fputs("\"", out);
         if (s->output.len) {
             fputs(">", out);
-            xml_escape(out, s->output.data, s->output.len);
+            xml_escape_to(out, s->output.data, s->output.len);
             fprintf(out, "</%s>\n", tag);
         } else {
             fputs("/>\n", out);
@@ -323,7 +302,7 @@ static void junit_step(FILE *out, const struct ci_step *s)
     }
     if (s->output.len && s->status == CI_PASS) {
         fputs("      <system-out>", out);
-        xml_escape(out, s->output.data, s->output.len);
+        xml_escape_to(out, s->output.data, s->output.len);
         fputs("</system-out>\n", out);
     }
     fputs("    </testcase>\n", out);

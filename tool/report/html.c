@@ -10,22 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-void html_escape(struct buf *b, const char *s)
-{
-    if (!s)
-        return;
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': buf_addstr(b, "&amp;"); break;
-        case '<': buf_addstr(b, "&lt;"); break;
-        case '>': buf_addstr(b, "&gt;"); break;
-        case '"': buf_addstr(b, "&quot;"); break;
-        case '\'': buf_addstr(b, "&#39;"); break;
-        default: buf_addch(b, *s);
-        }
-    }
-}
-
 static const char *status_class(enum case_status s)
 {
     switch (s) {

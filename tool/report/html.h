@@ -5,6 +5,8 @@
 #ifndef KANALYTIC_REPORT_HTML_H
 #define KANALYTIC_REPORT_HTML_H
 
+#include "escape.h" /* html_escape, for the pages that embed reports */
+
 #include "runner/result.h"
 #include "util/buf.h"
 
@@ -12,9 +14,6 @@ struct html_report_options {
     const char *title;   /* NULL = "kanalytic test report" */
     const char *version; /* kanalytic version shown in the footer, may be NULL */
 };
-
-/* Appends s with &, <, >, " and ' escaped (safe in text and in quoted attributes). */
-void html_escape(struct buf *out, const char *s);
 
 /* Renders the report into out. */
 void report_html_render(const struct run_result *r, const struct html_report_options *o,

@@ -1,5 +1,6 @@
 /* Console, JSON, JUnit and TAP renderers of test results and comparator results (report.h). */
 #include "report.h"
+#include "escape.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -374,26 +375,6 @@ int report_json(const struct run_result *r, FILE *out)
 
 /* ---- JUnit ---- */
 
-static void xml_escape(struct buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '<': buf_addstr(b, "&lt;"); break;
-        case '>': buf_addstr(b, "&gt;"); break;
-        case '&': buf_addstr(b, "&amp;"); break;
-        case '"': buf_addstr(b, "&quot;"); break;
-        case '\'': buf_addstr(b, "&apos;"); break;
-        default:
-            /* XML 1.0 forbids most control characters */
-            if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
-                buf_addf(b, "\\x%02x", ch);
-            else
-                buf_addch(b, (char)ch);
-        }
-    }
-}
-
 static void case_details_text(const struct case_result *c, struct buf *b)
 {
     char *text = NULL;
@@ -403,7 +384,7 @@ static void case_details_text(const struct case_result *c, struct buf *b)
         return;
     case_details(c, f, false);
     fclose(f);
-    xml_escape(b, text);
+    xml_escape_str(b, text);
     free(text);
 }
 
@@ -436,7 +417,7 @@ int report_junit(const struct run_result *r, const char *path)
             sk += r->cases[k].status == CASE_SKIP;
         }
         buf_addstr(&b, "  <testsuite name=\"");
-        xml_escape(&b, a);
+        xml_escape_str(&b, a);
         buf_addf(&b,
                  "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                  "time=\"%.3f\">\n",
@@ -446,13 +427,13 @@ int report_junit(const struct run_result *r, const char *path)
             if (strcmp(c->analytic, a))
                 continue;
             buf_addstr(&b, "    <testcase classname=\"");
-            xml_escape(&b, c->analytic);
+            xml_escape_str(&b, c->analytic);
             buf_addstr(&b, "\" name=\"");
-            xml_escape(&b, c->case_name);
+            xml_escape_str(&b, c->case_name);
             buf_addf(&b, "\" time=\"%.3f\"", c->seconds);
             if (c->status == CASE_SKIP) {
                 buf_addstr(&b, ">\n      <skipped message=\"");
-                xml_escape(&b, c->skip_reason);
+                xml_escape_str(&b, c->skip_reason);
                 buf_addstr(&b, "\"/>\n    </testcase>\n");
                 continue;
             }
@@ -468,9 +449,9 @@ int report_junit(const struct run_result *r, const char *path)
             }
             const char *tag = c->status == CASE_FAIL ? "failure" : "error";
             buf_addf(&b, ">\n      <%s message=\"", tag);
-            xml_escape(&b, c->nproblems ? c->problems[0].message : "failed");
+            xml_escape_str(&b, c->nproblems ? c->problems[0].message : "failed");
             buf_addstr(&b, "\" type=\"");
-            xml_escape(&b, c->nproblems ? c->problems[0].rule : "failed");
+            xml_escape_str(&b, c->nproblems ? c->problems[0].rule : "failed");
             buf_addstr(&b, "\">");
             case_details_text(c, &b);
             buf_addf(&b, "</%s>\n", tag);
@@ -478,7 +459,7 @@ int report_junit(const struct run_result *r, const char *path)
                 buf_addstr(&b, "      <system-err>");
                 struct buf plain = BUF_INIT;
                 quote_strip_terminal(&plain, c->stderr_text, strlen(c->stderr_text));
-                xml_escape(&b, plain.data);
+                xml_escape_str(&b, plain.data);
                 buf_free(&plain);
                 buf_addstr(&b, "</system-err>\n");
             }
