@@ -160,9 +160,16 @@ def write_parquet(df, path):
 
 
 def write_variable(df, index=0):
-    """The result for input `index`: /data/output/N.parquet.gz."""
+    """The result for input `index`: /data/output/N.parquet.gz. A result with no rows is not
+    written: Kestrel's APPLY crashes on a 0-row output (KeyError: 'pop from an empty set'),
+    while no file leaves the variable as it was. Returns whether a file was written."""
+    if len(df) == 0:
+        print(f"output {index}: no rows; no file written, so Kestrel leaves the variable as it "
+              "was", file=sys.stderr)
+        return False
     os.makedirs(os.path.join(DATA, "output"), exist_ok=True)
     write_parquet(df, os.path.join(DATA, "output", f"{index}.parquet.gz"))
+    return True
 
 
 def write_display(name, page):

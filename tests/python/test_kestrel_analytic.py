@@ -106,6 +106,15 @@ class InputOutput(unittest.TestCase):
         self.assertEqual(str(table.schema.field("empty").type), "string")
         self.assertEqual(table.column("n").to_pylist(), [1, 2])
 
+    def test_no_rows_writes_no_file(self):
+        # Kestrel's APPLY crashes on a 0-row output; no file leaves the variable unchanged
+        empty = pd.DataFrame({"id": pd.Series([], dtype=object), "type": pd.Series([], dtype=object)})
+        self.assertFalse(ka.write_variable(empty, 0))
+        self.assertFalse(os.path.exists(os.path.join(ka.DATA, "output", "0.parquet.gz")))
+        one = pd.DataFrame({"id": ["a--1"], "type": ["a"]})
+        self.assertTrue(ka.write_variable(one, 0))
+        self.assertEqual(pq.read_table(os.path.join(ka.DATA, "output", "0.parquet.gz")).num_rows, 1)
+
     def test_input_indexes_follow_the_files(self):
         self.assertEqual(list(ka.input_indexes()), [0])  # 0 even when absent
         for i in (0, 1, 3):
