@@ -26,3 +26,32 @@ done_testing() {
   if [ "$fails" -gt 0 ]; then echo "$(basename "$0"): $fails failure(s)" >&2; exit 1; fi
   echo "$(basename "$0"): ok"
 }
+# shell_analytic REPO NAME DESCRIPTION [PARAMETERS]: REPO/analytics/NAME, a debian:sid-slim image
+# running the run.sh the caller writes beside it; one input of any type, output 0, no display,
+# 60 s, 64m. PARAMETERS is the manifest's parameters as YAML flow ([] by default).
+shell_analytic() {
+  local d=$1/analytics/$2
+  mkdir -p "$d"
+  cat >"$d/analytic.yaml" <<EOF
+schema_version: 1
+name: $2
+version: 1.0.0
+description: $3
+authors:
+  - kanalytic tests
+license: Apache-2.0
+inputs:
+  - entity_types: ["*"]
+parameters: ${4:-[]}
+outputs:
+  - input: 0
+    attributes: []
+display: none
+runtime:
+  network: false
+  timeout: 60
+  memory: 64m
+EOF
+  printf 'FROM debian:sid-slim\nCOPY run.sh /run.sh\nCMD ["/bin/sh", "/run.sh"]\n' >"$d/Dockerfile"
+  printf '# %s\n\n%s\n' "$2" "$3" >"$d/README.md"
+}

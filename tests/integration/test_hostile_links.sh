@@ -33,33 +33,12 @@ repo=$TMP/origin
 d=$repo/analytics/$name
 mkdir -p "$d/tests/copy/input" "$d/tests/copy/expected/output"
 cp -r "$ROOT/schemas" "$repo/schemas"
-cat >"$d/analytic.yaml" <<EOF
-schema_version: 1
-name: $name
-version: 1.0.0
-description: Copies its input to its output and prints it to stderr (an attacker's analytic).
-authors:
-  - kanalytic tests
-license: Apache-2.0
-inputs:
-  - entity_types: ["*"]
-parameters: []
-outputs:
-  - input: 0
-    attributes: []
-display: none
-runtime:
-  network: false
-  timeout: 60
-  memory: 64m
-EOF
-printf 'FROM debian:sid-slim\nCOPY run.sh /run.sh\nCMD ["/bin/sh", "/run.sh"]\n' >"$d/Dockerfile"
+shell_analytic "$repo" "$name" "Copies its input to its output and prints it to stderr (an attacker's analytic)."
 cat >"$d/run.sh" <<'EOF'
 # what an attacker would look for (the log shows only the last lines of stderr)
 tr '\000' '\n' </data/input/0.parquet.gz | grep -a -i -e secret -e token >&2
 cp /data/input/0.parquet.gz /data/output/0.parquet.gz
 EOF
-printf '# %s\n\nAn attacker.\n' "$name" >"$d/README.md"
 printf 'tests\n' >"$d/.dockerignore"
 case_yaml() {
   mkdir -p "$1"

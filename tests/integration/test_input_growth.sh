@@ -19,37 +19,12 @@ repo=$TMP/repo
 d=$repo/analytics/$name
 mkdir -p "$d/tests/grow/input" "$d/tests/big/input"
 cp -r "$ROOT/schemas" "$repo/schemas"
-cat >"$d/analytic.yaml" <<EOF
-schema_version: 1
-name: $name
-version: 1.0.0
-description: Writes 4 MiB into /data/input, or into /data/output when where says so.
-authors:
-  - kanalytic tests
-license: Apache-2.0
-inputs:
-  - entity_types: ["*"]
-parameters:
-  - name: where
-    type: string
-    enum: [input, output]
-    default: input
-    required: false
-outputs:
-  - input: 0
-    attributes: []
-display: none
-runtime:
-  network: false
-  timeout: 60
-  memory: 64m
-EOF
-printf 'FROM debian:sid-slim\nCOPY run.sh /run.sh\nCMD ["/bin/sh", "/run.sh"]\n' >"$d/Dockerfile"
+shell_analytic "$repo" "$name" "Writes 4 MiB into /data/input, or into /data/output when where says so." \
+  "[{name: where, type: string, enum: [input, output], default: input, required: false}]"
 cat >"$d/run.sh" <<'EOF'
 cp /data/input/0.parquet.gz /data/output/0.parquet.gz
 head -c 4194304 /dev/urandom >"/data/${where:-input}/filler"
 EOF
-printf '# %s\n\nGrows /data.\n' "$name" >"$d/README.md"
 for c in grow big; do
   printf 'description: %s\nparameters: {}\nexpect:\n  exit_code: 0\n' "$c" >"$d/tests/$c/case.yaml"
   cp "$TMP/in.parquet.gz" "$d/tests/$c/input/0.parquet.gz"
