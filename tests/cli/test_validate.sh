@@ -206,6 +206,9 @@ bad big "analytics/big/analytic.yaml:29:12: error: '1e400' is too large for a nu
 mkdir -p analytics/big && sed -e 's/^name: good$/name: big/' \
   -e "s/^  timeout: 60\$/  timeout: 1$(printf '%0400d' 0)/" "$FIX/good/base.yaml" >analytics/big/analytic.yaml
 bad big "analytics/big/analytic.yaml:29:12: error: runtime.timeout: 1.7976931348623157e308 is greater than the maximum"
+mkdir -p analytics/big && sed -e 's/^name: good$/name: big/' \
+  -e 's/^  timeout: 60$/  timeout: 0x1ffffffffffffffffffff/' "$FIX/good/base.yaml" >analytics/big/analytic.yaml
+bad big "analytics/big/analytic.yaml:29:12: error: runtime.timeout: 1.7976931348623157e308 is greater than the maximum"
 mkdir -p analytics/dup && printf 'schema_version: 1\nname: dup\nname: dup\n' >analytics/dup/analytic.yaml
 bad dup "analytics/dup/analytic.yaml:3:1: error: duplicate key 'name'"
 mkdir -p analytics/yes && { sed 's/^name: good$/name: yes/' "$FIX/good/base.yaml"; echo "off: 1"; } >analytics/yes/analytic.yaml

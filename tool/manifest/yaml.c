@@ -262,7 +262,8 @@ static json_t *make_int(const char *s, int base)
     char *end;
     long long v = strtoll(s, &end, base);
     if (errno == ERANGE) { /* json_real() takes no infinity: the value would vanish */
-        double d = strtod(s, NULL);
+        /* strtod reads no 0o/0x digits (it took 0x1fff... for 1): too large is all we know */
+        double d = base == 10 ? strtod(s, NULL) : HUGE_VAL;
         return json_real(isinf(d) ? copysign(DBL_MAX, d) : d);
     }
     return json_integer(v);
