@@ -3,6 +3,7 @@
  * the cases (in parallel with -j), prints one line per case and the failures' details, and
  * writes JSON / JUnit / TAP reports. */
 #include "cmd.h"
+#include "cmd/options.h"
 #include "image.h"
 #include "docker/docker.h"
 #include "git/base_policy.h"
@@ -30,6 +31,35 @@
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TAP };
 
+enum { OPT_UPDATE = 256, OPT_CI, OPT_REPEAT, OPT_NO_BUILD, OPT_JUNIT, OPT_FORMAT, OPT_TAP,
+       OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML, OPT_POLICY_REV };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('j', "jobs", 'j', "N", "run N cases in parallel (default 1)"),
+    CMD_OPT_FLAG(0, "update", OPT_UPDATE,
+                 "rewrite the goldens of cases that fail on a golden mismatch\n"
+                 "(atomically; inputs are never touched), then rerun them"),
+    CMD_OPT_FLAG(0, "ci", OPT_CI, "a missing golden fails the case (default: it is created)"),
+    CMD_OPT_ARG(0, "repeat", OPT_REPEAT, "N",
+                "run each case N times; any difference between runs fails"),
+    CMD_OPT_FLAG(0, "no-build", OPT_NO_BUILD, "do not build missing images (say which to build)"),
+    CMD_OPT_ARG(0, "timeout", OPT_TIMEOUT, "S", "override every case's timeout (seconds)"),
+    CMD_OPT_ARG(0, "output-cap", OPT_OUTPUT_CAP, "BYTES",
+                "bytes of /data/output and /data/display a case may leave\n"
+                "(default 256 MiB; also KANALYTIC_OUTPUT_CAP)"),
+    CMD_OPT_ARG(0, "junit", OPT_JUNIT, "FILE", "also write a JUnit XML report"),
+    CMD_OPT_ARG(0, "html", OPT_HTML, "FILE",
+                "also write a self-contained HTML report (diffs side by side,\n"
+                "logs, the analytic's display in a sandboxed frame)"),
+    CMD_OPT_ARG(0, "policy-rev", OPT_POLICY_REV, "REV",
+                "read kanalytic.yaml from git revision REV instead of the\n"
+                "working tree (what kanalytic ci passes: the base's policy)"),
+    CMD_OPT_ARG(0, "format", OPT_FORMAT, "F", "text (default), json or tap"),
+    CMD_OPT_FLAG(0, "tap", OPT_TAP, "same as --format tap"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -44,22 +74,9 @@ static void usage(FILE *out)
             "An analytic that asks for more than the repository policy (kanalytic.yaml at the\n"
             "root: network, memory, timeout, output size) is refused before it runs.\n"
             "\n"
-            "options:\n"
-            "  -j, --jobs N        run N cases in parallel (default 1)\n"
-            "      --update        rewrite the goldens of cases that fail on a golden mismatch\n"
-            "                      (atomically; inputs are never touched), then rerun them\n"
-            "      --ci            a missing golden fails the case (default: it is created)\n"
-            "      --repeat N      run each case N times; any difference between runs fails\n"
-            "      --no-build      do not build missing images (say which to build)\n"
-            "      --timeout S     override every case's timeout (seconds)\n"
-            "      --junit FILE    also write a JUnit XML report\n"
-            "      --html FILE     also write a self-contained HTML report (diffs side by side,\n"
-            "                      logs, the analytic's display in a sandboxed frame)\n"
-            "      --policy-rev REV  read kanalytic.yaml from git revision REV instead of the\n"
-            "                      working tree (what kanalytic ci passes: the base's policy)\n"
-            "      --format F      text (default), json or tap\n"
-            "      --tap           same as --format tap\n"
-            "  -h, --help          this help\n"
+            "options:\n");
+    cmd_options_print(out, options);
+    fprintf(out,
             "\n"
             "examples:\n"
             "  kanalytic test                         # everything\n"
@@ -433,24 +450,6 @@ static int load_policy(const char *root, const char *rev, struct repo_policy **o
 
 int cmd_test(int argc, char **argv)
 {
-    enum { OPT_UPDATE = 256, OPT_CI, OPT_REPEAT, OPT_NO_BUILD, OPT_JUNIT, OPT_FORMAT, OPT_TAP,
-           OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML, OPT_POLICY_REV };
-    static const struct option longopts[] = {
-        {"jobs", required_argument, NULL, 'j'},
-        {"update", no_argument, NULL, OPT_UPDATE},
-        {"ci", no_argument, NULL, OPT_CI},
-        {"repeat", required_argument, NULL, OPT_REPEAT},
-        {"no-build", no_argument, NULL, OPT_NO_BUILD},
-        {"junit", required_argument, NULL, OPT_JUNIT},
-        {"html", required_argument, NULL, OPT_HTML},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"tap", no_argument, NULL, OPT_TAP},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"output-cap", required_argument, NULL, OPT_OUTPUT_CAP}, /* hidden: tests */
-        {"policy-rev", required_argument, NULL, OPT_POLICY_REV},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct runner_options o = RUNNER_OPTIONS_INIT;
     unsigned jobs = 1;
     bool no_build = false;
@@ -467,9 +466,14 @@ int cmd_test(int argc, char **argv)
         o.output_cap = v;
         cap_given = true;
     }
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic test: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (ch) {
         case 'j':
             if (parse_uint(optarg, "-j", 64, &v) < 0)
@@ -513,6 +517,7 @@ int cmd_test(int argc, char **argv)
             break;
         case OPT_POLICY_REV: policy_rev = optarg; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
