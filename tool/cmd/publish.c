@@ -142,8 +142,10 @@ int cmd_publish(int argc, char **argv)
                 status = code;
             /* the registry is the same for every analytic: no use trying the others */
             if (r == DOCKER_EUNAUTHORIZED || r == DOCKER_EUNREACHABLE ||
-                (r < 0 && strstr(err_last(), "connection refused")))
+                (r < 0 && strstr(err_last(), "connection refused"))) {
+                share_result_free(&res);
                 break;
+            }
         }
         share_result_free(&res);
     }
