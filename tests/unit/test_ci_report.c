@@ -1,12 +1,13 @@
-/* Unit tests of the CI gate's reports (tool/cmd/ci_report.c): verdicts, JUnit escaping of
- * whatever a container printed, Markdown and JSON shapes. */
+/* Unit tests of the CI gate's result and reports (tool/result/ci_result.c,
+ * tool/report/ci_report.c): verdicts, JUnit escaping of whatever a container printed,
+ * Markdown and JSON shapes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cmd/ci_report.h"
+#include "report/ci_report.h"
 
 #include <jansson.h>
 #include <stdlib.h>

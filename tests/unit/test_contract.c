@@ -10,7 +10,7 @@
 #include "report/html.h"
 #include "report/report.h"
 #include "runner/contract.h"
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "util/error.h"
 #include "util/buf.h"
 #include "util/fs.h"

@@ -10,7 +10,7 @@
 
 #include "report/html.h"
 #include "report/report.h"
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "table/compare.h"
 #include "table/table.h"
 #include "util/buf.h"

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "report/report.h"
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "runner/runner.h"
 #include "util/buf.h"
 #include "util/fs.h"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "runner/store_notes.h"
 #include "table/table.h"
 

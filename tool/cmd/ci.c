@@ -5,7 +5,7 @@
  * Steps 1 and 3 run this same binary (/proc/self/exe) as subprocesses, capturing exit codes and
  * output. One summary at the end; exit 0 mergeable, 1 not, 2 could not run. */
 #include "cmd.h"
-#include "ci_report.h"
+#include "report/ci_report.h"
 #include "git/base_policy.h"
 #include "git/changes.h"
 #include "git/policy.h"

@@ -1,13 +1,13 @@
 /* The HTML report of a test run: one self-contained file (no external assets) with a
  * summary, every case with its status and timing, schema and cell differences side by side
  * with the differing cells highlighted, container logs, and the analytic's own display HTML
- * in a sandboxed iframe. It only reads the result model (runner/result.h). */
+ * in a sandboxed iframe. It only reads the result model (result/test_result.h). */
 #ifndef KANALYTIC_REPORT_HTML_H
 #define KANALYTIC_REPORT_HTML_H
 
 #include "escape.h" /* html_escape, for the pages that embed reports */
 
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "util/buf.h"
 
 struct html_report_options {

@@ -1,9 +1,9 @@
-/* Renderers of the test result model (runner/result.h) and of comparator results
+/* Renderers of the test result model (result/test_result.h) and of comparator results
  * (table/compare.h): console text, JSON, JUnit XML, TAP. They only read the model. */
 #ifndef KANALYTIC_REPORT_H
 #define KANALYTIC_REPORT_H
 
-#include "runner/result.h"
+#include "result/test_result.h"
 #include "table/compare.h"
 
 #include <jansson.h>

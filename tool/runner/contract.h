@@ -9,13 +9,13 @@
  *   - display/ holds nothing, or exactly one regular file whose name ends in ".html";
  *   - and the manifest's outputs, a contract of kanalytic's own: every declared attribute is
  *     written with its declared type, and nothing undeclared is added.
- * Each check adds its findings to a case_result (result.h) under a rule of its own; nothing
+ * Each check adds its findings to a case_result (result/test_result.h) under a rule of its own; nothing
  * here prints. */
 #ifndef KANALYTIC_RUNNER_CONTRACT_H
 #define KANALYTIC_RUNNER_CONTRACT_H
 
 #include "manifest/manifest.h"
-#include "result.h"
+#include "result/test_result.h"
 #include "table/table.h"
 
 #include <stdbool.h>

@@ -6,7 +6,7 @@
 #define KANALYTIC_RUNNER_IMAGE_USER_H
 
 #include "docker/docker.h"
-#include "result.h"
+#include "result/test_result.h"
 
 #include <stdbool.h>
 

@@ -2,13 +2,13 @@
  * from kestrel-analytics-NAME:latest, parameters as environment variables, inputs uploaded to
  * /data/input and outputs fetched from /data/output and /data/display through the archive API,
  * Kestrel's output rules checked, outputs compared with the goldens. Fills a case_result
- * (result.h); never prints. */
+ * (result/test_result.h); never prints. */
 #ifndef KANALYTIC_RUNNER_H
 #define KANALYTIC_RUNNER_H
 
 #include "docker/docker.h"
 #include "manifest/manifest.h"
-#include "result.h"
+#include "result/test_result.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #ifndef KANALYTIC_RUNNER_STORE_NOTES_H
 #define KANALYTIC_RUNNER_STORE_NOTES_H
 
-#include "result.h"
+#include "result/test_result.h"
 #include "table/table.h"
 
 #define RULE_STORE_BOOL "kestrel-store-bool"

@@ -1,14 +1,14 @@
-/* The result model of `kanalytic ci` and its renderers: the console summary, JSON, JUnit XML
- * and the Markdown summary (GitHub's step summary). Renderers write to a FILE and never exit. */
-#ifndef KANALYTIC_CI_REPORT_H
-#define KANALYTIC_CI_REPORT_H
+/* The result model of `kanalytic ci`: the steps it ran (validate, build and test of each
+ * analytic), the policy's findings, and the verdict. cmd/ci.c fills it; the renderers in
+ * report/ci_report.h only read it. */
+#ifndef KANALYTIC_RESULT_CI_RESULT_H
+#define KANALYTIC_RESULT_CI_RESULT_H
 
 #include "git/changes.h"
 #include "util/buf.h"
 #include "util/diag.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 
 enum ci_status { CI_PASS, CI_FAIL, CI_ERROR, CI_SKIP };
 
@@ -42,19 +42,5 @@ struct ci_step *ci_result_add_step(struct ci_result *r, const char *check, const
 void ci_result_conclude(struct ci_result *r);
 void ci_result_free(struct ci_result *r);
 const char *ci_status_name(enum ci_status s);
-
-void ci_report_text(const struct ci_result *r, FILE *out);
-int ci_report_json(const struct ci_result *r, FILE *out);
-void ci_report_junit(const struct ci_result *r, FILE *out);
-void ci_report_markdown(const struct ci_result *r, FILE *out);
-/* One self-contained HTML page: the verdict, validate / policy findings, every step with
- * its output, and each analytic's `kanalytic test --html` report (read from
- * test_reports_dir/NAME.html when present) embedded in a sandboxed frame. */
-void ci_report_html(const struct ci_result *r, const char *test_reports_dir, struct buf *out);
-/* --list: the selection and why each analytic is in it. */
-void ci_report_list(const struct changes *c, size_t total, unsigned shard_index,
-                    unsigned shard_count, FILE *out);
-int ci_report_list_json(const struct changes *c, size_t total, unsigned shard_index,
-                        unsigned shard_count, FILE *out);
 
 #endif

@@ -2,8 +2,8 @@
  * found (the rule broken, the file, a message, and the comparator's result for golden
  * mismatches). The runner fills it; the renderers in report/ (console, JSON, JUnit, TAP, and
  * later HTML) only read it. */
-#ifndef KANALYTIC_RUNNER_RESULT_H
-#define KANALYTIC_RUNNER_RESULT_H
+#ifndef KANALYTIC_RESULT_TEST_RESULT_H
+#define KANALYTIC_RESULT_TEST_RESULT_H
 
 #include "table/compare.h"
 

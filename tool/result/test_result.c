@@ -1,5 +1,5 @@
-/* The test result model: see result.h. */
-#include "result.h"
+/* The test result model: see test_result.h. */
+#include "test_result.h"
 #include "util/buf.h"
 #include "util/quote.h"
 #include "util/xalloc.h"
