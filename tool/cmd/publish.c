@@ -8,8 +8,8 @@
 #include "util/repo.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h> /* optind */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,28 +44,12 @@ static void usage(FILE *out)
 
 int cmd_publish(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"registry", required_argument, NULL, 'r'},
-        {"index", required_argument, NULL, 'i'},
-        {"username", required_argument, NULL, 'u'},
-        {"password-stdin", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *registry = NULL, *index_path = NULL, *username = NULL;
-    bool password_stdin = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "r:i:u:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'r': registry = optarg; break;
-        case 'i': index_path = optarg; break;
-        case 'u': username = optarg; break;
-        case 'P': password_stdin = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
-        }
-    }
+    struct share_cli_opts opt;
+    int pr = share_cli_parse(argc, argv, &opt, usage);
+    if (pr)
+        return pr == 1 ? 0 : pr;
+    const char *registry = opt.registry, *index_path = opt.index, *username = opt.username;
+    bool password_stdin = opt.password_stdin;
     if (!registry) {
         fprintf(stderr, "kanalytic publish: --registry is required\n");
         usage(stderr);

@@ -1,14 +1,42 @@
 /* Credentials and progress display for publish and install. */
 #include "cmd/share_cli.h"
+#include "cmd/cmd.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/human.h"
 #include "util/term.h"
 #include "util/xalloc.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+int share_cli_parse(int argc, char **argv, struct share_cli_opts *o, void (*usage)(FILE *))
+{
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, 'r'},
+        {"index", required_argument, NULL, 'i'},
+        {"username", required_argument, NULL, 'u'},
+        {"password-stdin", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:i:u:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': o->registry = optarg; break;
+        case 'i': o->index = optarg; break;
+        case 'u': o->username = optarg; break;
+        case 'P': o->password_stdin = true; break;
+        case 'h': usage(stdout); return 1;
+        default: usage(stderr); return EXIT_TROUBLE;
+        }
+    }
+    return 0;
+}
 
 char *share_cli_auth(const char *server, const char *username, bool password_stdin)
 {

@@ -10,6 +10,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The options publish and install share. */
+struct share_cli_opts {
+    const char *registry, *index, *username;
+    bool password_stdin;
+};
+/* Parses them (getopt_long, from optind 1) for command cmd; -h/--help prints usage to stdout.
+ * Returns 0 to go on (operands from optind), 1 after --help, or EXIT_TROUBLE on a bad option
+ * (usage printed to stderr). */
+int share_cli_parse(int argc, char **argv, struct share_cli_opts *o, void (*usage)(FILE *));
+
 /* The X-Registry-Auth value for server: username given -> the password from stdin (one line);
  * else the docker CLI config's entry; else anonymous. NULL with err_set on failure. */
 char *share_cli_auth(const char *server, const char *username, bool password_stdin);

@@ -4,6 +4,7 @@
 #include "docker_internal.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonfile.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -148,16 +149,9 @@ int docker_auth_from_config(const char *path, const char *server, struct docker_
     memset(out, 0, sizeof *out);
     if (!path || !fs_exists(path))
         return 0;
-    struct buf data = BUF_INIT;
-    if (fs_read_file(path, CONFIG_MAX_BYTES, &data) < 0) {
-        buf_free(&data);
+    json_t *root;
+    if (json_read_file(path, CONFIG_MAX_BYTES, &root) < 0)
         return -1;
-    }
-    json_error_t je;
-    json_t *root = json_loadb(data.data, data.len, 0, &je);
-    buf_free(&data);
-    if (!root)
-        return err_set("%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
     int r = 0;
     if (!json_is_object(root)) {
         r = err_set("%s: not a JSON object", path);

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/jsonfile.h"
 #include "util/xalloc.h"
 
 #include <curl/curl.h>
@@ -81,17 +82,19 @@ static int check_entry(const char *src, size_t i, json_t *e)
 int share_index_load(const char *src, json_t **out)
 {
     *out = NULL;
-    struct buf data = BUF_INIT;
-    int r = is_url(src) ? fetch_url(src, &data) : fs_read_file(src, INDEX_MAX_BYTES, &data);
-    if (r < 0) {
+    json_t *j = NULL;
+    int r;
+    if (is_url(src)) {
+        struct buf data = BUF_INIT;
+        r = fetch_url(src, &data);
+        if (r == 0)
+            r = json_parse_named(data.data, data.len, src, &j);
         buf_free(&data);
-        return -1;
+    } else {
+        r = json_read_file(src, INDEX_MAX_BYTES, &j);
     }
-    json_error_t je;
-    json_t *j = json_loadb(data.data, data.len, 0, &je);
-    buf_free(&data);
-    if (!j)
-        return err_set("%s:%d:%d: not valid JSON: %s", src, je.line, je.column, je.text);
+    if (r < 0)
+        return -1;
     const char *fmt = json_string_value(json_object_get(j, "format"));
     json_t *ver = json_object_get(j, "format_version");
     json_t *list = json_object_get(j, "analytics");
