@@ -4,6 +4,7 @@
  * terminal; plain step lines otherwise; the failures' last lines and a summary table. */
 #include "builder/builder.h"
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "docker/context.h"
 #include "docker/docker.h"
 #include "util/buf.h"
@@ -23,36 +24,42 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('j', "jobs", 'j', "N", "build N analytics at a time (default 1)"),
+    CMD_OPT_FLAG(0, "no-cache", 'N', "do not use the build cache"),
+    CMD_OPT_ARG(0, "build-arg", 'b', "K=V",
+                "set a build argument (overrides the manifest's build.args;\n"
+                "K alone takes the value from the environment)"),
+    CMD_OPT_FLAG('v', "verbose", 'v', "print every line of build output"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: kanalytic build [-j N] [--no-cache] [--build-arg K=V]... [-v] [NAME ...]\n"
-            "\n"
-            "Builds the image of each named analytic (default: every analytic in analytics/)\n"
-            "through the Docker Engine API with the classic builder, after the checks of\n"
-            "`kanalytic validate`. Images are tagged kestrel-analytics-NAME:latest and\n"
-            "kestrel-analytics-NAME:VERSION and labelled with org.opencontainers.image.*,\n"
-            "io.kanalytic.manifest (the manifest as JSON) and io.kanalytic.context-digest.\n"
-            "The build context is the analytic's folder minus .dockerignore, plus the\n"
-            "manifest's build.include entries. Nothing is pulled.\n"
-            "\n"
-            "  -j, --jobs N          build N analytics at a time (default 1)\n"
-            "      --no-cache        do not use the build cache\n"
-            "      --build-arg K=V   set a build argument (overrides the manifest's build.args;\n"
-            "                        K alone takes the value from the environment)\n"
-            "  -v, --verbose         print every line of build output\n"
-            "\n"
-            "KANALYTIC_BUILD_CACHE_FROM=1 takes cached layers only from the analytic's own\n"
-            "images as the engine has them (its two tags), loaded ones included: CI sets it\n"
-            "after loading the images of an earlier run (docs/maintaining.md).\n"
-            "\n"
-            "exit: 0 built, 1 a manifest is invalid or a build failed, 2 usage or the engine\n"
-            "cannot be reached\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic build sklearn-cluster\n"
-            "  kanalytic build -j 2 --no-cache\n"
-            "  kanalytic build --build-arg HTTP_PROXY=http://proxy:3128 -v attribute-plot\n");
+    fprintf(out, "usage: kanalytic build [-j N] [--no-cache] [--build-arg K=V]... [-v] [NAME ...]\n"
+                 "\n"
+                 "Builds the image of each named analytic (default: every analytic in analytics/)\n"
+                 "through the Docker Engine API with the classic builder, after the checks of\n"
+                 "`kanalytic validate`. Images are tagged kestrel-analytics-NAME:latest and\n"
+                 "kestrel-analytics-NAME:VERSION and labelled with org.opencontainers.image.*,\n"
+                 "io.kanalytic.manifest (the manifest as JSON) and io.kanalytic.context-digest.\n"
+                 "The build context is the analytic's folder minus .dockerignore, plus the\n"
+                 "manifest's build.include entries. Nothing is pulled.\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
+                 "KANALYTIC_BUILD_CACHE_FROM=1 takes cached layers only from the analytic's own\n"
+                 "images as the engine has them (its two tags), loaded ones included: CI sets it\n"
+                 "after loading the images of an earlier run (docs/maintaining.md).\n"
+                 "\n"
+                 "exit: 0 built, 1 a manifest is invalid or a build failed, 2 usage or the engine\n"
+                 "cannot be reached\n"
+                 "\n"
+                 "examples:\n"
+                 "  kanalytic build sklearn-cluster\n"
+                 "  kanalytic build -j 2 --no-cache\n"
+                 "  kanalytic build --build-arg HTTP_PROXY=http://proxy:3128 -v attribute-plot\n");
 }
 
 /* How the builds are shown (the callbacks run one at a time). */
@@ -180,14 +187,6 @@ static int parse_build_arg(const char *s, struct builder_arg *out)
 
 int cmd_build(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"jobs", required_argument, NULL, 'j'},
-        {"no-cache", no_argument, NULL, 'N'},
-        {"build-arg", required_argument, NULL, 'b'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct view view = {.verbose = term_verbosity > 0, .width = 100};
     struct builder_job *jobs = NULL;
     struct gh_block guard;
@@ -200,8 +199,13 @@ int cmd_build(int argc, char **argv)
     long njobs_parallel = 1;
     int status = 0;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic build: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'j': {
             char *end;
@@ -225,6 +229,9 @@ int cmd_build(int argc, char **argv)
             break;
         case 'v': view.verbose = true; break;
         case 'h': usage(stdout); goto out;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            goto out;
         default: usage(stderr); status = EXIT_TROUBLE; goto out;
         }
     }

@@ -3,6 +3,7 @@
  * (parquet/stream_compare.h); otherwise both files are decoded in parallel (one thread each)
  * and compared (table/compare.h), which says what differs. */
 #include "cmd.h"
+#include "cmd/options.h"
 #include "parquet/parquet.h"
 #include "parquet/stream_compare.h"
 #include "report/report.h"
@@ -21,32 +22,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { OPT_RTOL = 256, OPT_ATOL, OPT_TOL, OPT_NAN, OPT_ORDER, OPT_MAX, OPT_FORMAT };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('k', "key", 'k', "COLS", "match rows by these key columns (a,b), ignoring order"),
+    CMD_OPT_ARG('i', "ignore", 'i', "COLS", "leave these columns out (repeatable, a,b)"),
+    CMD_OPT_ARG(0, "rtol", OPT_RTOL, "X", "relative tolerance of numeric cells (default 0)"),
+    CMD_OPT_ARG(0, "atol", OPT_ATOL, "X",
+                "absolute tolerance (default 0): |a-e| <= atol + rtol*|e|"),
+    CMD_OPT_ARG(0, "tolerance", OPT_TOL, "COL=RTOL,ATOL",
+                "a tolerance for one column (repeatable)"),
+    CMD_OPT_FLAG(0, "nan-unequal", OPT_NAN, "NaN differs from NaN (default: NaN equals NaN)"),
+    CMD_OPT_FLAG(0, "strict-column-order", OPT_ORDER, "column order must match (default: ignored)"),
+    CMD_OPT_ARG(0, "max-cells", OPT_MAX, "N", "differing cells shown (default 20)"),
+    CMD_OPT_ARG(0, "format", OPT_FORMAT, "F", "text (default) or json"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: kanalytic diff [options] EXPECTED ACTUAL\n"
-            "\n"
-            "Compares two Parquet files the way `kanalytic test` compares an output with its\n"
-            "golden: schema (column names and types) first, then the row count, then values.\n"
-            "\n"
-            "options:\n"
-            "  -k, --key COLS           match rows by these key columns (a,b), ignoring order\n"
-            "  -i, --ignore COLS        leave these columns out (repeatable, a,b)\n"
-            "      --rtol X             relative tolerance of numeric cells (default 0)\n"
-            "      --atol X             absolute tolerance (default 0): |a-e| <= atol + rtol*|e|\n"
-            "      --tolerance COL=RTOL,ATOL   a tolerance for one column (repeatable)\n"
-            "      --nan-unequal        NaN differs from NaN (default: NaN equals NaN)\n"
-            "      --strict-column-order  column order must match (default: ignored)\n"
-            "      --max-cells N        differing cells shown (default 20)\n"
-            "      --format F           text (default) or json\n"
-            "  -h, --help               this help\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic diff expected/output/0.parquet.gz out.parquet.gz\n"
-            "  kanalytic diff -k id --ignore first_observed --rtol 1e-9 a.parquet b.parquet\n"
-            "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
-            "\n"
-            "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n");
+    fprintf(out, "usage: kanalytic diff [options] EXPECTED ACTUAL\n"
+                 "\n"
+                 "Compares two Parquet files the way `kanalytic test` compares an output with its\n"
+                 "golden: schema (column names and types) first, then the row count, then values.\n"
+                 "\n"
+                 "options:\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
+                 "examples:\n"
+                 "  kanalytic diff expected/output/0.parquet.gz out.parquet.gz\n"
+                 "  kanalytic diff -k id --ignore first_observed --rtol 1e-9 a.parquet b.parquet\n"
+                 "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
+                 "\n"
+                 "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n");
 }
 
 struct load_job {
@@ -92,20 +101,6 @@ static void add_items(char ***list, size_t *n, const char *arg)
 
 int cmd_diff(int argc, char **argv)
 {
-    enum { OPT_RTOL = 256, OPT_ATOL, OPT_TOL, OPT_NAN, OPT_ORDER, OPT_MAX, OPT_FORMAT };
-    static const struct option longopts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"ignore", required_argument, NULL, 'i'},
-        {"rtol", required_argument, NULL, OPT_RTOL},
-        {"atol", required_argument, NULL, OPT_ATOL},
-        {"tolerance", required_argument, NULL, OPT_TOL},
-        {"nan-unequal", no_argument, NULL, OPT_NAN},
-        {"strict-column-order", no_argument, NULL, OPT_ORDER},
-        {"max-cells", required_argument, NULL, OPT_MAX},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct compare_options o = COMPARE_OPTIONS_INIT;
     char **key = NULL, **ignore = NULL;
     size_t nkey = 0, nignore = 0;
@@ -113,9 +108,14 @@ int cmd_diff(int argc, char **argv)
     size_t ntols = 0;
     bool json = false;
     int status = EXIT_TROUBLE;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic diff: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "k:i:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (ch) {
         case 'k': add_items(&key, &nkey, optarg); break;
         case 'i': add_items(&ignore, &nignore, optarg); break;
@@ -169,6 +169,10 @@ int cmd_diff(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            status = 0;
+            goto out;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
             status = 0;
             goto out;
         default: usage(stderr); goto out;

@@ -6,6 +6,7 @@
  * It reuses the test runner whole: the run is a test case with no goldens, living in a
  * private temporary folder, so what the runner would "create" as goldens are the outputs. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "cmd/image.h"
 #include "docker/docker.h"
 #include "manifest/kestrel_with.h"
@@ -30,44 +31,58 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('i', "input", 'i', "FILE",
+                "a Parquet input, in APPLY ... ON order (one per manifest input)"),
+    CMD_OPT_ARG('w', "with", 'w', "TEXT",
+                "WITH parameters in Kestrel's own syntax, as pasted from a hunt:\n"
+                "'n=3, cols=(src_port, dst_port), s=\"a b\"'; a syntax error\n"
+                "Kestrel would raise is shown at its column"),
+    CMD_OPT_ARG('p', "param", 'p', "K=V", "one WITH parameter; V may be a list: a,b or [a,b]"),
+    CMD_OPT_ARG('o', "out", 'o', "DIR",
+                "where outputs go (default kanalytic-out/NAME):\n"
+                "DIR/output/N.parquet.gz and DIR/display/display.html"),
+    CMD_OPT_ARG(0, "head", 'H', "N", "rows of each output to print (default 10, 0 = none)"),
+    CMD_OPT_ARG(0, "timeout", 'T', "S",
+                "seconds before the container is killed (default: manifest)"),
+    CMD_OPT_FLAG(0, "no-build", 'B', "do not build a missing image"),
+    CMD_OPT_FLAG('v', "verbose", 'v',
+                 "also print the environment the analytic sees (env NAME=VALUE;\n"
+                 "a backslash doubled, control characters as C escapes: \\t)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: kanalytic run NAME --input FILE [--input FILE ...] [--with 'K=V, ...']\n"
-            "                     [--param K=V ...] [--out DIR] [--head N] [--timeout SECONDS]\n"
-            "                     [--no-build] [-v]\n"
-            "\n"
-            "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
-            "the Nth --input becomes /data/input/N.parquet.gz, each parameter an environment\n"
-            "variable rendered as Kestrel renders it (010 -> 10, 1.5e3 -> 1500.0, (a, b) -> a,b,\n"
-            "'it\\'s' -> it's), in the same sandbox as `kanalytic test` (no network unless the\n"
-            "manifest asks, capabilities dropped, memory/pids limits, timeout). The inputs' entity\n"
-            "type (their `type` column) and the parameters are checked against the manifest before\n"
-            "any container starts.\n"
-            "\n"
-            "  -i, --input FILE     a Parquet input, in APPLY ... ON order (one per manifest input)\n"
-            "  -w, --with TEXT      WITH parameters in Kestrel's own syntax, as pasted from a hunt:\n"
-            "                       'n=3, cols=(src_port, dst_port), s=\"a b\"'; a syntax error\n"
-            "                       Kestrel would raise is shown at its column\n"
-            "  -p, --param K=V      one WITH parameter; V may be a list: a,b or [a,b]\n"
-            "  -o, --out DIR        where outputs go (default kanalytic-out/NAME):\n"
-            "                       DIR/output/N.parquet.gz and DIR/display/display.html\n"
-            "      --head N         rows of each output to print (default 10, 0 = none)\n"
-            "      --timeout S      seconds before the container is killed (default: manifest)\n"
-            "      --no-build       do not build a missing image\n"
-            "  -v, --verbose        also print the environment the analytic sees (env NAME=VALUE;\n"
-            "                       a backslash doubled, control characters as C escapes: \\t)\n"
-            "\n"
-            "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
-            "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
-            "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
-            "  kanalytic run -v sklearn-cluster -i traffic.parquet \\\n"
-            "      --with 'columns=(src_byte_count, dst_byte_count), n_clusters=2'\n"
-            "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
-            "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n");
+    fprintf(
+        out,
+        "usage: kanalytic run NAME --input FILE [--input FILE ...] [--with 'K=V, ...']\n"
+        "                     [--param K=V ...] [--out DIR] [--head N] [--timeout SECONDS]\n"
+        "                     [--no-build] [-v]\n"
+        "\n"
+        "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
+        "the Nth --input becomes /data/input/N.parquet.gz, each parameter an environment\n"
+        "variable rendered as Kestrel renders it (010 -> 10, 1.5e3 -> 1500.0, (a, b) -> a,b,\n"
+        "'it\\'s' -> it's), in the same sandbox as `kanalytic test` (no network unless the\n"
+        "manifest asks, capabilities dropped, memory/pids limits, timeout). The inputs' entity\n"
+        "type (their `type` column) and the parameters are checked against the manifest before\n"
+        "any container starts.\n"
+        "\n");
+    cmd_options_print(out, options);
+    fprintf(
+        out,
+        "\n"
+        "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
+        "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
+        "\n"
+        "examples:\n"
+        "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
+        "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
+        "  kanalytic run -v sklearn-cluster -i traffic.parquet \\\n"
+        "      --with 'columns=(src_byte_count, dst_byte_count), n_clusters=2'\n"
+        "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
+        "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n");
 }
 
 struct run_opts {
@@ -411,17 +426,15 @@ static int ensure_image(struct docker *d, const struct manifest *m, bool no_buil
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-    static const struct option longopts[] = {
-        {"input", required_argument, NULL, 'i'},  {"param", required_argument, NULL, 'p'},
-        {"with", required_argument, NULL, 'w'},   {"verbose", no_argument, NULL, 'v'},
-        {"out", required_argument, NULL, 'o'},    {"head", required_argument, NULL, 'H'},
-        {"timeout", required_argument, NULL, 'T'}, {"no-build", no_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     int c;
     char *end;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        return -1;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:p:w:o:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'i':
             o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof *o->inputs);
@@ -460,6 +473,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         }
         case 'B': o->no_build = true; break;
         case 'h': usage(stdout); return 1;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 1;
         default: usage(stderr); return -1;
         }
     }
