@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pq_reader_options opts = PQ_READER_OPTIONS_INIT;
     opts.memory_limit = 64u << 20;
+    opts.file_limit = 64u << 20;
     opts.verify_crc = size & 1;
     struct pq_reader *r;
     if (pq_reader_open_memory(&r, data, size, "fuzz.parquet", &opts) < 0)

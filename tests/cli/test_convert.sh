@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kanalytic convert: CSV / JSON Lines -> Parquet -> JSON Lines / CSV round trips, type
-# inference, --schema, and every class of bad input (line numbers, exit 1, no file left).
+# inference, --schema, and every class of bad input (line numbers, exit 2, no file left).
 . "$(dirname "$0")/../lib.sh"
 K=$KANALYTIC
 D=$TMP/convert
@@ -97,7 +97,7 @@ cat >"$D/want_typed.jsonl" <<'EOF'
 EOF
 diff -u "$D/want_typed.jsonl" "$D/typed.jsonl" || fail "--schema values differ"
 run "$K" convert "$D/typed.csv" "$D/typed.jsonl" --schema 'nope:int64'
-expect_rc 1 "--schema naming a missing column"
+expect_rc 2 "--schema naming a missing column"
 expect_err_has "'nope'"
 run "$K" convert "$D/typed.csv" "$D/typed2.jsonl" --schema 'ts:varchar'
 expect_rc 2 "--schema with an unknown type"
@@ -120,14 +120,14 @@ expect_out_has "list<double>"
 run "$K" convert "$D/j.parquet" "$D/j.back.jsonl"
 diff -u "$D/want_j.jsonl" "$D/j.back.jsonl" || fail "jsonl -> parquet -> jsonl differs"
 
-# ---- bad input: IN:LINE: error, exit 1, no output (nor temporary) file ----
+# ---- bad input: IN:LINE: error, exit 2 (could not run), no output (nor temporary) file ----
 bad() { # bad NAME CONTENT EXPECTED-STDERR [convert options...]
   local name=$1 content=$2 want=$3
   shift 3
   printf "$content" >"$D/bad/$name"
   for out in "$D/bad/out.parquet" "$D/bad/out.jsonl"; do
     run "$K" convert "$D/bad/$name" "$out" "$@"
-    expect_rc 1 "$name"
+    expect_rc 2 "$name"
     expect_err_has "$D/bad/$name:$want"
     expect_no_file "$out"
   done
@@ -159,7 +159,7 @@ bad bad_json_range.jsonl '{"a": 1}\n{"a": 1e400}\n' '2: error: invalid JSON'
 # an existing output file survives a failed conversion untouched
 echo keep >"$D/bad/keep.jsonl"
 run "$K" convert "$D/bad/bad_ragged.csv" "$D/bad/keep.jsonl"
-expect_rc 1 "bad input over an existing file"
+expect_rc 2 "bad input over an existing file"
 [ "$(cat "$D/bad/keep.jsonl")" = keep ] || fail "existing output was overwritten"
 
 done_testing

@@ -19,6 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define SHARED "../shared"
@@ -732,6 +736,112 @@ static void test_head_reads(void **state)
     }
 }
 
+/* ---- hostile files (issue 13): tests/fixtures/parquet/hostile/, see make_hostile.py ---- */
+
+#define HOSTILE "tests/fixtures/parquet/hostile/"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* pq_read_file refuses the file fast, with `what` and the file's name in the error. */
+static void expect_refused(const char *name, const char *what)
+{
+    char path[256];
+    snprintf(path, sizeof path, HOSTILE "%s", name);
+    struct pq_table t;
+    double t0 = now_s();
+    if (pq_read_file(path, &t) == 0) {
+        table_free(&t);
+        fail_msg("%s: accepted", name);
+    }
+    double dt = now_s() - t0;
+    if (!strstr(err_last(), what) || !strstr(err_last(), path))
+        fail_msg("%s: error '%s' lacks '%s' or the file name", name, err_last(), what);
+    if (dt > 5)
+        fail_msg("%s: refused after %.1f s", name, dt);
+}
+
+static void test_hostile_whole_file_bounds(void **state)
+{
+    (void)state;
+    /* 40 row groups sharing one page that claims 50 M list rows each: 2 G rows from 2 KB */
+    expect_refused("shared-pages.parquet", "the footer claims 2000000000 rows for a file of "
+                                           "2280 bytes, more than its limit of 16777216");
+    expect_refused("huge-rows.parquet", "claims 50000000 rows");
+    expect_refused("overlap.parquet", "column chunks share bytes: row group 0, column 'x' "
+                                      "[4, 53) and row group 1, column 'x' [4, 53) overlap");
+    expect_refused("huge-list.parquet", "decoding needs more than this file's limit of "
+                                        "268435456 bytes");
+    /* each row group alone is within the per-row-group limit; the file as a whole is not */
+    struct pq_reader *r;
+    assert_int_equal(pq_reader_open(&r, HOSTILE "many-groups.parquet", NULL), 0);
+    struct pq_table t;
+    assert_int_equal(pq_reader_read_row_group(r, 0, NULL, &t), 0);
+    assert_int_equal(t.nrows, 1);
+    assert_int_equal(t.cols[0].list_offsets[1], 10000000);
+    table_free(&t);
+    assert_int_equal(pq_reader_read_row_group(r, 1, NULL, &t), -1);
+    assert_non_null(strstr(err_last(), "row group 1"));
+    assert_non_null(strstr(err_last(), "this file's limit"));
+    pq_reader_free(r);
+    /* the absolute cap (options.file_limit) holds for legitimate files too */
+    struct pq_reader_options o = PQ_READER_OPTIONS_INIT;
+    o.file_limit = 64 << 10;
+    assert_int_equal(pq_reader_open(&r, SHARED "/parquet-corpus/nettraffic_snappy.parquet", &o), 0);
+    int rc = 0;
+    for (size_t g = 0; g < pq_reader_num_row_groups(r) && rc == 0; g++)
+        if ((rc = pq_reader_read_row_group(r, g, NULL, &t)) == 0)
+            table_free(&t);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err_last(), "at most 0 MiB"));
+    pq_reader_free(r);
+}
+
+/* A failed allocation is an error, never an abort: read a file that is within every bound
+ * (a 15 M-element list, ~110 MB) in a child whose address space has only 32 MiB to spare. */
+static void test_allocation_failure_is_an_error(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* ASan reserves terabytes of address space: RLIMIT_AS cannot be used */
+#else
+    struct pq_table t;
+    assert_int_equal(pq_read_file(HOSTILE "big-list.parquet", &t), 0);
+    assert_int_equal(t.cols[0].values.len, 15000000);
+    table_free(&t);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        long pages = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (!f || fscanf(f, "%ld", &pages) != 1)
+            _exit(3);
+        fclose(f);
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = (rlim_t)pages * 4096 + (32u << 20);
+        if (setrlimit(RLIMIT_AS, &rl) < 0)
+            _exit(3);
+        if (pq_read_file(HOSTILE "big-list.parquet", &t) == 0)
+            _exit(4);
+        if (!strstr(err_last(), "out of memory allocating") ||
+            !strstr(err_last(), "big-list.parquet")) {
+            fprintf(stderr, "unexpected error: %s\n", err_last());
+            _exit(5);
+        }
+        _exit(0);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    if (WIFSIGNALED(st))
+        fail_msg("the reader died of signal %d instead of returning an error", WTERMSIG(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -747,6 +857,8 @@ int main(void)
         cmocka_unit_test(test_hand_made_corrupt),
         cmocka_unit_test(test_streaming_api),
         cmocka_unit_test(test_head_reads),
+        cmocka_unit_test(test_hostile_whole_file_bounds),
+        cmocka_unit_test(test_allocation_failure_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

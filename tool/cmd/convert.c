@@ -1174,7 +1174,8 @@ struct options {
     struct schema schema;
 };
 
-/* Reads IN into a table; exit code on failure (1 bad text data, 2 I/O or unreadable Parquet). */
+/* Reads IN into a table; exit code on failure: 2, for input that cannot be read as well as
+ * input that cannot be converted (README: "2 could not run (usage, unreadable input)"). */
 static int load_input(struct options *o, struct pq_table *t)
 {
     struct buf data = BUF_INIT;
@@ -1191,8 +1192,8 @@ static int load_input(struct options *o, struct pq_table *t)
             fprintf(stderr, "kanalytic convert: --schema applies to CSV and JSON Lines input\n");
             rc = EXIT_TROUBLE;
         } else if (pq_read_file(o->in, t) < 0) {
-            fprintf(stderr, "%s: error: %s\n", o->in, err_last());
-            rc = EXIT_TROUBLE; /* an unreadable input, as show and diff say */
+            fprintf(stderr, "kanalytic convert: %s\n", err_last()); /* names the file */
+            rc = EXIT_TROUBLE;
         }
         buf_free(&data);
         return rc;
@@ -1203,7 +1204,7 @@ static int load_input(struct options *o, struct pq_table *t)
                            : jsonl_parse(data.data, data.len, &g)) < 0 ||
         grid_to_table(&g, &o->schema, t) < 0) {
         fprintf(stderr, "%s:%s\n", o->in, err_last());
-        rc = EXIT_FINDINGS;
+        rc = EXIT_TROUBLE;
     }
     grid_free(&g);
     buf_free(&data);

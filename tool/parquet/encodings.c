@@ -21,44 +21,59 @@ size_t pqv_width(int physical)
     }
 }
 
-void pqv_reserve(struct pq_vector *v, size_t n)
+int pqv_reserve(struct pq_vector *v, size_t n)
 {
     size_t need;
-    if (size_add_overflow(v->len, n, &need))
-        xmalloc(SIZE_MAX);
+    if (size_add_overflow(v->len, n, &need) || need > SIZE_MAX / 16)
+        return err_set("out of memory: %zu more values", n);
     if (need <= v->cap && v->cap) /* always allocated after the first call */
-        return;
+        return 0;
     size_t cap = v->cap ? v->cap * 2 : 16;
     if (cap < need)
         cap = need;
     size_t w = pqv_width(v->type.physical);
     if (w) {
-        v->v.b = xreallocarray(v->v.b, cap, w);
+        void *p = try_reallocarray(v->v.b, cap, w);
+        if (!p)
+            return -1;
+        v->v.b = p;
         xalloc_hint_huge(v->v.b, cap * w);
     } else {
-        v->offsets = xreallocarray(v->offsets, cap + 1, sizeof *v->offsets);
+        uint64_t *o = try_reallocarray(v->offsets, cap + 1, sizeof *v->offsets);
+        if (!o)
+            return -1;
+        v->offsets = o;
         xalloc_hint_huge(v->offsets, (cap + 1) * sizeof *v->offsets);
         if (v->cap == 0)
             v->offsets[0] = 0;
     }
-    if (v->valid)
-        v->valid = xrealloc(v->valid, cap);
+    if (v->valid) {
+        uint8_t *valid = try_realloc(v->valid, cap);
+        if (!valid)
+            return -1;
+        v->valid = valid;
+    }
     v->cap = cap;
+    return 0;
 }
 
-void pqv_reserve_data(struct pq_vector *v, size_t bytes)
+int pqv_reserve_data(struct pq_vector *v, size_t bytes)
 {
     size_t need;
     if (size_add_overflow(v->data_len, bytes, &need))
-        xmalloc(SIZE_MAX);
+        return err_set("out of memory: %zu more bytes", bytes);
     if (need <= v->data_cap && v->data)
-        return;
+        return 0;
     size_t cap = v->data_cap ? v->data_cap * 2 : 256;
     if (cap < need)
         cap = need;
-    v->data = xrealloc(v->data, cap);
+    uint8_t *d = try_realloc(v->data, cap);
+    if (!d)
+        return -1;
+    v->data = d;
     xalloc_hint_huge(v->data, cap);
     v->data_cap = cap;
+    return 0;
 }
 
 static bool uleb(const uint8_t **pp, const uint8_t *end, uint64_t *out)
@@ -293,7 +308,8 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
         if (need_bytes(n, (size_t)fixed, len, "fixed-length byte arrays") < 0)
             return -1;
         size_t total = n * (size_t)fixed;
-        pqv_reserve_data(v, total);
+        if (pqv_reserve_data(v, total) < 0)
+            return -1;
         memcpy(v->data + v->data_len, p, total);
         uint64_t o = v->data_len;
         for (size_t i = 0; i < n; i++)
@@ -303,7 +319,8 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
     }
     /* the strings together are never longer than the page: one reservation (+ the slack
      * the strided copy may write past the last string) */
-    pqv_reserve_data(v, len + 16);
+    if (pqv_reserve_data(v, len + 16) < 0)
+        return -1;
     uint8_t *dst = v->data + v->data_len;
     const uint8_t *q = p, *end = p + len;
     uint64_t o = v->data_len;
@@ -386,7 +403,9 @@ int enc_delta_binary(const uint8_t *p, size_t len, size_t n, int64_t *out, bool 
 static int64_t *delta_lengths(const uint8_t **pp, const uint8_t *end, size_t n, const char *what)
 {
     size_t used;
-    int64_t *lens = xmalloc((n ? n : 1) * sizeof *lens);
+    int64_t *lens = try_reallocarray(NULL, n ? n : 1, sizeof *lens);
+    if (!lens)
+        return NULL;
     if (enc_delta_binary(*pp, (size_t)(end - *pp), n, lens, true, &used) < 0) {
         err_prefix("%s", what);
         free(lens);
@@ -414,7 +433,10 @@ int enc_delta_length_bytes(const uint8_t *p, size_t len, size_t n, struct pq_vec
         total += (size_t)lens[i];
     }
     (void)max_bytes; /* bounded by the page itself */
-    pqv_reserve_data(v, total);
+    if (pqv_reserve_data(v, total) < 0) {
+        free(lens);
+        return -1;
+    }
     memcpy(v->data + v->data_len, q, total);
     uint64_t o = v->data_len;
     for (size_t i = 0; i < n; i++)
@@ -464,7 +486,8 @@ int enc_delta_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
             goto out;
         }
     }
-    pqv_reserve_data(v, (size_t)total);
+    if (pqv_reserve_data(v, (size_t)total) < 0)
+        goto out;
     uint64_t o = v->data_len, prev_off = v->data_len;
     for (size_t i = 0; i < n; i++) {
         uint8_t *dst = v->data + o;

@@ -13,9 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Room for n more values (value array, offsets, validity) / bytes of data in v. */
-void pqv_reserve(struct pq_vector *v, size_t n);
-void pqv_reserve_data(struct pq_vector *v, size_t bytes);
+/* Room for n more values (value array, offsets, validity) / bytes of data in v; -1 with the
+ * error slot set when the memory cannot be had (never an abort: n comes from the file). */
+int pqv_reserve(struct pq_vector *v, size_t n);
+int pqv_reserve_data(struct pq_vector *v, size_t bytes);
 /* Bytes one value of physical type p occupies in a vector (0 for byte arrays). */
 size_t pqv_width(int physical);
 

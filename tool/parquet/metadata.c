@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,19 @@ const char *pq_encoding_name(int e)
     case PQ_ENC_BYTE_STREAM_SPLIT: return "BYTE_STREAM_SPLIT";
     default: return "unknown";
     }
+}
+
+/* Room for a list of n elements read from the file: fallible (n is capped by the Thrift reader
+ * at 1 Mi and the bytes left, but a footer may nest many such lists). */
+static void *list_alloc(struct thrift_reader *t, size_t n, size_t size)
+{
+    void *p = try_calloc(n ? n : 1, size);
+    if (!p) {
+        char what[96];
+        snprintf(what, sizeof what, "out of memory for a list of %zu elements", n);
+        tr_fail(t, what);
+    }
+    return p;
 }
 
 static bool is_int(int type)
@@ -195,7 +209,7 @@ static void parse_column_meta(struct thrift_reader *t, struct pq_column_meta *m)
                 tr_fail(t, "path_in_schema is not a list of strings");
                 break;
             }
-            m->path = xcalloc(n ? n : 1, sizeof *m->path);
+            m->path = list_alloc(t, n, sizeof *m->path);
             for (uint32_t i = 0; i < n && !t->failed; i++) {
                 m->path[i] = tr_string(t);
                 m->path_len = i + 1;
@@ -278,7 +292,7 @@ static void parse_row_group(struct thrift_reader *t, struct pq_row_group *g)
                 tr_fail(t, "row group columns are not structures");
                 break;
             }
-            g->columns = xcalloc(n ? n : 1, sizeof *g->columns);
+            g->columns = list_alloc(t, n, sizeof *g->columns);
             for (uint32_t i = 0; i < n && !t->failed; i++) {
                 g->ncolumns = i + 1;
                 parse_column_chunk(t, &g->columns[i]);
@@ -364,7 +378,7 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
             WANT(type == TT_LIST && !m->schema);
             if ((cnt = struct_list(t, "schema is not a list of structures")) < 0)
                 break;
-            m->schema = xcalloc((size_t)cnt + 1, sizeof *m->schema);
+            m->schema = list_alloc(t, (size_t)cnt + 1, sizeof *m->schema);
             for (long i = 0; i < cnt && !t->failed; i++) {
                 m->nschema = (uint32_t)i + 1;
                 parse_schema_element(t, &m->schema[i]);
@@ -376,7 +390,7 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
             WANT(type == TT_LIST && !m->row_groups);
             if ((cnt = struct_list(t, "row_groups is not a list of structures")) < 0)
                 break;
-            m->row_groups = xcalloc((size_t)cnt + 1, sizeof *m->row_groups);
+            m->row_groups = list_alloc(t, (size_t)cnt + 1, sizeof *m->row_groups);
             for (long i = 0; i < cnt && !t->failed; i++) {
                 m->nrow_groups = (uint32_t)i + 1;
                 parse_row_group(t, &m->row_groups[i]);
@@ -387,7 +401,7 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
             WANT(type == TT_LIST && !m->kv);
             if ((cnt = struct_list(t, "key_value_metadata is not a list of structures")) < 0)
                 break;
-            m->kv = xcalloc((size_t)cnt + 1, sizeof *m->kv);
+            m->kv = list_alloc(t, (size_t)cnt + 1, sizeof *m->kv);
             for (long i = 0; i < cnt && !t->failed; i++) {
                 m->nkv = (uint32_t)i + 1;
                 parse_kv(t, &m->kv[i]);

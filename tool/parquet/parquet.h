@@ -29,11 +29,30 @@ int pq_codec_parse(const char *name, enum pq_codec *out);
 
 /* ---- reading ---- */
 
+/* Bounds on what one file may make the reader do (issue 13: a 2 KB file of 40 row groups
+ * sharing one RLE page that claims 50 M list rows each asked for 8 GB). They hold for the whole
+ * file, summed over every row group read through one reader, not only per row group:
+ *  - decoded bytes (values, offsets, levels, dictionaries, as charged while decoding) at most
+ *    max(PQ_DECODED_FLOOR, PQ_DECODED_PER_BYTE x file size), and never over file_limit;
+ *  - rows (the footer's num_rows, checked at open) at most
+ *    max(PQ_ROWS_FLOOR, PQ_ROWS_PER_BYTE x file size), and never over PQ_ROWS_MAX;
+ *  - column chunks whose byte ranges overlap are refused at open;
+ *  - every allocation sized from the file is fallible: "out of memory" is an error.
+ * Real files stay below the ratios: pyarrow, parquet-mr and our writer start a page (a header
+ * of 15 bytes or more) every 20,000 values at most, so even a constant column stays under
+ * ~1,400 rows and ~15,000 decoded bytes per byte of file (docs/parquet.md, "Bounds"). */
+#define PQ_DECODED_FLOOR ((size_t)256 << 20)
+#define PQ_DECODED_PER_BYTE 16384
+#define PQ_ROWS_FLOOR ((uint64_t)16 << 20)
+#define PQ_ROWS_PER_BYTE 4096
+#define PQ_ROWS_MAX ((uint64_t)1 << 31)
+
 struct pq_reader_options {
     size_t memory_limit; /* cap on memory for one row group's decoded data (bytes) */
     bool verify_crc;     /* check page CRCs when present */
+    size_t file_limit;   /* absolute cap on the bytes decoded from the whole file */
 };
-#define PQ_READER_OPTIONS_INIT {(size_t)2 << 30, false}
+#define PQ_READER_OPTIONS_INIT {(size_t)2 << 30, false, (size_t)4 << 30}
 
 /* A top-level column as the file's schema describes it. */
 struct pq_schema_column {

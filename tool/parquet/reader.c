@@ -3,8 +3,10 @@
  * chunks are ever read: a whole chunk with one pread into a buffer reused across chunks, a
  * head read by mapping the chunk and touching only its first pages. Memory is bounded by one
  * row group's decoded data (checked against options.memory_limit before allocating) plus one
- * chunk. Flat columns and LISTs of primitives (3-level and legacy 2-level); every other
- * nesting is refused at open. */
+ * chunk, and the whole file's decoding by the file-wide bounds of parquet.h (decoded bytes and
+ * rows in proportion to the file's size, no two chunks sharing bytes); every allocation sized
+ * from the file is fallible. Flat columns and LISTs of primitives (3-level and legacy 2-level);
+ * every other nesting is refused at open. */
 #include "parquet.h"
 
 #include "decompress.h"
@@ -52,6 +54,8 @@ struct pq_reader {
     size_t tmp_cap;
     uint8_t *chunk; /* file mode: the column chunk being decoded */
     size_t chunk_cap;
+    size_t decoded;       /* bytes charged so far, over every row group read */
+    size_t decode_budget; /* the file-wide cap on `decoded` (parquet.h) */
 };
 
 /* Per-chunk decoding state. */
@@ -77,27 +81,44 @@ struct chunk {
 
 static void vector_truncate(struct pq_vector *v, size_t n);
 
+static int budget_error(const struct pq_reader *r)
+{
+    return err_set("decoding needs more than this file's limit of %zu bytes (%d per byte of "
+                   "its %zu bytes, at least %zu MiB, at most %zu MiB): refused as a "
+                   "decompression bomb",
+                   r->decode_budget, PQ_DECODED_PER_BYTE, r->size, PQ_DECODED_FLOOR >> 20,
+                   r->opts.file_limit >> 20);
+}
+
+/* Counts bytes about to be decoded against the row group's and the whole file's limits. */
 static int charge(struct chunk *c, size_t bytes)
 {
-    size_t sum;
-    if (size_add_overflow(*c->used, bytes, &sum) || sum > c->r->opts.memory_limit)
+    struct pq_reader *r = c->r;
+    size_t sum, total;
+    if (size_add_overflow(*c->used, bytes, &sum) || sum > r->opts.memory_limit)
         return err_set("row group needs more than the memory limit of %zu bytes",
-                       c->r->opts.memory_limit);
+                       r->opts.memory_limit);
+    if (size_add_overflow(r->decoded, bytes, &total) || total > r->decode_budget)
+        return budget_error(r);
     *c->used = sum;
+    r->decoded = total;
     return 0;
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+/* Scratch of at least need elements (contents not kept); NULL with the error set. */
+static void *grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
-        return p;
+        return *p;
     size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
-    free(p);
-    p = xcalloc(n, elem);
-    *cap = n;
-    return p;
+    free(*p);
+    *cap = 0;
+    *p = try_calloc(n, elem);
+    if (*p)
+        *cap = n;
+    return *p;
 }
 
 static int bit_width_of(int max)
@@ -316,7 +337,9 @@ static int build_schema(struct pq_reader *r)
     int32_t n = m->schema[0].num_children;
     if (n < 0 || (uint32_t)n >= m->nschema + 1u)
         return err_set("schema root claims %d children for %u elements", n, m->nschema);
-    r->cols = xcalloc((size_t)n + 1, sizeof *r->cols);
+    r->cols = try_calloc((size_t)n + 1, sizeof *r->cols);
+    if (!r->cols)
+        return -1;
     uint32_t i = 1;
     for (int32_t k = 0; k < n; k++) {
         if (build_column(r, &i, &r->cols[k]) < 0)
@@ -349,6 +372,79 @@ static int read_range(struct pq_reader *r, size_t off, size_t len, uint8_t *out)
     return 0;
 }
 
+/* The byte range [*start, *start + *len) of a column chunk: from the dictionary page when its
+ * offset is set, positive and before the data pages (parquet.md, "Traps"). Checked to lie in
+ * the data area [4, footer). */
+static int chunk_range(const struct pq_reader *r, const struct pq_column_meta *m, size_t *start,
+                       size_t *len)
+{
+    int64_t s = m->data_page_offset;
+    if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < m->data_page_offset)
+        s = m->dictionary_page_offset;
+    int64_t l = m->total_compressed_size;
+    if (s < 4 || l < 0 || (uint64_t)s > r->footer_start ||
+        (uint64_t)l > r->footer_start - (uint64_t)s)
+        return err_set("chunk byte range [%lld, +%lld) outside the file's data area [4, %zu)",
+                       (long long)s, (long long)l, r->footer_start);
+    *start = (size_t)s;
+    *len = (size_t)l;
+    return 0;
+}
+
+struct range {
+    size_t start, end;
+    uint32_t rg, col;
+};
+
+static int range_cmp(const void *a, const void *b)
+{
+    const struct range *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+/* Refuses column chunks that share bytes: each page is then decoded at most once, so what a
+ * file can make us decode grows with its size. Chunks of empty row groups (pyarrow writes
+ * them page-less, at offset 0) and of length 0 hold no pages and are left out. */
+static int check_chunk_ranges(struct pq_reader *r)
+{
+    const struct pq_file_meta *m = &r->meta;
+    size_t n = 0, cap = 0;
+    for (uint32_t g = 0; g < m->nrow_groups; g++)
+        if (m->row_groups[g].num_rows > 0)
+            cap += m->row_groups[g].ncolumns;
+    struct range *v = try_calloc(cap ? cap : 1, sizeof *v);
+    if (!v)
+        return -1;
+    int rc = 0;
+    for (uint32_t g = 0; g < m->nrow_groups && rc == 0; g++) {
+        const struct pq_row_group *rg = &m->row_groups[g];
+        if (rg->num_rows <= 0)
+            continue;
+        for (uint32_t k = 0; k < rg->ncolumns; k++) {
+            size_t start, len;
+            if (!rg->columns[k].has_meta)
+                continue; /* refused when the chunk is read */
+            if (chunk_range(r, &rg->columns[k].meta, &start, &len) < 0) {
+                rc = err_prefix("row group %u, column '%s'", g, r->cols[k].pub.name);
+                break;
+            }
+            if (len > 0)
+                v[n++] = (struct range){start, start + len, g, k};
+        }
+    }
+    if (rc == 0)
+        qsort(v, n, sizeof *v, range_cmp);
+    for (size_t i = 1; i < n && rc == 0; i++)
+        if (v[i].start < v[i - 1].end)
+            rc = err_set("column chunks share bytes: row group %u, column '%s' [%zu, %zu) and "
+                         "row group %u, column '%s' [%zu, %zu) overlap (a page would be "
+                         "decoded twice)",
+                         v[i - 1].rg, r->cols[v[i - 1].col].pub.name, v[i - 1].start, v[i - 1].end,
+                         v[i].rg, r->cols[v[i].col].pub.name, v[i].start, v[i].end);
+    free(v);
+    return rc;
+}
+
 static int reader_init(struct pq_reader *r)
 {
     static const uint8_t magic[4] = {'P', 'A', 'R', '1'};
@@ -370,7 +466,9 @@ static int reader_init(struct pq_reader *r)
     if (flen > r->opts.memory_limit || flen > (1u << 30))
         return err_set("footer length %u over the limit", flen);
     r->footer_start = size - 8 - flen;
-    uint8_t *footer = xmalloc(flen ? flen : 1);
+    uint8_t *footer = try_malloc(flen ? flen : 1);
+    if (!footer)
+        return -1;
     int rc = read_range(r, r->footer_start, flen, footer);
     if (rc == 0 && pq_meta_parse(&r->meta, footer, flen) < 0)
         rc = err_prefix("footer at offset %zu", r->footer_start);
@@ -397,6 +495,25 @@ static int reader_init(struct pq_reader *r)
     if (total != (uint64_t)m->num_rows)
         return err_set("row groups hold %llu rows, the footer says %lld",
                        (unsigned long long)total, (long long)m->num_rows);
+    uint64_t max_rows = (uint64_t)size > PQ_ROWS_MAX / PQ_ROWS_PER_BYTE
+                            ? PQ_ROWS_MAX
+                            : (uint64_t)size * PQ_ROWS_PER_BYTE;
+    if (max_rows < PQ_ROWS_FLOOR)
+        max_rows = PQ_ROWS_FLOOR;
+    if (total > max_rows)
+        return err_set("the footer claims %llu rows for a file of %zu bytes, more than its limit "
+                       "of %llu (%d per byte, at least %llu, at most %llu)",
+                       (unsigned long long)total, size, (unsigned long long)max_rows,
+                       PQ_ROWS_PER_BYTE, (unsigned long long)PQ_ROWS_FLOOR,
+                       (unsigned long long)PQ_ROWS_MAX);
+    r->decode_budget = size > r->opts.file_limit / PQ_DECODED_PER_BYTE ? r->opts.file_limit
+                                                                       : size * PQ_DECODED_PER_BYTE;
+    if (r->decode_budget < PQ_DECODED_FLOOR)
+        r->decode_budget = PQ_DECODED_FLOOR;
+    if (r->decode_budget > r->opts.file_limit)
+        r->decode_budget = r->opts.file_limit;
+    if (check_chunk_ranges(r) < 0)
+        return -1;
     r->dec = pq_decompressor_new();
     return 0;
 }
@@ -407,6 +524,8 @@ static void opts_or_default(struct pq_reader *r, const struct pq_reader_options 
     r->opts = opts ? *opts : def;
     if (r->opts.memory_limit == 0)
         r->opts.memory_limit = def.memory_limit;
+    if (r->opts.file_limit == 0)
+        r->opts.file_limit = def.file_limit;
 }
 
 int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
@@ -583,9 +702,8 @@ static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *
                   : d->type.physical == PQ_BOOLEAN ? 0 : w;
     if (minw && n > len / minw)
         return err_set("dictionary of %zu entries does not fit in %zu bytes", n, len);
-    if (charge(c, n * (w ? w : 8) + len) < 0)
+    if (charge(c, n * (w ? w : 8) + len) < 0 || pqv_reserve(d, n) < 0)
         return -1;
-    pqv_reserve(d, n);
     int rc;
     switch (d->type.physical) {
     case PQ_BOOLEAN: rc = enc_plain_bool(p, len, n, d->v.b); break;
@@ -596,8 +714,8 @@ static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *
     }
     if (rc < 0)
         return err_prefix("dictionary");
-    if (!w)
-        pqv_reserve_data(d, 16); /* slack for the strided copies of decode_dict_indices */
+    if (!w && pqv_reserve_data(d, 16) < 0) /* slack for the strided copies of decode_dict_indices */
+        return -1;
     d->len = n;
     c->has_dict = true;
     return 0;
@@ -618,7 +736,8 @@ static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, si
     int w = p[0];
     if (w > 32)
         return err_set("dictionary index bit width %d exceeds 32", w);
-    r->idx = grow(r->idx, &r->idx_cap, nn ? nn : 1, sizeof *r->idx);
+    if (!grow((void **)&r->idx, &r->idx_cap, nn ? nn : 1, sizeof *r->idx))
+        return -1;
     struct rle_decoder rd;
     rle_init(&rd, p + 1, len - 1, w);
     if (rle_get(&rd, r->idx, nn) < 0)
@@ -656,9 +775,8 @@ static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, si
     size_t total = 0;
     for (size_t i = 0; i < nn; i++)
         total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
-    if (charge(c, total) < 0)
+    if (charge(c, total) < 0 || pqv_reserve_data(v, total + 16) < 0)
         return -1;
-    pqv_reserve_data(v, total + 16);
     uint8_t *dst = v->data + v->data_len;
     uint64_t o = v->data_len;
     uint64_t *off = v->offsets + v->len;
@@ -710,7 +828,8 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
         break;
     case PQ_ENC_DELTA_BINARY_PACKED:
         if (ph == PQ_INT32 || ph == PQ_INT64) {
-            r->tmp64 = grow(r->tmp64, &r->tmp_cap, nn ? nn : 1, sizeof *r->tmp64);
+            if (!grow((void **)&r->tmp64, &r->tmp_cap, nn ? nn : 1, sizeof *r->tmp64))
+                return -1;
             if (enc_delta_binary(p, len, nn, r->tmp64, ph == PQ_INT32, &used) < 0)
                 return -1;
             if (ph == PQ_INT64) {
@@ -745,7 +864,9 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
             if (nn && len / nn != fl)
                 return err_set("BYTE_STREAM_SPLIT: %zu bytes for %zu values of %zu bytes", len,
                                nn, fl);
-            uint8_t *tmp = xmalloc(len ? len : 1);
+            uint8_t *tmp = try_malloc(len ? len : 1);
+            if (!tmp)
+                return -1;
             int rc = enc_byte_stream_split(p, len, nn, fl, tmp);
             if (rc == 0)
                 rc = enc_plain_bytes(tmp, len, nn, (int32_t)fl, v);
@@ -761,7 +882,7 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
 
 /* Spreads the nn decoded values (at slots len..len+nn) over m slots where present[] says,
  * nulls in between, and sets the validity bytes; v->len grows by m. */
-static void spread_nulls(struct pq_vector *v, const uint8_t *present, size_t m, size_t nn)
+static int spread_nulls(struct pq_vector *v, const uint8_t *present, size_t m, size_t nn)
 {
     size_t base = v->len;
     if (nn < m) {
@@ -785,7 +906,9 @@ static void spread_nulls(struct pq_vector *v, const uint8_t *present, size_t m, 
             }
         }
         if (!v->valid) {
-            v->valid = xmalloc(v->cap);
+            v->valid = try_malloc(v->cap);
+            if (!v->valid)
+                return -1;
             memset(v->valid, 1, base);
         }
         memcpy(v->valid + base, present, m);
@@ -793,35 +916,50 @@ static void spread_nulls(struct pq_vector *v, const uint8_t *present, size_t m, 
         memset(v->valid + base, 1, m);
     }
     v->len = base + m;
+    return 0;
 }
 
 /* Pushes one list row ending at element `end`. */
-static void list_push(struct pq_column *c, uint64_t end, bool valid)
+static int list_push(struct pq_column *c, uint64_t end, bool valid)
 {
     if (c->list_len + 1 > c->list_cap) {
         size_t cap = c->list_cap ? c->list_cap * 2 : 16;
-        c->list_offsets = xreallocarray(c->list_offsets, cap + 1, sizeof *c->list_offsets);
-        if (c->list_valid)
-            c->list_valid = xrealloc(c->list_valid, cap);
+        uint64_t *o = try_reallocarray(c->list_offsets, cap + 1, sizeof *c->list_offsets);
+        if (!o)
+            return -1;
+        c->list_offsets = o;
+        if (c->list_valid) {
+            uint8_t *lv = try_realloc(c->list_valid, cap);
+            if (!lv)
+                return -1;
+            c->list_valid = lv;
+        }
         c->list_cap = cap;
     }
     if (!valid && !c->list_valid) {
-        c->list_valid = xmalloc(c->list_cap);
+        c->list_valid = try_malloc(c->list_cap);
+        if (!c->list_valid)
+            return -1;
         memset(c->list_valid, 1, c->list_len);
     }
     if (c->list_valid)
         c->list_valid[c->list_len] = valid;
     c->list_offsets[++c->list_len] = end;
+    return 0;
 }
 
 /* ---- pages ---- */
 
+/* The scratch buffer for a decompressed page; NULL with the error set. */
 static uint8_t *page_buffer(struct chunk *c, size_t n)
 {
     struct pq_reader *r = c->r;
     if (n > r->page_cap) {
         free(r->page);
-        r->page = xmalloc(n);
+        r->page_cap = 0;
+        r->page = try_malloc(n);
+        if (!r->page)
+            return NULL;
         xalloc_hint_huge(r->page, n);
         r->page_cap = n;
     }
@@ -853,13 +991,12 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
     if (charge(c, n * (pqv_width(c->out->values.type.physical) + 10)) < 0)
         return -1;
     if (n > r->lv_cap) {
-        size_t cap = r->lv_cap;
-        r->defs = grow(r->defs, &cap, n, 1);
-        cap = r->lv_cap;
-        r->reps = grow(r->reps, &cap, n, 1);
-        cap = r->lv_cap;
-        r->present = grow(r->present, &cap, n, 1);
-        r->lv_cap = cap;
+        size_t cap = r->lv_cap, cap2 = r->lv_cap, cap3 = r->lv_cap;
+        bool ok = grow((void **)&r->defs, &cap, n, 1) && grow((void **)&r->reps, &cap2, n, 1) &&
+                  grow((void **)&r->present, &cap3, n, 1);
+        r->lv_cap = ok ? cap : 0;
+        if (!ok)
+            return -1;
     }
     uint8_t *defs = r->defs, *reps = r->reps;
     const uint8_t *vals;
@@ -871,7 +1008,7 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
         size_t len = comp;
         if (codec != PQ_CODEC_UNCOMPRESSED) {
             uint8_t *buf = page_buffer(c, unc);
-            if (pq_decompress(r->dec, codec, payload, comp, buf, unc) < 0)
+            if (!buf || pq_decompress(r->dec, codec, payload, comp, buf, unc) < 0)
                 return -1;
             p = buf;
             len = unc;
@@ -910,7 +1047,7 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
         size_t in_len = comp - rl - dl, out_len = unc - rl - dl;
         if (h->is_compressed && codec != PQ_CODEC_UNCOMPRESSED) {
             uint8_t *buf = page_buffer(c, out_len ? out_len : 1);
-            if (pq_decompress(r->dec, codec, in, in_len, buf, out_len) < 0)
+            if (!buf || pq_decompress(r->dec, codec, in, in_len, buf, out_len) < 0)
                 return -1;
             vals = buf;
             vals_len = out_len;
@@ -946,7 +1083,8 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
         return err_set("page header says %d nulls, the definition levels %zu", h->num_nulls,
                        n - nn);
     struct pq_vector *v = &c->out->values;
-    pqv_reserve(v, m);
+    if (pqv_reserve(v, m) < 0)
+        return -1;
     size_t data_before = v->data_len;
     if (decode_values(c, vals, vals_len, enc, nn) < 0)
         return err_prefix("%s values", pq_encoding_name(enc));
@@ -954,7 +1092,8 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
         enc != PQ_ENC_DELTA_BYTE_ARRAY && charge(c, v->data_len - data_before) < 0)
         return -1;
     uint64_t elem_base = v->len;
-    spread_nulls(v, present, m, nn);
+    if (spread_nulls(v, present, m, nn) < 0)
+        return -1;
     if (!col->pub.is_list) {
         c->levels += n;
         return 0;
@@ -964,8 +1103,8 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
     uint64_t e = elem_base;
     for (size_t i = 0; i < n; i++) {
         if (reps[i] == 0) {
-            if (c->row_open)
-                list_push(out, e, c->row_valid);
+            if (c->row_open && list_push(out, e, c->row_valid) < 0)
+                return -1;
             c->row_open = true;
             c->row_valid = defs[i] >= col->list_def;
             c->rows++;
@@ -1013,6 +1152,8 @@ static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_
         if ((uint64_t)h.uncompressed_size > (uint64_t)r->opts.memory_limit)
             return err_set("page declares %d uncompressed bytes, over the memory limit",
                            h.uncompressed_size);
+        if ((uint64_t)h.uncompressed_size > (uint64_t)(r->decode_budget - r->decoded))
+            return budget_error(r);
         const uint8_t *payload = start + pos + hlen;
         if (r->opts.verify_crc && h.has_crc &&
             (uint32_t)crc32(0, payload, (uInt)comp) != h.crc)
@@ -1022,8 +1163,8 @@ static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_
             size_t plen = comp;
             if (c->m->codec != PQ_CODEC_UNCOMPRESSED) {
                 uint8_t *buf = page_buffer(c, (size_t)h.uncompressed_size + 1);
-                if (pq_decompress(r->dec, c->m->codec, payload, comp, buf,
-                                  (size_t)h.uncompressed_size) < 0)
+                if (!buf || pq_decompress(r->dec, c->m->codec, payload, comp, buf,
+                                          (size_t)h.uncompressed_size) < 0)
                     return -1;
                 p = buf;
                 plen = (size_t)h.uncompressed_size;
@@ -1061,31 +1202,31 @@ static int read_chunk(struct chunk *c)
                        m->path_len ? m->path[0] : "");
     if (pq_codec_check(m->codec) < 0)
         return -1;
-    int64_t start = m->data_page_offset;
-    if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < m->data_page_offset)
-        start = m->dictionary_page_offset;
-    int64_t len = m->total_compressed_size;
-    if (start < 4 || len < 0 || (uint64_t)start > r->footer_start ||
-        (uint64_t)len > r->footer_start - (uint64_t)start)
-        return err_set("chunk byte range [%lld, +%lld) outside the file's data area [4, %zu)",
-                       (long long)start, (long long)len, r->footer_start);
-    /* Flat columns know their length: size the vector once (bounded by the memory cap). */
+    size_t start, len;
+    if (chunk_range(r, m, &start, &len) < 0)
+        return -1;
+    /* Flat columns know their length: size the vector once (bounded by the memory cap and
+     * what is left of the file's decoding budget: the sizes are the footer's word). */
     const uint64_t rows = (uint64_t)r->meta.row_groups[c->rg].num_rows;
     size_t w = pqv_width(c->col->pub.type.physical);
-    if (!c->col->pub.is_list && c->limit && c->limit <= r->opts.memory_limit / 16)
-        pqv_reserve(&c->out->values, (size_t)c->limit);
+    size_t room = r->decode_budget - r->decoded;
+    if (!c->col->pub.is_list && c->limit && c->limit <= r->opts.memory_limit / 16 &&
+        c->limit <= room / 16 && pqv_reserve(&c->out->values, (size_t)c->limit) < 0)
+        return -1;
     if (!w && c->limit == rows && m->total_uncompressed_size > 0 &&
-        (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4)
-        pqv_reserve_data(&c->out->values, (size_t)m->total_uncompressed_size);
+        (uint64_t)m->total_uncompressed_size <= r->opts.memory_limit / 4 &&
+        (uint64_t)m->total_uncompressed_size <= room &&
+        pqv_reserve_data(&c->out->values, (size_t)m->total_uncompressed_size) < 0)
+        return -1;
     /* Fault the reserved memory in now, in one call per buffer rather than a trap per page
      * (docs/parquet.md, "Memory and I/O"); the sizes come from the footer, so at most 64
      * bytes per byte of the chunk, so that a lying footer cannot make us commit memory. */
     if (c->limit == rows && len > 0) {
         struct pq_vector *v = &c->out->values;
-        size_t budget = (size_t)len > SIZE_MAX / 64 ? SIZE_MAX : (size_t)len * 64;
+        size_t budget = len > SIZE_MAX / 64 ? SIZE_MAX : len * 64;
         size_t slots = w ? v->cap * w : (v->cap + 1) * sizeof *v->offsets;
         void *p = w ? (void *)v->v.b : (void *)v->offsets;
-        if (v->len == 0 && slots <= budget)
+        if (v->len == 0 && slots <= budget && p)
             xalloc_prefault(p, slots);
         if (!w && v->data_len == 0 && v->data_cap <= budget)
             xalloc_prefault(v->data, v->data_cap);
@@ -1096,34 +1237,36 @@ static int read_chunk(struct chunk *c)
     const uint8_t *base = r->data ? r->data + start : NULL;
     void *map = NULL;
     size_t map_len = 0;
-    size_t slack_all = r->footer_start - (size_t)start - (size_t)len;
+    size_t slack_all = r->footer_start - start - len;
     if (!base && c->limit == rows) {
         /* a whole chunk: one pread into a buffer reused across chunks (cheaper than mapping
          * and unmapping every page of it) */
-        size_t want = (size_t)len + (slack_all > 100 ? 100 : slack_all);
+        size_t want = len + (slack_all > 100 ? 100 : slack_all);
         if (want > r->chunk_cap) {
             free(r->chunk);
-            r->chunk = xmalloc(want ? want : 1);
+            r->chunk_cap = 0;
+            r->chunk = try_malloc(want ? want : 1);
+            if (!r->chunk)
+                return -1;
             xalloc_hint_huge(r->chunk, want);
             r->chunk_cap = want;
         }
         xalloc_prefault(r->chunk, want);
-        if (read_range(r, (size_t)start, want, r->chunk) < 0)
+        if (read_range(r, start, want, r->chunk) < 0)
             return -1;
         base = r->chunk;
     }
     if (!base) {
-        size_t pad = (size_t)start & 4095, slack = slack_all;
-        map_len = pad + (size_t)len + (slack > 100 ? 100 : slack);
+        size_t pad = start & 4095, slack = slack_all;
+        map_len = pad + len + (slack > 100 ? 100 : slack);
         /* pre-fault the whole chunk only when all of it will be read */
         int flags = MAP_PRIVATE | (c->limit < rows ? 0 : MAP_POPULATE);
-        map = mmap(NULL, map_len ? map_len : 1, PROT_READ, flags, r->fd,
-                   (off_t)((size_t)start - pad));
+        map = mmap(NULL, map_len ? map_len : 1, PROT_READ, flags, r->fd, (off_t)(start - pad));
         if (map == MAP_FAILED)
             return err_errno("mmap");
         base = (const uint8_t *)map + pad;
     }
-    int rc = read_pages(c, base, (size_t)len, (uint64_t)start);
+    int rc = read_pages(c, base, len, (uint64_t)start);
     if (map)
         munmap(map, map_len ? map_len : 1);
     if (rc < 0)
@@ -1132,12 +1275,12 @@ static int read_chunk(struct chunk *c)
     struct pq_vector *v = &c->out->values;
     if (c->col->pub.is_list) {
         bool cut = c->limit < rg_rows && c->rows > c->limit;
-        if (c->row_open && !cut)
-            list_push(c->out, v->len, c->row_valid);
+        if (c->row_open && !cut && list_push(c->out, v->len, c->row_valid) < 0)
+            return -1;
         if (!cut && c->rows != rg_rows)
             return err_set("column has %llu rows, the row group %llu",
                            (unsigned long long)c->rows, (unsigned long long)rg_rows);
-        if (c->out->list_len > c->limit) {
+        if (c->limit < rg_rows && c->out->list_len > c->limit) {
             c->out->list_len = (size_t)c->limit;
             vector_truncate(v, (size_t)c->out->list_offsets[c->limit]);
         }
@@ -1183,10 +1326,12 @@ int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
     return pq_reader_read_row_group_head(r, rg, want, UINT64_MAX, out);
 }
 
-int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *want,
-                                  uint64_t max_rows, struct pq_table *out)
+/* Decodes row group rg, appending its rows to out (whose columns are the wanted ones). A head
+ * read (max_rows under the row group's rows) only into a table without rows. On failure out
+ * is freed. */
+static int read_row_group_into(struct pq_reader *r, size_t rg, const bool *want, uint64_t max_rows,
+                               struct pq_table *out)
 {
-    empty_table(r, want, out);
     if (rg >= r->meta.nrow_groups) {
         table_free(out);
         return err_set("%s: no row group %zu (the file has %u)", r->name, rg,
@@ -1221,7 +1366,7 @@ int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *wa
             return -1;
         }
     }
-    out->nrows = (size_t)(rg_rows < max_rows ? rg_rows : max_rows);
+    out->nrows += (size_t)(rg_rows < max_rows ? rg_rows : max_rows);
     if (table_check(out) < 0) {
         err_prefix("%s: row group %zu", r->name, rg);
         table_free(out);
@@ -1230,32 +1375,23 @@ int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *wa
     return 0;
 }
 
-/* Every row group of r into *out; frees r. */
+int pq_reader_read_row_group_head(struct pq_reader *r, size_t rg, const bool *want,
+                                  uint64_t max_rows, struct pq_table *out)
+{
+    empty_table(r, want, out);
+    return read_row_group_into(r, rg, want, max_rows, out);
+}
+
+/* Every row group of r into *out, decoded one after the other into the same table (no copy of
+ * the rows read so far, and every allocation on the way fallible); frees r. */
 static int read_whole(struct pq_reader *r, struct pq_table *out)
 {
     empty_table(r, NULL, out);
-    for (size_t g = 0; g < pq_reader_num_row_groups(r); g++) {
-        struct pq_table t;
-        if (pq_reader_read_row_group(r, g, NULL, &t) < 0) {
-            table_free(out);
-            pq_reader_free(r);
-            return -1;
-        }
-        if (out->nrows == 0) {
-            table_free(out);
-            *out = t;
-            continue;
-        }
-        int rc = table_append(out, &t);
-        table_free(&t);
-        if (rc < 0) {
-            table_free(out);
-            pq_reader_free(r);
-            return -1;
-        }
-    }
+    int rc = 0;
+    for (size_t g = 0; g < pq_reader_num_row_groups(r) && rc == 0; g++)
+        rc = read_row_group_into(r, g, NULL, UINT64_MAX, out);
     pq_reader_free(r);
-    return 0;
+    return rc;
 }
 
 int pq_read_file(const char *path, struct pq_table *out)

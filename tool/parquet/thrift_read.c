@@ -140,7 +140,16 @@ char *tr_string(struct thrift_reader *t)
 {
     uint32_t n;
     const uint8_t *p = tr_binary(t, &n);
-    return p ? xstrndup((const char *)p, n) : NULL;
+    if (!p)
+        return NULL;
+    char *s = try_malloc((size_t)n + 1); /* n bytes present in the input: fallible all the same */
+    if (!s) {
+        tr_fail(t, "out of memory for a string");
+        return NULL;
+    }
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
 }
 
 static bool valid_elem_type(int type)

@@ -22,6 +22,11 @@
 #endif
 
 #define PAGE_TARGET_BYTES ((size_t)1 << 20)
+/* At most this many values per data page, as pyarrow (data_page_row_count_limit) and
+ * parquet-mr (page.row.count.limit) write: a page header per 20,000 values keeps the rows a
+ * file may claim per byte under the reader's bound (PQ_ROWS_PER_BYTE) even for constant
+ * columns. */
+#define PAGE_MAX_VALUES ((size_t)20000)
 #define DICT_LIMIT_BYTES ((size_t)1 << 20)
 #define DEFAULT_ROW_GROUP_ROWS ((size_t)1 << 20)
 #define STATS_MAX_BYTES 4096
@@ -639,7 +644,7 @@ static int chunk_encode(struct chunk *ch)
     for (size_t i = 0; i < s->n; i++) {
         if (s->rep[i] == 0 && i > page_start) {
             bool fallback = ch->use_dict && ch->dict.plain_bytes > DICT_LIMIT_BYTES;
-            if (est >= PAGE_TARGET_BYTES || fallback) {
+            if (est >= PAGE_TARGET_BYTES || i - page_start >= PAGE_MAX_VALUES || fallback) {
                 if (data_page_flush(ch, page_start, i) < 0)
                     return -1;
                 page_start = i;

@@ -542,11 +542,16 @@ static bool check_output(const char *path, const char *name, struct pq_table *t,
                          struct case_result *r)
 {
     if (pq_read_file(path, t) < 0) {
-        if (contract_explain_unreadable(name, err_last(), r))
+        /* the reader's message starts with the temporary path: the case's name says it */
+        const char *why = err_last();
+        size_t n = strlen(path);
+        if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
+            why += n + 2;
+        if (contract_explain_unreadable(name, why, r))
             return false;
         case_result_fail(r, RULE_PARQUET, name, NULL,
                          "%s is not readable Parquet (Kestrel: invalid return data): %s", name,
-                         err_last());
+                         why);
         return false;
     }
     bool ok = true;

@@ -1,6 +1,8 @@
 /* Allocation helpers: see xalloc.h. */
 #include "xalloc.h"
 
+#include "error.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,44 @@ void *xreallocarray(void *p, size_t count, size_t size)
     if (size_mul_overflow(count, size, &n))
         die_oom(SIZE_MAX);
     return xrealloc(p, n);
+}
+
+static void *oom_error(size_t n)
+{
+    if (n == SIZE_MAX)
+        err_set("out of memory: allocation size overflows");
+    else
+        err_set("out of memory allocating %zu bytes", n);
+    return NULL;
+}
+
+void *try_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    return p ? p : oom_error(n);
+}
+
+void *try_calloc(size_t count, size_t size)
+{
+    size_t n;
+    if (size_mul_overflow(count, size, &n))
+        return oom_error(SIZE_MAX);
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    return p ? p : oom_error(n);
+}
+
+void *try_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    return q ? q : oom_error(n);
+}
+
+void *try_reallocarray(void *p, size_t count, size_t size)
+{
+    size_t n;
+    if (size_mul_overflow(count, size, &n))
+        return oom_error(SIZE_MAX);
+    return try_realloc(p, n);
 }
 
 char *xstrdup(const char *s)

@@ -1,6 +1,8 @@
 /* Allocation helpers that never return NULL, and overflow-checked size arithmetic.
- * Running out of memory is the one failure that ends the process (as in git's xmalloc):
- * every other error is returned to the caller. */
+ * Running out of memory for the program's own bookkeeping ends the process (as in git's
+ * xmalloc). A size that comes from an untrusted file must use the try_ variants instead: they
+ * return NULL with the error slot set ("out of memory allocating N bytes"), so that a hostile
+ * input is an error, never an abort (issue 13). */
 #ifndef KANALYTIC_XALLOC_H
 #define KANALYTIC_XALLOC_H
 
@@ -14,6 +16,13 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Fallible allocation: NULL with the error slot (util/error.h) set when the memory is not
+ * there or count * size overflows. try_realloc leaves p allocated on failure. */
+void *try_malloc(size_t n);
+void *try_calloc(size_t count, size_t size);
+void *try_realloc(void *p, size_t n);
+void *try_reallocarray(void *p, size_t count, size_t size);
 
 /* Asks the kernel to back the 2 MiB-aligned interior of a large buffer with transparent huge
  * pages (madvise MADV_HUGEPAGE; a hint, ignored where unsupported). Decoding a column writes
