@@ -2,6 +2,7 @@
  * API version in use, the storage driver, the base images the repository's Dockerfiles need
  * (FROM lines; scratch and earlier stage names skipped) and free disk. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "docker/docker.h"
 #include "util/human.h"
 #include "util/error.h"
@@ -17,6 +18,11 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+static const struct cmd_option options[] = {
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out, "usage: kanalytic doctor\n"
@@ -27,7 +33,9 @@ static void usage(FILE *out)
                  "the FROM lines of the repository's Dockerfiles are present (nothing is pulled),\n"
                  "and the free disk space under the engine's data root.\n"
                  "Exit 0 all good, 1 a base image is missing, 2 the engine cannot be reached.\n"
-                 "\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
                  "examples:\n"
                  "  kanalytic doctor\n"
                  "  DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock kanalytic doctor\n");
@@ -131,15 +139,19 @@ static void collect_base_images(const char *root, struct base_list *out)
 
 int cmd_doctor(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic doctor: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

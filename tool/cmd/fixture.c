@@ -2,6 +2,7 @@
  * `from-stix` turns a STIX 2.0/2.1 bundle of observed-data into the table of one entity type,
  * `reshape` rewrites a Parquet file into Kestrel's shape, `empty` writes an empty variable. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "fixture/kestrel_shape.h"
 #include "fixture/stix.h"
 #include "parquet/parquet.h"
@@ -12,6 +13,16 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('t', "type", 't', "TYPE",
+                "entity type to extract (network-traffic, process, url, ...)"),
+    CMD_OPT_ARG('o', "output", 'o', "FILE", "Parquet file to write (atomically)"),
+    CMD_OPT_FLAG(0, "timestamped", 'T', "add first_observed/last_observed, as TIMESTAMPED() does"),
+    CMD_OPT_ARG(0, "compression", 'c', "C", "codec (default snappy, like pandas)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
 
 static void usage(FILE *out)
 {
@@ -35,17 +46,14 @@ static void usage(FILE *out)
             "              each change; what `kanalytic validate` asks for\n"
             "  empty       an empty variable: 0 rows and 0 columns (when every input of a case\n"
             "              is empty, Kestrel does not start the analytic)\n"
-            "\n"
-            "  -t, --type TYPE        entity type to extract (network-traffic, process, url, ...)\n"
-            "  -o, --output FILE      Parquet file to write (atomically)\n"
-            "      --timestamped      add first_observed/last_observed, as TIMESTAMPED() does\n"
-            "      --compression C    codec (default snappy, like pandas)\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic fixture from-stix bundle.json --type network-traffic \\\n"
-            "      -o analytics/foo/tests/basic/input/0.parquet.gz\n"
-            "  kanalytic fixture reshape analytics/foo/tests/basic/input/0.parquet.gz\n"
-            "  kanalytic fixture empty -o analytics/foo/tests/empty/input/1.parquet.gz\n");
+            "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
+                 "examples:\n"
+                 "  kanalytic fixture from-stix bundle.json --type network-traffic \\\n"
+                 "      -o analytics/foo/tests/basic/input/0.parquet.gz\n"
+                 "  kanalytic fixture reshape analytics/foo/tests/basic/input/0.parquet.gz\n"
+                 "  kanalytic fixture empty -o analytics/foo/tests/empty/input/1.parquet.gz\n");
 }
 
 static int write_output(const char *output, const struct pq_table *t,
@@ -115,20 +123,17 @@ static int empty(const char *output, const struct pq_writer_options *wo)
 
 int cmd_fixture(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"type", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},
-        {"timestamped", no_argument, NULL, 'T'},
-        {"compression", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct stix_options so = STIX_OPTIONS_INIT;
     struct pq_writer_options wo = PQ_WRITER_OPTIONS_INIT;
     const char *output = NULL;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic fixture: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "t:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 't': so.type = optarg; break;
         case 'o': output = optarg; break;
@@ -140,6 +145,9 @@ int cmd_fixture(int argc, char **argv)
             }
             break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

@@ -2,6 +2,7 @@
  * io.kanalytic=1 (the test runner's) and dangling images that kanalytic made (labelled
  * io.kanalytic=1, or superseded analytic builds carrying io.kanalytic.manifest). */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "docker/docker.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -14,17 +15,24 @@
 #include <string.h>
 #include <unistd.h>
 
+static const struct cmd_option options[] = {
+    CMD_OPT_FLAG('n', "dry-run", 'n', "only print what would be removed"),
+    CMD_OPT_FLAG('f', "force", 'f',
+                 "also remove containers a running kanalytic on this machine\n"
+                 "still uses (by default they are kept)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out, "usage: kanalytic gc [-n|--dry-run] [-f|--force]\n"
                  "\n"
                  "Removes containers labelled io.kanalytic=1 (left by interrupted test runs) and\n"
                  "dangling images kanalytic built (untagged by a newer build), and prints each.\n"
-                 "\n"
-                 "  -n, --dry-run   only print what would be removed\n"
-                 "  -f, --force     also remove containers a running kanalytic on this machine\n"
-                 "                  still uses (by default they are kept)\n"
-                 "\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
                  "examples:\n"
                  "  kanalytic gc\n"
                  "  kanalytic gc --dry-run\n");
@@ -63,20 +71,22 @@ static bool kanalytic_image(json_t *img)
 
 int cmd_gc(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"dry-run", no_argument, NULL, 'n'},
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool dry = false, force = false;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic gc: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "nfh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'n': dry = true; break;
         case 'f': force = true; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

@@ -2,6 +2,7 @@
  * Lines, or describe its schema. Reads one row group at a time and stops once --head rows
  * are out, so a short look at a large file reads only its first row group's wanted chunks. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "parquet/parquet.h"
 #include "report/text_table.h"
 #include "table/format.h"
@@ -19,23 +20,30 @@
 
 enum show_format { FMT_TABLE, FMT_CSV, FMT_JSONL };
 
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('f', "format", 'f', "F",
+                "table (default; fits the terminal width), csv (RFC 4180) or\n"
+                "jsonl (canonical JSON Lines, keys in schema order)"),
+    CMD_OPT_FLAG('s', "schema", 's',
+                 "print columns with physical and logical types, nullability,\n"
+                 "rows, row groups, codec and created_by instead of the rows"),
+    CMD_OPT_ARG('n', "head", 'n', "N", "print only the first N rows (reads only what it needs)"),
+    CMD_OPT_ARG('c', "columns", 'c', "L", "print only these columns (comma-separated names)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: kanalytic show FILE [--format table|csv|jsonl] [--schema] [--head N]\n"
-            "                           [--columns a,b,...]\n"
-            "\n"
-            "  -f, --format F    table (default; fits the terminal width), csv (RFC 4180) or\n"
-            "                    jsonl (canonical JSON Lines, keys in schema order)\n"
-            "  -s, --schema      print columns with physical and logical types, nullability,\n"
-            "                    rows, row groups, codec and created_by instead of the rows\n"
-            "  -n, --head N      print only the first N rows (reads only what it needs)\n"
-            "  -c, --columns L   print only these columns (comma-separated names)\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic show data/input/0.parquet.gz --head 10\n"
-            "  kanalytic show out.parquet --format jsonl --columns id,type\n"
-            "  kanalytic show out.parquet --schema\n");
+    fprintf(out, "usage: kanalytic show FILE [--format table|csv|jsonl] [--schema] [--head N]\n"
+                 "                           [--columns a,b,...]\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
+                 "examples:\n"
+                 "  kanalytic show data/input/0.parquet.gz --head 10\n"
+                 "  kanalytic show out.parquet --format jsonl --columns id,type\n"
+                 "  kanalytic show out.parquet --schema\n");
 }
 
 static const char *physical_name(enum pq_physical p)
@@ -152,18 +160,18 @@ static int write_out(struct buf *out)
 
 int cmd_show(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"schema", no_argument, NULL, 's'},
-        {"head", required_argument, NULL, 'n'},   {"columns", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     enum show_format fmt = FMT_TABLE;
     bool schema = false;
     long long head = -1;
     const char *columns = NULL;
     int opt;
+    struct cmd_getopt go;
+    if (cmd_getopt_init(&go, options, false) < 0) {
+        fprintf(stderr, "kanalytic show: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:sn:c:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, go.shortopts, go.longopts, NULL)) != -1) {
         switch (opt) {
         case 'f':
             if (!strcmp(optarg, "table"))
@@ -190,6 +198,9 @@ int cmd_show(int argc, char **argv)
         }
         case 'c': columns = optarg; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
