@@ -4,7 +4,8 @@
 #   make demo            set-up + build and test the sklearn-cluster analytic end to end
 #   make test            unit, command-line and Docker integration tests
 #   make check-sanitize  the unit and command-line tests under ASan+UBSan
-#   make fuzz            libFuzzer targets (clang); make fuzz-run FUZZ_SECONDS=N runs each
+#   make fuzz            libFuzzer targets (clang); make fuzz-run FUZZ_SECONDS=N runs each N s;
+#                        make fuzz-long FUZZ_RUNS=N runs each to N executions (execs/s)
 #   make install PREFIX=/usr/local
 CC ?= cc
 CLANG ?= clang
@@ -33,7 +34,7 @@ LIB := $(BUILD)/libkanalytic.a
 BIN := $(BUILD)/kanalytic
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: check-library all test unit cli integration check check-sanitize fuzz fuzz-run demo setup install \
+.PHONY: check-library all test unit cli integration check check-sanitize fuzz fuzz-run fuzz-long demo setup install \
 	clean format bench bench-quick
 all: $(BIN)
 
@@ -100,6 +101,22 @@ $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 20
+# make fuzz-long FUZZ_RUNS=N: each target to N executions (-runs=N) from its seeds, one after the
+# other, printing its executions, execs/s and seconds (libFuzzer's final stats; the log is
+# build/fuzz/long-TARGET.log). 10 million per parser is the goal (docs/testing.md, "Fuzzing").
+FUZZ_RUNS ?= 10000000
+fuzz-long: fuzz
+	@set -e; for f in $(FUZZ_SRC:fuzz/%.c=%); do \
+		corpus=$(BUILD)/fuzz/corpus-$$f; mkdir -p $$corpus; \
+		seeds=$$(ls -d fuzz/seeds/$$f 2>/dev/null || true); \
+		log=$(BUILD)/fuzz/long-$$f.log; start=$$(date +%s); \
+		if ! $(BUILD)/fuzz/$$f -runs=$(FUZZ_RUNS) -rss_limit_mb=2048 -timeout=10 \
+			-print_final_stats=1 $$corpus $$seeds >$$log 2>&1; then \
+			tail -n 30 $$log; echo "== fuzz $$f: FINDING (see $$log)"; exit 1; fi; \
+		echo "== fuzz $$f: $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log) executions," \
+			"$$(sed -n 's/^stat::average_exec_per_sec: *//p' $$log) exec/s," \
+			"$$(( $$(date +%s) - start )) s"; \
+	done
 fuzz-run: fuzz
 	@set -e; for f in $(FUZZ_SRC:fuzz/%.c=%); do \
 		corpus=$(BUILD)/fuzz/corpus-$$f; mkdir -p $$corpus; \

@@ -5,7 +5,8 @@
 #include "cmd/options.h"
 #include "parquet/parquet.h"
 #include "report/text_table.h"
-#include "table/format.h"
+#include "table/csv.h"
+#include "table/jsonl.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/quote.h"
@@ -84,46 +85,6 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
                nrg ? pq_codec_name(pq_reader_column_codec(r, i)) : "-");
     }
     return 0;
-}
-
-/* ---- CSV and JSON Lines ---- */
-
-static void csv_field(struct buf *out, const char *s, size_t n)
-{
-    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-        !memchr(s, '\r', n)) {
-        buf_add(out, s, n);
-        return;
-    }
-    buf_addch(out, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            buf_addch(out, '"');
-        buf_addch(out, s[i]);
-    }
-    buf_addch(out, '"');
-}
-
-static void print_rows_csv(struct buf *out, const struct pq_table *t, size_t nrows)
-{
-    struct buf cell = BUF_INIT;
-    for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                buf_addch(out, ',');
-            buf_reset(&cell);
-            format_cell_text(&cell, &t->cols[c], r, true);
-            csv_field(out, cell.data, cell.len);
-        }
-        buf_add(out, "\r\n", 2);
-    }
-    buf_free(&cell);
-}
-
-static void print_rows_jsonl(struct buf *out, const struct pq_table *t, size_t nrows)
-{
-    for (size_t r = 0; r < nrows; r++)
-        format_row_jsonl(out, t, r);
 }
 
 /* ---- the command ---- */
@@ -236,7 +197,7 @@ int cmd_show(int argc, char **argv)
                 buf_addch(&out, ',');
             first = false;
             const char *n = pq_reader_column(r, i)->name;
-            csv_field(&out, n, strlen(n));
+            csv_write_field(&out, n, strlen(n), false);
         }
         buf_add(&out, "\r\n", 2);
     }
@@ -256,9 +217,9 @@ int cmd_show(int argc, char **argv)
         size_t n = t.nrows < left ? t.nrows : (size_t)left;
         left -= n;
         if (fmt == FMT_CSV)
-            print_rows_csv(&out, &t, n);
+            csv_write_rows(&out, &t, 0, n, "\r\n");
         else if (fmt == FMT_JSONL)
-            print_rows_jsonl(&out, &t, n);
+            jsonl_write_rows(&out, &t, 0, n);
         else
             text_table_rows(&tp, &out, &t, n);
         table_free(&t);
