@@ -107,5 +107,5 @@ expect_rc 2 "no Dockerfile"
 expect_err_has "has no Dockerfile"
 run "$KANALYTIC" new x --from "$legacy/pscore" --param a:string
 expect_rc 2 "--param with --from"
-ls -a "$repo/analytics" | grep -qE '^(\.new-|p2|p3|linky|nodocker)' && fail "something was left in analytics/: $(ls -a "$repo/analytics")"
+ls -a "$repo/analytics" | grep -qE '(\.tmp\.|^p2|^p3|^linky|^nodocker)' && fail "something was left in analytics/: $(ls -a "$repo/analytics")"
 done_testing

@@ -714,14 +714,6 @@ static int copy_plain_tree(const char *src, const char *dst)
     return rc;
 }
 
-static int write_text(const char *dir, const char *name, const struct buf *b)
-{
-    char *p = path_join(dir, name);
-    int rc = fs_write_atomic(p, b->data, b->len);
-    free(p);
-    return rc;
-}
-
 static int copy_file(const char *from, const char *to)
 {
     struct buf in = BUF_INIT;
@@ -753,7 +745,7 @@ static int create_case(const struct adopt_target *t, const char *tmp, const stru
     if (rc == 0) {
         struct buf b = BUF_INIT;
         adopt_render_case(a, t->n_inputs > 0, &b);
-        rc = write_text(tmp, "tests/basic/" CASE_FILE, &b);
+        rc = fs_write_in(tmp, "tests/basic/" CASE_FILE, b.data, b.len);
         buf_free(&b);
     }
     free(input);
@@ -767,7 +759,7 @@ static int fill(const struct adopt_target *t, const struct adopt_info *a, const 
     int rc = copy_plain_tree(t->from, tmp);
     if (rc == 0) {
         adopt_render_manifest(a, t->name, t->author, t->from, &b);
-        rc = write_text(tmp, MANIFEST_FILE, &b);
+        rc = fs_write_in(tmp, MANIFEST_FILE, b.data, b.len);
         buf_reset(&b);
     }
     char *readme = path_join(tmp, "README.md");
@@ -800,29 +792,20 @@ int adopt_create(const struct adopt_target *t, const struct adopt_info *a, struc
         return err_set("%s has no Dockerfile: not a docker analytic folder", t->from);
     char *analytics = path_join(t->root, "analytics");
     char *dest = path_join(analytics, t->name);
-    struct buf tmp = BUF_INIT;
-    buf_addf(&tmp, "%s/.new-%s.XXXXXX", analytics, t->name);
+    char *tmp = NULL;
     int rc = -1;
     bool made = false, placed = false;
     struct diag_list found = DIAG_LIST_INIT;
-    if (fs_mkdirs(analytics, 0755) < 0)
+    if (fs_mkdirs(analytics, 0755) < 0 || fs_temp_dir_beside(dest, &tmp) < 0)
         goto cleanup;
-    if (!mkdtemp(tmp.data)) {
-        err_errno(tmp.data);
-        goto cleanup;
-    }
     made = true;
-    if (chmod(tmp.data, 0755) < 0) {
-        err_errno(tmp.data);
-        goto cleanup;
-    }
-    if (fill(t, a, tmp.data) < 0)
+    if (fill(t, a, tmp) < 0)
         goto cleanup;
     if (fs_exists(dest)) {
         err_set("analytics/%s appeared while it was being created", t->name);
         goto cleanup;
     }
-    if (rename(tmp.data, dest) < 0) {
+    if (rename(tmp, dest) < 0) {
         err_errno(dest);
         goto cleanup;
     }
@@ -840,9 +823,9 @@ int adopt_create(const struct adopt_target *t, const struct adopt_info *a, struc
     rc = other ? 1 : 0;
 cleanup:
     if (rc != 0 && made)
-        fs_remove_tree(placed ? dest : tmp.data); /* the first error is the one to report */
+        fs_remove_tree(placed ? dest : tmp); /* the first error is the one to report */
     diag_list_free(&found);
-    buf_free(&tmp);
+    free(tmp);
     free(dest);
     free(analytics);
     return rc;

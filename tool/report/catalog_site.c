@@ -837,19 +837,11 @@ static void render_analytic(struct site *s, const struct entry *e, struct buf *b
 
 /* ---- writing ---- */
 
-static int write_file(const char *dir, const char *name, const struct buf *b)
-{
-    char *p = path_join(dir, name);
-    int rc = fs_write_atomic(p, b->data, b->len);
-    free(p);
-    return rc;
-}
-
 static int render_all(struct site *s, const char *tmp, struct catalog_site_stats *st)
 {
     struct buf b = BUF_INIT;
     render_index(s, &b);
-    int rc = write_file(tmp, "index.html", &b);
+    int rc = fs_write_in(tmp, "index.html", b.data, b.len);
     buf_reset(&b);
     char *sub = path_join(tmp, "analytics");
     if (rc == 0 && mkdir(sub, 0755) < 0)
@@ -859,7 +851,7 @@ static int render_all(struct site *s, const char *tmp, struct catalog_site_stats
         render_analytic(s, e, &b);
         struct buf name = BUF_INIT;
         page_name(&name, e->m->name);
-        rc = write_file(sub, name.data, &b);
+        rc = fs_write_in(sub, name.data, b.data, b.len);
         buf_free(&name);
         buf_reset(&b);
         st->cases += e->cases.count;
@@ -883,12 +875,12 @@ static int render_all(struct site *s, const char *tmp, struct catalog_site_stats
         buf_addstr(&b, txt);
         buf_addch(&b, '\n');
         free(txt);
-        rc = write_file(tmp, "index.json", &b);
+        rc = fs_write_in(tmp, "index.json", b.data, b.len);
         buf_reset(&b);
     }
     if (rc == 0) {
         buf_addstr(&b, "kanalytic catalog\n");
-        rc = write_file(tmp, CATALOG_SITE_MARKER, &b);
+        rc = fs_write_in(tmp, CATALOG_SITE_MARKER, b.data, b.len);
     }
     free(sub);
     buf_free(&b);
@@ -957,7 +949,7 @@ int catalog_site_write(const struct catalog_site_options *o, const char *out_dir
 {
     struct site s = {.o = o};
     struct catalog_site_stats st = {0};
-    struct buf tmp = BUF_INIT;
+    char *tmp = NULL;
     bool exists = false, made = false;
     int rc = -1;
     time_t now = time(NULL);
@@ -981,17 +973,10 @@ int catalog_site_write(const struct catalog_site_options *o, const char *out_dir
         goto cleanup;
     rc = -1;
     /* beside out_dir, so that the final rename stays on one file system */
-    buf_addf(&tmp, "%s.tmp.XXXXXX", out_dir);
-    if (!mkdtemp(tmp.data)) {
-        err_errno(tmp.data);
+    if (fs_temp_dir_beside(out_dir, &tmp) < 0)
         goto cleanup;
-    }
     made = true;
-    if (chmod(tmp.data, 0755) < 0) {
-        err_errno(tmp.data);
-        goto cleanup;
-    }
-    if (render_all(&s, tmp.data, &st) < 0 || place(tmp.data, out_dir, exists) < 0)
+    if (render_all(&s, tmp, &st) < 0 || place(tmp, out_dir, exists) < 0)
         goto cleanup;
     made = false;
     rc = 0;
@@ -999,8 +984,8 @@ int catalog_site_write(const struct catalog_site_options *o, const char *out_dir
         *stats = st;
 cleanup:
     if (made)
-        fs_remove_tree(tmp.data);
-    buf_free(&tmp);
+        fs_remove_tree(tmp);
+    free(tmp);
     for (size_t i = 0; i < s.n; i++)
         entry_free(&s.entries[i]);
     free(s.entries);

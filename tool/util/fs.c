@@ -146,6 +146,29 @@ int fs_mkdirs(const char *path, unsigned mode)
     return r;
 }
 
+int fs_temp_dir_beside(const char *path, char **out)
+{
+    size_t n = strlen(path) + sizeof ".tmp.XXXXXX";
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+    if (!mkdtemp(tmp) || chmod(tmp, 0755) < 0) {
+        int r = err_errno(tmp);
+        rmdir(tmp);
+        free(tmp);
+        return r;
+    }
+    *out = tmp;
+    return 0;
+}
+
+int fs_write_in(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *p = path_join(dir, name);
+    int rc = fs_write_atomic(p, data, len);
+    free(p);
+    return rc;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;

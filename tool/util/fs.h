@@ -26,6 +26,11 @@ int fs_atomic_open(struct fs_atomic *a, const char *path);
 int fs_atomic_commit(struct fs_atomic *a);
 void fs_atomic_abort(struct fs_atomic *a);
 
+/* Writes dir/name with fs_write_atomic. */
+int fs_write_in(const char *dir, const char *name, const void *data, size_t len);
+/* Makes "PATH.tmp.XXXXXX" (mode 0755) beside path, to be filled and renamed into place;
+ * *out (caller frees) is its path. */
+int fs_temp_dir_beside(const char *path, char **out);
 /* mkdir -p */
 int fs_mkdirs(const char *path, unsigned mode);
 /* rm -rf that never follows symbolic links. */
