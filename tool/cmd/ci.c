@@ -5,6 +5,7 @@
  * Steps 1 and 3 run this same binary (/proc/self/exe) as subprocesses, capturing exit codes and
  * output. One summary at the end; exit 0 mergeable, 1 not, 2 could not run. */
 #include "cmd.h"
+#include "cmd/options.h"
 #include "report/ci_report.h"
 #include "git/base_policy.h"
 #include "git/changes.h"
@@ -33,7 +34,33 @@
 #define OUTPUT_KEEP (256 * 1024) /* bytes of a step's output kept (its tail) */
 #define SELF_EXE "/proc/self/exe"
 
-static const char usage_text[] =
+enum { OPT_BASE = 256, OPT_LIST, OPT_SHARD, OPT_JUNIT, OPT_MD, OPT_FORMAT, OPT_NODOCKER, OPT_HTML };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG(0, "base", OPT_BASE, "REV",
+                "compare with the merge base of REV and HEAD, and read the\n"
+                "repository policy at REV (default: origin/main, else main)"),
+    CMD_OPT_FLAG(0, "list", OPT_LIST,
+                 "print the selection and why each analytic is in it, run nothing"),
+    CMD_OPT_ARG(0, "shard", OPT_SHARD, "I/N",
+                "keep shard I of N (1-based) of the selection, for CI matrices"),
+    CMD_OPT_ARG('j', "jobs", 'j', "N",
+                "analytics built and tested at once (default: number of CPUs)"),
+    CMD_OPT_FLAG(0, "no-docker", OPT_NODOCKER,
+                 "skip step 3 (build and test), e.g. where no engine runs"),
+    CMD_OPT_ARG(0, "junit", OPT_JUNIT, "FILE", "write a JUnit XML report"),
+    CMD_OPT_ARG(0, "html", OPT_HTML, "FILE",
+                "write one self-contained HTML report, with each analytic's test\n"
+                "report (diffs, logs, displays) embedded"),
+    CMD_OPT_ARG(0, "markdown", OPT_MD, "FILE",
+                "write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)"),
+    CMD_OPT_ARG(0, "format", OPT_FORMAT, "FMT",
+                "text (default) or json (the whole result on stdout)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
+static const char usage_head[] =
     "usage: kanalytic ci [--base REV] [--list] [--shard I/N] [-j N] [--no-docker]\n"
     "                    [--junit FILE] [--markdown FILE] [--format text|json]\n"
     "\n"
@@ -48,19 +75,9 @@ static const char usage_text[] =
     "Changes to template/, schemas/, tool/, Makefile or .github/workflows/ select every\n"
     "analytic; a ci.triggers file at the root (one glob a line) replaces that list.\n"
     "\n"
-    "options:\n"
-    "  --base REV         compare with the merge base of REV and HEAD, and read the\n"
-    "                     repository policy at REV (default: origin/main, else main)\n"
-    "  --list             print the selection and why each analytic is in it, run nothing\n"
-    "  --shard I/N        keep shard I of N (1-based) of the selection, for CI matrices\n"
-    "  -j, --jobs N       analytics built and tested at once (default: number of CPUs)\n"
-    "  --no-docker        skip step 3 (build and test), e.g. where no engine runs\n"
-    "  --junit FILE       write a JUnit XML report\n"
-    "  --html FILE        write one self-contained HTML report, with each analytic's test\n"
-    "                     report (diffs, logs, displays) embedded\n"
-    "  --markdown FILE    write a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)\n"
-    "  --format FMT       text (default) or json (the whole result on stdout)\n"
-    "  -h, --help         this help\n"
+    "options:\n";
+
+static const char usage_tail[] =
     "\n"
     "With GITHUB_ACTIONS=true, findings and failures become ::error annotations on the file\n"
     "and line that caused them.\n"
@@ -71,6 +88,13 @@ static const char usage_text[] =
     "  kanalytic ci --list                      what would this branch check?\n"
     "  kanalytic ci --base origin/main -j 2     the whole gate, as CI runs it\n"
     "  kanalytic ci --shard 2/4 --junit ci.xml  one job of a four-way CI matrix\n";
+
+static void usage(FILE *out)
+{
+    fputs(usage_head, out);
+    cmd_options_print(out, options);
+    fputs(usage_tail, out);
+}
 
 /* ---- subprocesses ----------------------------------------------------------------------- */
 
@@ -449,27 +473,17 @@ struct ci_opts {
 
 static int parse_opts(int argc, char **argv, struct ci_opts *o)
 {
-    enum { OPT_BASE = 256, OPT_LIST, OPT_SHARD, OPT_JUNIT, OPT_MD, OPT_FORMAT, OPT_NODOCKER,
-           OPT_HTML };
-    static const struct option longopts[] = {
-        {"base", required_argument, NULL, OPT_BASE},
-        {"list", no_argument, NULL, OPT_LIST},
-        {"shard", required_argument, NULL, OPT_SHARD},
-        {"jobs", required_argument, NULL, 'j'},
-        {"junit", required_argument, NULL, OPT_JUNIT},
-        {"html", required_argument, NULL, OPT_HTML},
-        {"markdown", required_argument, NULL, OPT_MD},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"no-docker", no_argument, NULL, OPT_NODOCKER},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, true) < 0) {
+        fprintf(stderr, "kanalytic ci: %s\n", err_last());
+        return -1;
+    }
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case OPT_BASE: o->base = optarg; break;
         case OPT_LIST: o->list = true; break;
@@ -502,10 +516,15 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
                 return -1;
             }
             break;
-        case 'h': fputs(usage_text, stdout); return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 1;
         default:
             fprintf(stderr, "kanalytic ci: unknown option '%s'\n", argv[optind - 1]);
-            fputs(usage_text, stderr);
+            usage(stderr);
             return -1;
         }
     }

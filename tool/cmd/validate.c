@@ -1,6 +1,7 @@
 /* kanalytic validate [--strict] [--format text|json] [NAME|PATH ...]: checks analytic
  * manifests and test cases (tool/manifest) and prints the findings like a compiler. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "manifest/manifest.h"
 #include "manifest/repo_policy.h"
 #include "util/buf.h"
@@ -18,6 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
+static const struct cmd_option options[] = {
+    CMD_OPT_FLAG(0, "strict", 's', "warnings count as errors (the CI gate uses this)"),
+    CMD_OPT_ARG(0, "format", 'f', "FMT",
+                "text (default; GitHub annotations too when GITHUB_ACTIONS=true)\n"
+                "or json (one array of findings)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -28,18 +38,15 @@ static void usage(FILE *out)
             "(Dockerfile, README.md, build.include) and every tests/CASE/case.yaml.\n"
             "Without arguments: every analytic in the repository, plus repository-wide checks\n"
             "(and kanalytic.yaml, the repository policy, when there is one).\n"
-            "\n"
-            "  --strict        warnings count as errors (the CI gate uses this)\n"
-            "  --format FMT    text (default; GitHub annotations too when GITHUB_ACTIONS=true)\n"
-            "                  or json (one array of findings)\n"
-            "  -h, --help      this help\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic validate\n"
-            "  kanalytic validate sklearn-cluster\n"
-            "  kanalytic validate --strict --format json ../my-analytic\n"
-            "\n"
-            "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n");
+            "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
+                 "examples:\n"
+                 "  kanalytic validate\n"
+                 "  kanalytic validate sklearn-cluster\n"
+                 "  kanalytic validate --strict --format json ../my-analytic\n"
+                 "\n"
+                 "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n");
 }
 
 /* abs relative to the working directory when it is under it ("." for the directory
@@ -68,17 +75,16 @@ static char *relative_to_cwd(const char *abs)
 
 int cmd_validate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"strict", no_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool strict = false;
     enum diag_format fmt = DIAG_FORMAT_TEXT;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic validate: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 's': strict = true; break;
         case 'f':
@@ -93,6 +99,9 @@ int cmd_validate(int argc, char **argv)
             }
             break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
+            return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
