@@ -392,16 +392,23 @@ static void entry_free(struct entry *e)
     json_decref(e->versions);
 }
 
-/* The first case (in name order) with a golden display. */
+/* The largest golden display of the cases: the richest example (an edge case's display, such
+ * as "nothing to plot", is usually the smallest). */
 static void find_display(struct entry *e)
 {
-    for (size_t i = 0; i < e->cases.count && !e->display; i++) {
+    for (size_t i = 0; i < e->cases.count; i++) {
         char *tests = path_join(e->dir, "tests");
         char *cdir = path_join(tests, e->cases.items[i]);
         char *p = path_join(cdir, "expected/display.html");
-        e->display = read_text(p, MAX_DISPLAY);
-        if (e->display)
+        char *d = read_text(p, MAX_DISPLAY);
+        if (d && (!e->display || strlen(d) > strlen(e->display))) {
+            free(e->display);
+            free(e->display_case);
+            e->display = d;
             e->display_case = xstrdup(e->cases.items[i]);
+        } else {
+            free(d);
+        }
         free(p);
         free(cdir);
         free(tests);
