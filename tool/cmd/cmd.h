@@ -1,7 +1,8 @@
 /* The command handlers. Each lives in tool/cmd/NAME.c, parses its own options (getopt_long,
  * argv[0] is the command name), prints, and returns the exit code:
  *   0 success, 1 findings / failed checks, 2 usage, I/O or environment error.
- * Every handler answers --help with its usage and examples. */
+ * Every handler answers --help with its usage and examples; its options are a table of
+ * cmd/options.h, which gives getopt_long's arrays and the options lines of the usage. */
 #ifndef KANALYTIC_CMD_H
 #define KANALYTIC_CMD_H
 
