@@ -41,6 +41,11 @@ expect_rc 0
 run "$KANALYTIC" show --format jsonl --head 5 "$CORPUS/nettraffic_small_pages_rowgroups.parquet"
 expect_rc 0
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 5 ] || fail "--head 5 printed $(printf '%s\n' "$out" | wc -l) lines"
+# a --head that is not a whole number (empty, trailing text, overflow) is refused, not read as 0
+for bad in "" 5x " 5" 99999999999999999999999; do
+  run "$KANALYTIC" show --head "$bad" "$CORPUS/nettraffic_snappy.parquet"
+  expect_rc 2 "show --head '$bad'"
+done
 
 # --columns keeps schema order and only those keys
 run "$KANALYTIC" show --format jsonl --head 1 --columns dst_port,src_port "$CORPUS/nettraffic_gzip.parquet"

@@ -9,9 +9,13 @@
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/num.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +169,111 @@ static void test_prefault(void **state)
     munmap(p, n);
 }
 
+static void test_buf_cap(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    assert_int_equal(buf_add_capped(&b, "abcd", 4, 6), 0);
+    assert_int_equal(buf_add_capped(&b, "efg", 3, 6), -1); /* 7 > 6: nothing added */
+    assert_string_equal(b.data, "abcd");
+    assert_int_equal(buf_add_capped(&b, "ef", 2, 6), 0); /* exactly at the cap */
+    assert_string_equal(b.data, "abcdef");
+    assert_int_equal(buf_add_capped(&b, "", 0, 6), 0);
+    assert_int_equal(buf_add_capped(&b, "g", 1, 6), -1);
+    assert_int_equal(buf_add_capped(&b, "g", 1, 3), -1); /* already past a smaller cap */
+    buf_reset(&b);
+    buf_add_truncated(&b, "hello", 5, 3);
+    assert_string_equal(b.data, "hel");
+    buf_add_truncated(&b, "xyz", 3, 3);
+    assert_string_equal(b.data, "hel");
+    buf_add_truncated(&b, "xyz", 3, 5);
+    assert_string_equal(b.data, "helxy");
+    assert_int_equal(b.len, 5);
+    buf_free(&b);
+}
+
+static void test_buf_sink(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "12"); /* the cap counts what the buffer held before */
+    struct buf_sink s = {&b, 8, "the answer", false};
+    assert_int_equal(buf_sink_write(&s, "3456", 4), 0);
+    assert_false(s.over);
+    assert_int_equal(buf_sink_write(&s, "789", 3), -1);
+    assert_true(s.over);
+    assert_string_equal(b.data, "123456");
+    assert_string_equal(err_last(), "the answer larger than 8 bytes");
+    struct buf_sink drop = {NULL, 1, NULL, false};
+    assert_int_equal(buf_sink_write(&drop, "abc", 3), 0);
+    assert_false(drop.over);
+    buf_free(&b);
+}
+
+static void test_parse_long(void **state)
+{
+    (void)state;
+    long v = 7;
+    assert_int_equal(parse_long("42", 1, 64, &v), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(parse_long("1", 1, 64, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(parse_long("64", 1, 64, &v), 0);
+    assert_int_equal(parse_long("-3", -5, 5, &v), 0);
+    assert_int_equal(v, -3);
+    v = 7;
+    const char *bad[] = {"",
+                         " 5",
+                         "5 ",
+                         "5x",
+                         "x",
+                         "0",
+                         "65",
+                         "-1",
+                         "0x10",
+                         "1e3",
+                         "99999999999999999999999",
+                         "-99999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(parse_long(bad[i], 1, 64, &v), -1);
+        assert_int_equal(v, 7); /* untouched */
+        assert_non_null(strstr(err_last(), "whole number"));
+    }
+    assert_int_equal(parse_long("9223372036854775807", 0, LONG_MAX, &v), 0);
+    assert_true(v == LONG_MAX);
+}
+
+static void test_parse_double(void **state)
+{
+    (void)state;
+    double v = 7;
+    assert_int_equal(parse_double("0.5", 0, DBL_MAX, &v), 0);
+    assert_true(v == 0.5);
+    assert_int_equal(parse_double("1e-3", 0, DBL_MAX, &v), 0);
+    assert_true(v == 1e-3);
+    assert_int_equal(parse_double("0", 0, DBL_MAX, &v), 0);
+    assert_true(v == 0);
+    v = 7;
+    const char *bad[] = {"", " 1", "1 ", "abc", "-0.1", "nan", "inf", "-inf", "1e999", "1,5"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(parse_double(bad[i], 0, DBL_MAX, &v), -1);
+        assert_true(v == 7);
+    }
+}
+
+static void test_ends_with(void **state)
+{
+    (void)state;
+    assert_true(ends_with("a.parquet.gz", ".parquet.gz"));
+    assert_true(ends_with(".gz", ".gz"));
+    assert_true(ends_with("x", ""));
+    assert_false(ends_with("gz", ".gz"));
+    assert_false(ends_with("a.GZ", ".gz"));
+    assert_false(ends_with("a.gz.x", ".gz"));
+    assert_true(ends_with_nocase("output/0.PARQUET.GZ", ".parquet.gz"));
+    assert_false(ends_with_nocase("output/0.parquet", ".parquet.gz"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +284,11 @@ int main(void)
         cmocka_unit_test(test_remove_tree_does_not_follow_links),
         cmocka_unit_test(test_path_join),
         cmocka_unit_test(test_prefault),
+        cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_buf_sink),
+        cmocka_unit_test(test_parse_long),
+        cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_ends_with),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/human.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
@@ -208,9 +209,7 @@ int cmd_build(int argc, char **argv)
     while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'j': {
-            char *end;
-            njobs_parallel = strtol(optarg, &end, 10);
-            if (*end || njobs_parallel < 1 || njobs_parallel > 64) {
+            if (parse_long(optarg, 1, 64, &njobs_parallel) < 0) {
                 fprintf(stderr, "kanalytic build: -j %s: expected a number from 1 to 64\n",
                         optarg);
                 status = EXIT_TROUBLE;

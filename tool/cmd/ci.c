@@ -11,8 +11,10 @@
 #include "git/changes.h"
 #include "git/policy.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
@@ -104,15 +106,8 @@ struct job {
     size_t nsteps, cur;
     pid_t pid;
     int fd;
-    struct timespec start;
+    double start; /* clock_seconds() when the step began */
 };
-
-static double since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 static char **argv_new(const char *root, const char *cmd, const char *a1, const char *a2,
                        const char *a3, const char *a4, const char *a5)
@@ -254,7 +249,7 @@ static void output_add(struct ci_step *s, const char *data, size_t n)
 static void job_start_step(struct job *j)
 {
     struct ci_step *s = j->steps[j->cur];
-    clock_gettime(CLOCK_MONOTONIC, &j->start);
+    j->start = clock_seconds();
     if (spawn(j->argv[j->cur], &j->pid, &j->fd) < 0) {
         s->status = CI_ERROR;
         s->note = xstrdup(err_last());
@@ -430,7 +425,7 @@ static void run_jobs(struct job *jobs, size_t njobs, unsigned parallel)
             while (waitpid(j->pid, &ws, 0) < 0 && errno == EINTR)
                 ;
             struct ci_step *s = j->steps[j->cur];
-            s->seconds = since(&j->start);
+            s->seconds = clock_seconds() - j->start;
             finish_step(s, ws);
             print_step(s);
             bool more = s->status == CI_PASS && j->cur + 1 < j->nsteps && !interrupted;
@@ -498,9 +493,8 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
             }
             break;
         case 'j': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 256) {
+            long v;
+            if (parse_long(optarg, 1, 256, &v) < 0) {
                 fprintf(stderr, "kanalytic ci: -j '%s': expected a number from 1 to 256\n",
                         optarg);
                 return -1;

@@ -10,10 +10,12 @@
 #include "table/compare.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <math.h>
@@ -74,12 +76,10 @@ static void *load(void *arg)
     return NULL;
 }
 
-static int parse_double(const char *s, const char *what, double *out)
+static int tolerance_arg(const char *s, const char *what, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || isnan(v) || isinf(v) || v < 0) {
+    double v;
+    if (parse_double(s, 0, DBL_MAX, &v) < 0) {
         fprintf(stderr, "kanalytic diff: %s must be a number >= 0, not '%s'\n", what, s);
         return -1;
     }
@@ -120,11 +120,11 @@ int cmd_diff(int argc, char **argv)
         case 'k': add_items(&key, &nkey, optarg); break;
         case 'i': add_items(&ignore, &nignore, optarg); break;
         case OPT_RTOL:
-            if (parse_double(optarg, "--rtol", &o.rtol) < 0)
+            if (tolerance_arg(optarg, "--rtol", &o.rtol) < 0)
                 goto out;
             break;
         case OPT_ATOL:
-            if (parse_double(optarg, "--atol", &o.atol) < 0)
+            if (tolerance_arg(optarg, "--atol", &o.atol) < 0)
                 goto out;
             break;
         case OPT_TOL: {
@@ -138,8 +138,8 @@ int cmd_diff(int argc, char **argv)
             tols = xreallocarray(tols, ntols + 1, sizeof *tols);
             struct compare_tolerance *t = &tols[ntols];
             char *r = xstrndup(eq + 1, (size_t)(comma - eq - 1));
-            int bad = parse_double(r, "--tolerance RTOL", &t->rtol) < 0 ||
-                      parse_double(comma + 1, "--tolerance ATOL", &t->atol) < 0;
+            int bad = tolerance_arg(r, "--tolerance RTOL", &t->rtol) < 0 ||
+                      tolerance_arg(comma + 1, "--tolerance ATOL", &t->atol) < 0;
             free(r);
             if (bad)
                 goto out;
@@ -150,9 +150,8 @@ int cmd_diff(int argc, char **argv)
         case OPT_NAN: o.nan_equal = false; break;
         case OPT_ORDER: o.strict_column_order = true; break;
         case OPT_MAX: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > 1000000) {
+            long v;
+            if (parse_long(optarg, 1, 1000000, &v) < 0) {
                 fprintf(stderr, "kanalytic diff: --max-cells must be 1..1000000\n");
                 goto out;
             }

@@ -6,9 +6,11 @@
 #include "docker/docker.h"
 #include "runner/runner.h"
 #include "util/error.h"
+#include "util/num.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,9 +49,8 @@ static long live_owner(const struct docker_container_summary *s)
     char me[256] = "";
     if (!pid_s || !host || gethostname(me, sizeof me - 1) < 0 || strcmp(me, host))
         return 0;
-    char *end;
-    long pid = strtol(pid_s, &end, 10);
-    if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
+    long pid;
+    if (parse_long(pid_s, 1, LONG_MAX, &pid) < 0 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
         return 0;
     char path[64], comm[64] = "";
     snprintf(path, sizeof path, "/proc/%ld/comm", pid);

@@ -20,6 +20,7 @@
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
@@ -427,7 +428,6 @@ static int ensure_image(struct docker *d, const struct manifest *m, bool no_buil
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
     int c;
-    char *end;
     struct cmd_getopt g;
     if (cmd_getopt_init(&g, options, false) < 0) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
@@ -455,15 +455,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         case 'v': term_verbosity++; break;
         case 'o': o->out = optarg; break;
         case 'H':
-            o->head = strtol(optarg, &end, 10);
-            if (*end || o->head < 0) {
+            if (parse_long(optarg, 0, LONG_MAX, &o->head) < 0) {
                 fprintf(stderr, "kanalytic run: --head wants a number of rows, not '%s'\n", optarg);
                 return -1;
             }
             break;
         case 'T': {
-            long t = strtol(optarg, &end, 10);
-            if (*end || t <= 0 || t > 86400) {
+            long t;
+            if (parse_long(optarg, 1, 86400, &t) < 0) {
                 fprintf(stderr, "kanalytic run: --timeout wants seconds (1-86400), not '%s'\n",
                         optarg);
                 return -1;

@@ -9,10 +9,12 @@
 #include "table/jsonl.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,12 +151,12 @@ int cmd_show(int argc, char **argv)
             break;
         case 's': schema = true; break;
         case 'n': {
-            char *end;
-            head = strtoll(optarg, &end, 10);
-            if (*end || head < 0) {
+            long v;
+            if (parse_long(optarg, 0, LONG_MAX, &v) < 0) {
                 fprintf(stderr, "kanalytic show: --head wants a non-negative number\n");
                 return EXIT_TROUBLE;
             }
+            head = v;
             break;
         }
         case 'c': columns = optarg; break;

@@ -16,6 +16,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/num.h"
 #include "util/quote.h"
 #include "util/repo.h"
 #include "util/term.h"
@@ -115,10 +116,8 @@ static void print_case_line(const struct case_result *r, void *ctx)
 static int parse_uint(const char *s, const char *what, unsigned long long max,
                       unsigned long long *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || v == 0 || v > max) {
+    long v;
+    if (parse_long(s, 1, (long)max, &v) < 0) {
         fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %llu, not '%s'\n",
                 what, max, s);
         return -1;

@@ -326,8 +326,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     long code = 0;
     curl_easy_getinfo(x->d->curl, CURLINFO_RESPONSE_CODE, &code);
     if (code < 200 || code > 299) {
-        if (x->errbody.len < MAX_ERROR_BODY)
-            buf_add(&x->errbody, ptr, n < MAX_ERROR_BODY ? n : MAX_ERROR_BODY);
+        buf_add_truncated(&x->errbody, ptr, n, MAX_ERROR_BODY);
         return n;
     }
     if (x->sink && x->sink(x->sink_ctx, ptr, n) < 0) {
@@ -595,28 +594,12 @@ int docker_request_stream(struct docker *d, const char *method, const char *path
     return r;
 }
 
-struct membuf {
-    struct buf *out;
-    size_t max;
-};
-
-static int membuf_write(void *ctx, const char *data, size_t n)
-{
-    struct membuf *m = ctx;
-    if (!m->out)
-        return 0;
-    if (m->out->len + n > m->max)
-        return err_set("answer from the Docker engine larger than %zu bytes", m->max);
-    buf_add(m->out, data, n);
-    return 0;
-}
-
 int docker_request(struct docker *d, const char *method, const char *path,
                    const struct docker_body *body, struct buf *out, long timeout_ms, long *status)
 {
-    struct membuf m = {out, DEFAULT_MAX_OUT};
+    struct buf_sink m = {out, DEFAULT_MAX_OUT, "answer from the Docker engine", false};
     size_t start = out ? out->len : 0;
-    int r = docker_request_stream(d, method, path, body, membuf_write, &m, timeout_ms, status);
+    int r = docker_request_stream(d, method, path, body, buf_sink_write, &m, timeout_ms, status);
     if (r < 0 && out)
         buf_setlen(out, start);
     return r;
@@ -626,8 +609,8 @@ int docker_request_max(struct docker *d, const char *method, const char *path,
                        const struct docker_body *body, struct buf *out, size_t max,
                        long timeout_ms)
 {
-    struct membuf m = {out, max ? max : DEFAULT_MAX_OUT};
-    return docker_request_stream(d, method, path, body, membuf_write, &m, timeout_ms, NULL);
+    struct buf_sink m = {out, max ? max : DEFAULT_MAX_OUT, "answer from the Docker engine", false};
+    return docker_request_stream(d, method, path, body, buf_sink_write, &m, timeout_ms, NULL);
 }
 
 int docker_get_json(struct docker *d, const char *path, json_t **out)

@@ -112,11 +112,6 @@ const char *docker_image_label(const struct docker_image *img, const char *key);
 int docker_image_list(struct docker *d, const char *filters_json, json_t **out);
 /* DELETE /images/NAME (force: ?force=1); 404 counts as success. */
 int docker_image_remove(struct docker *d, const char *name, bool force);
-/* POST /images/create?fromSrc=- with a tar from `read`: REPO:TAG; changes (NULL-terminated,
- * may be NULL) are Dockerfile instructions like "CMD [\"/bin/sh\"]". *id (may be NULL) gets
- * the new image id. */
-int docker_image_import(struct docker *d, docker_read_fn *read, void *read_ctx, const char *repo,
-                        const char *tag, const char *const *changes, char **id);
 
 /* ---- containers ---------------------------------------------------------------------------- */
 

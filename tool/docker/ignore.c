@@ -5,6 +5,7 @@
 #include "goregexp.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -227,12 +228,6 @@ static bool pattern_compile(struct pattern *p)
     return !p->compile_failed;
 }
 
-static bool has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    return m <= n && !memcmp(s + n - m, suf, m);
-}
-
 static bool pattern_match(const struct pattern *p, const char *path)
 {
     switch (p->type) {
@@ -245,7 +240,7 @@ static bool pattern_match(const struct pattern *p, const char *path)
     case M_SUFFIX: {
         /* strip the leading "**"; "**" + "/foo" also matches "foo" itself */
         const char *suf = p->cleaned + 2;
-        if (has_suffix(path, suf))
+        if (ends_with(path, suf))
             return true;
         return suf[0] == '/' && !strcmp(path, suf + 1);
     }

@@ -1,4 +1,4 @@
-/* Image endpoints: inspect, list, remove, import from a tar stream, and the classic build. */
+/* Image endpoints: inspect, list, remove, and the classic build. */
 #include "docker.h"
 #include "docker_internal.h"
 #include "util/error.h"
@@ -82,15 +82,14 @@ int docker_image_remove(struct docker *d, const char *name, bool force)
     return r;
 }
 
-/* ---- streamed JSON answers (import, build) ------------------------------------------------- */
+/* ---- streamed JSON answers (build) --------------------------------------------------------- */
 
 struct progress {
     struct docker_jsonl lines;
     docker_build_line_fn *line;
     void *line_ctx;
     struct buf error; /* first errorDetail / error message */
-    char *image_id;   /* aux.ID (build) or the last status "sha256:..." (import) */
-    bool import;
+    char *image_id;   /* aux.ID */
 };
 
 static int progress_obj(void *ctx, json_t *obj)
@@ -108,10 +107,6 @@ static int progress_obj(void *ctx, json_t *obj)
     if (aux_id) {
         free(p->image_id);
         p->image_id = xstrdup(aux_id);
-    }
-    if (p->import && status && !strncmp(status, "sha256:", 7)) {
-        free(p->image_id);
-        p->image_id = xstrdup(status);
     }
     if (!p->line)
         return 0;
@@ -176,33 +171,6 @@ static int progress_finish(struct progress *p, int r, const char *what, char **i
         *image_id = p->image_id;
         p->image_id = NULL;
     }
-    return r;
-}
-
-int docker_image_import(struct docker *d, docker_read_fn *read, void *read_ctx, const char *repo,
-                        const char *tag, const char *const *changes, char **id)
-{
-    struct buf path = BUF_INIT;
-    buf_addstr(&path, "/images/create?fromSrc=-&repo=");
-    docker_url_escape(&path, repo);
-    if (tag) {
-        buf_addstr(&path, "&tag=");
-        docker_url_escape(&path, tag);
-    }
-    for (size_t i = 0; changes && changes[i]; i++) {
-        buf_addstr(&path, "&changes=");
-        docker_url_escape(&path, changes[i]);
-    }
-    struct progress p;
-    progress_init(&p, NULL, NULL);
-    p.import = true;
-    struct docker_body body = {"application/x-tar", NULL, 0, read, read_ctx};
-    int r = docker_request_stream(d, "POST", path.data, &body, progress_sink, &p, 0, NULL);
-    r = progress_finish(&p, r, "importing image", id);
-    if (r < 0)
-        err_prefix("importing image %s", repo);
-    progress_free(&p);
-    buf_free(&path);
     return r;
 }
 

@@ -3,6 +3,7 @@
 #include "adopt.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -456,20 +457,14 @@ void adopt_scan_readme(struct adopt_info *a, const char *file, const char *text,
 
 /* ---- the folder ---- */
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
-
 /* The language of a file from its name, else its #! line; -1: not code. */
 static int lang_of(const char *name, const struct buf *text)
 {
-    if (has_suffix(name, ".py"))
+    if (ends_with(name, ".py"))
         return ADOPT_PYTHON;
-    if (has_suffix(name, ".sh") || has_suffix(name, ".bash"))
+    if (ends_with(name, ".sh") || ends_with(name, ".bash"))
         return ADOPT_SHELL;
-    if (has_suffix(name, ".c") || has_suffix(name, ".h"))
+    if (ends_with(name, ".c") || ends_with(name, ".h"))
         return ADOPT_C;
     if (text->len > 2 && !memcmp(text->data, "#!", 2)) {
         const char *eol = memchr(text->data, '\n', text->len);

@@ -131,11 +131,6 @@ void rle_init(struct rle_decoder *d, const uint8_t *p, size_t len, int width)
     d->width = width;
 }
 
-size_t rle_consumed(const struct rle_decoder *d, const uint8_t *start)
-{
-    return (size_t)(d->p - start);
-}
-
 static int rle_next_run(struct rle_decoder *d)
 {
     uint64_t h;

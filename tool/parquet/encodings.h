@@ -41,8 +41,6 @@ struct rle_decoder {
 void rle_init(struct rle_decoder *d, const uint8_t *p, size_t len, int width);
 int rle_get(struct rle_decoder *d, uint32_t *out, size_t n);
 int rle_get_u8(struct rle_decoder *d, uint8_t *out, size_t n);
-/* Bytes of input the decoder has consumed through its last run header. */
-size_t rle_consumed(const struct rle_decoder *d, const uint8_t *start);
 
 /* Deprecated BIT_PACKED levels: n values of `width` bits, MSB first; *used = bytes. */
 int enc_bitpacked_msb(const uint8_t *p, size_t len, int width, size_t n, uint8_t *out,

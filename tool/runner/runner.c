@@ -9,10 +9,12 @@
 #include "parquet/parquet.h"
 #include "table/compare.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/fs_beneath.h"
 #include "util/mask.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #include <archive.h>
@@ -91,13 +93,6 @@ void runner_cleanup(struct docker *d)
 }
 
 /* ---- helpers ---- */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *output_name(size_t i)
 {
@@ -281,24 +276,6 @@ static void run_output_free(struct run_output *ro)
     memset(ro, 0, sizeof *ro);
 }
 
-/* Collects an archive GET into memory, refusing to grow past max (the output cap). */
-struct capped_sink {
-    struct buf *out;
-    size_t max;
-    bool over;
-};
-
-static int capped_write(void *ctx, const char *data, size_t n)
-{
-    struct capped_sink *s = ctx;
-    if (n > s->max - s->out->len) {
-        s->over = true;
-        return err_set("the archive is larger than the output cap");
-    }
-    buf_add(s->out, data, n);
-    return 0;
-}
-
 /* After the archive of /data went over its cap: GETs /data/output and /data/display alone
  * (capped the same way); true when they fit, so what grew is /data/input. */
 static bool input_grew(struct docker *d, const char *id, const struct runner_options *o)
@@ -307,8 +284,8 @@ static bool input_grew(struct docker *d, const char *id, const struct runner_opt
     size_t room = (size_t)o->output_cap + ((size_t)1 << 20);
     for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
         struct buf tar = BUF_INIT;
-        struct capped_sink sink = {&tar, room, false};
-        if (docker_container_archive_get(d, id, parts[i], capped_write, &sink) < 0)
+        struct buf_sink sink = {&tar, room, "the archive", false};
+        if (docker_container_archive_get(d, id, parts[i], buf_sink_write, &sink) < 0)
             err_clear(); /* a folder the container removed holds nothing */
         room -= tar.len;
         buf_free(&tar);
@@ -327,8 +304,8 @@ static int fetch_data(struct docker *d, const char *id, size_t input_bytes, stru
     /* room for tar headers, padding and the inputs beyond the content cap, which
      * extract_tar enforces on output/ and display/ */
     size_t slack = ((size_t)1 << 20) + input_bytes + input_bytes / 8;
-    struct capped_sink sink = {&tar, (size_t)o->output_cap + slack, false};
-    int rc = docker_container_archive_get(d, id, "/data", capped_write, &sink);
+    struct buf_sink sink = {&tar, (size_t)o->output_cap + slack, "the archive", false};
+    int rc = docker_container_archive_get(d, id, "/data", buf_sink_write, &sink);
     if (sink.over && input_grew(d, id, o)) {
         case_result_fail(r, RULE_ARCHIVE, "/data/input", NULL,
                          "/data/input grew by more than the output cap of %llu bytes beyond the "
@@ -379,10 +356,7 @@ static int collect_log(void *ctx, int stream, const char *data, size_t n)
     struct log_ctx *l = ctx;
     if (stream != 2)
         return 0;
-    if (l->err->len >= l->cap)
-        return 0;
-    size_t room = l->cap - l->err->len;
-    buf_add(l->err, data, n < room ? n : room);
+    buf_add_truncated(l->err, data, n, l->cap);
     return 0;
 }
 
@@ -414,25 +388,22 @@ static int run_container(struct docker *d, const struct runner_case *c,
         buf_free(&tar);
         return -1;
     }
-    char *image = manifest_image_name(c->manifest);
-    struct buf ref = BUF_INIT;
-    buf_addf(&ref, "%s:latest", image);
-    free(image);
-    char *config = runner_container_config(c->manifest, ref.data, &tc->env, r->id);
+    char *ref = manifest_image_ref(c->manifest, "latest");
+    char *config = runner_container_config(c->manifest, ref, &tc->env, r->id);
     char *id = NULL;
     int rc = docker_container_create(d, NULL, config, &id, NULL);
     free(config);
     if (rc < 0) {
         if (rc == DOCKER_ENOTFOUND)
-            case_result_error(r, RULE_IMAGE, "image %s not found (run: kanalytic build %s)",
-                              ref.data, c->analytic);
+            case_result_error(r, RULE_IMAGE, "image %s not found (run: kanalytic build %s)", ref,
+                              c->analytic);
         else
             case_result_error(r, RULE_ENGINE, "creating the container: %s", err_last());
-        buf_free(&ref);
+        free(ref);
         buf_free(&tar);
         return -1;
     }
-    buf_free(&ref);
+    free(ref);
     track(id);
     input_bytes = tar.len;
     rc = docker_container_archive_put(d, id, "/data", tar.data, tar.len);
@@ -449,7 +420,7 @@ static int run_container(struct docker *d, const struct runner_case *c,
     unsigned timeout = o->timeout ? o->timeout : tc->timeout;
     if (!timeout)
         timeout = RUNTIME_DEFAULT_TIMEOUT;
-    double deadline = now_seconds() + timeout;
+    double deadline = clock_seconds() + timeout;
     for (;;) {
         if (runner_interrupted()) {
             docker_container_kill(d, id, NULL);
@@ -457,7 +428,7 @@ static int run_container(struct docker *d, const struct runner_case *c,
             rc = -1;
             goto remove;
         }
-        double left = deadline - now_seconds();
+        double left = deadline - clock_seconds();
         if (left <= 0) {
             docker_container_kill(d, id, NULL);
             int code;
@@ -605,12 +576,6 @@ static void free_names(char **names, size_t n)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
 static const struct golden *find_golden(const struct test_case *tc, size_t index)
@@ -909,7 +874,7 @@ static void compare_runs(const struct runner_case *c, unsigned k, const struct r
             continue;
         }
         char *pa = path_join(first->data, name), *pb = path_join(now->data, name);
-        if (ends_with(name, ".parquet.gz") && !strncmp(name, "output/", 7)) {
+        if (ends_with_nocase(name, ".parquet.gz") && !strncmp(name, "output/", 7)) {
             struct pq_table ta = PQ_TABLE_INIT, tb = PQ_TABLE_INIT;
             if (pq_read_file(pa, &ta) == 0 && pq_read_file(pb, &tb) == 0) {
                 struct compare_result *cr = xcalloc(1, sizeof *cr);
@@ -1050,25 +1015,22 @@ static void run_case_once(struct docker *d, const struct runner_case *c,
 /* A failure of an image that runs as a non-root USER: say it cannot write Kestrel's /data. */
 static void explain_image_user(struct docker *d, const struct manifest *m, struct case_result *r)
 {
-    char *image = manifest_image_name(m);
-    struct buf ref = BUF_INIT;
-    buf_addf(&ref, "%s:latest", image);
+    char *ref = manifest_image_ref(m, "latest");
     char *user;
-    if (image_user_of(d, ref.data, &user) == 0)
+    if (image_user_of(d, ref, &user) == 0)
         image_user_explain(user, r);
     free(user);
-    buf_free(&ref);
-    free(image);
+    free(ref);
 }
 
 void runner_run_case(struct docker *d, const struct runner_case *c,
                      const struct runner_options *o, struct case_result *out)
 {
-    double t0 = now_seconds();
+    double t0 = clock_seconds();
     case_result_init(out, c->analytic, c->case_name);
     if (!c->tc) {
         case_result_error(out, RULE_CASE, "%s", c->problem ? c->problem : "case did not load");
-        out->seconds = now_seconds() - t0;
+        out->seconds = clock_seconds() - t0;
         return;
     }
     if (c->tc->description)
@@ -1079,7 +1041,7 @@ void runner_run_case(struct docker *d, const struct runner_case *c,
             case_result_note(out, RULE_CASE, NULL,
                              "the case's goldens (expected/) are never compared: Kestrel never "
                              "runs the analytic on these inputs");
-        out->seconds = now_seconds() - t0;
+        out->seconds = clock_seconds() - t0;
         return;
     }
     char **updated = NULL;
@@ -1097,5 +1059,5 @@ void runner_run_case(struct docker *d, const struct runner_case *c,
     }
     if (case_result_has_rule(out, RULE_EXIT_CODE) || case_result_has_rule(out, RULE_OUTPUT_MISSING))
         explain_image_user(d, c->manifest, out);
-    out->seconds = now_seconds() - t0;
+    out->seconds = clock_seconds() - t0;
 }

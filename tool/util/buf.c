@@ -1,5 +1,6 @@
 /* Growable byte buffer: see buf.h. */
 #include "buf.h"
+#include "error.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -63,6 +64,34 @@ void buf_add(struct buf *b, const void *data, size_t n)
     memcpy(b->data + b->len, data, n);
     b->len += n;
     b->data[b->len] = '\0';
+}
+
+int buf_add_capped(struct buf *b, const void *data, size_t n, size_t max)
+{
+    if (b->len > max || n > max - b->len)
+        return -1;
+    buf_add(b, data, n);
+    return 0;
+}
+
+void buf_add_truncated(struct buf *b, const void *data, size_t n, size_t max)
+{
+    if (b->len >= max)
+        return;
+    size_t room = max - b->len;
+    buf_add(b, data, n < room ? n : room);
+}
+
+int buf_sink_write(void *ctx, const char *data, size_t n)
+{
+    struct buf_sink *s = ctx;
+    if (!s->out)
+        return 0;
+    if (buf_add_capped(s->out, data, n, s->max) < 0) {
+        s->over = true;
+        return err_set("%s larger than %zu bytes", s->what ? s->what : "data", s->max);
+    }
+    return 0;
 }
 
 void buf_addstr(struct buf *b, const char *s)

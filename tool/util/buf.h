@@ -3,6 +3,7 @@
 #define KANALYTIC_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -25,6 +26,21 @@ void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_setlen(struct buf *b, size_t len);
+/* Buffers with a size cap (curl's dynbuf "too big"): b never grows past max bytes in all.
+ * buf_add_capped appends all of data or nothing: 0, or -1 when it would not fit (b unchanged,
+ * no error set). buf_add_truncated appends what fits and drops the rest (a kept log head). */
+int buf_add_capped(struct buf *b, const void *data, size_t n, size_t max);
+void buf_add_truncated(struct buf *b, const void *data, size_t n, size_t max);
+/* A sink for streamed answers (docker_sink_fn's shape) that collects into out up to max
+ * bytes in all: past it, sets over and fails with "WHAT larger than MAX bytes" in the error
+ * slot. out may be NULL (the data is dropped). */
+struct buf_sink {
+    struct buf *out;
+    size_t max;
+    const char *what;
+    bool over;
+};
+int buf_sink_write(void *ctx, const char *data, size_t n);
 /* Appends s with JSON string escaping, without the surrounding quotes. */
 void buf_add_json_escaped(struct buf *b, const char *s, size_t n);
 /* Hands the heap string to the caller (who frees it) and resets b. */
