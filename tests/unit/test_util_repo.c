@@ -1,0 +1,86 @@
+/* Unit tests of tool/util/repo.c: repo_find_root (KANALYTIC_ROOT, else the nearest folder at
+ * or above the working directory that holds analytics/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/repo.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_find_root(void **state)
+{
+    (void)state;
+    char old[PATH_MAX];
+    assert_non_null(getcwd(old, sizeof old));
+    char tmp[] = "/tmp/kanalytic-repo.XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    char real[PATH_MAX];
+    assert_non_null(realpath(tmp, real)); /* getcwd answers the resolved path */
+    char *deep = path_join(real, "repo/analytics/a/tests/case");
+    char *root = path_join(real, "repo");
+    char *outside = path_join(real, "elsewhere/sub");
+    assert_int_equal(fs_mkdirs(deep, 0755), 0);
+    assert_int_equal(fs_mkdirs(outside, 0755), 0);
+    unsetenv("KANALYTIC_ROOT");
+
+    char *got = NULL;
+    /* from deep inside and from the root itself: the folder holding analytics/ */
+    assert_int_equal(chdir(deep), 0);
+    assert_int_equal(repo_find_root(&got), 0);
+    assert_string_equal(got, root);
+    free(got);
+    assert_int_equal(chdir(root), 0);
+    assert_int_equal(repo_find_root(&got), 0);
+    assert_string_equal(got, root);
+    free(got);
+
+    /* outside any repository (no analytics/ up to /): an error that says what to do */
+    got = NULL;
+    assert_int_equal(chdir(outside), 0);
+    assert_int_equal(repo_find_root(&got), -1);
+    assert_null(got);
+    assert_non_null(strstr(err_last(), "not inside an analytics repository"));
+    assert_non_null(strstr(err_last(), "KANALYTIC_ROOT"));
+
+    /* KANALYTIC_ROOT wins over the working directory, and must be a directory */
+    setenv("KANALYTIC_ROOT", outside, 1);
+    assert_int_equal(chdir(deep), 0);
+    assert_int_equal(repo_find_root(&got), 0);
+    assert_string_equal(got, outside);
+    free(got);
+    got = NULL;
+    char *missing = path_join(real, "missing");
+    setenv("KANALYTIC_ROOT", missing, 1);
+    assert_int_equal(repo_find_root(&got), -1);
+    assert_null(got);
+    assert_non_null(strstr(err_last(), "not a directory"));
+    setenv("KANALYTIC_ROOT", "", 1); /* empty: as if unset */
+    assert_int_equal(repo_find_root(&got), 0);
+    assert_string_equal(got, root);
+    free(got);
+    unsetenv("KANALYTIC_ROOT");
+
+    assert_int_equal(chdir(old), 0);
+    assert_int_equal(fs_remove_tree(tmp), 0);
+    free(missing);
+    free(deep);
+    free(root);
+    free(outside);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_find_root),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
