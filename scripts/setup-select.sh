@@ -129,7 +129,7 @@ setup_select() {
     if [ -n "$(setup_candidate json-schema-test-suite)" ]; then
       out+=(json-schema-test-suite)
     else
-      setup_note "json-schema-test-suite: not in apt; test_schema_suite skips it"
+      setup_note "json-schema-test-suite: not in apt; test_manifest_schema_suite skips it"
     fi
 
     # chromium: Ubuntu's chromium and chromium-browser are stubs that install the snap
