@@ -227,21 +227,21 @@ int cmd_build(int argc, char **argv)
             }
             break;
         case 'v': view.verbose = true; break;
-        case 'h': usage(stdout); goto out;
+        case 'h': usage(stdout); goto cleanup;
         case CMD_OPT_LIST_OPTIONS:
             cmd_options_list(stdout, options);
-            goto out;
-        default: usage(stderr); status = EXIT_TROUBLE; goto out;
+            goto cleanup;
+        default: usage(stderr); status = EXIT_TROUBLE; goto cleanup;
         }
     }
     if (status)
-        goto out;
+        goto cleanup;
 
     char *root = NULL;
     if (repo_find_root(&root) < 0 && optind == argc) {
         fprintf(stderr, "kanalytic build: %s\n", err_last());
         status = EXIT_TROUBLE;
-        goto out;
+        goto cleanup;
     }
     struct fs_names names = {0};
     if (optind == argc) {
@@ -249,13 +249,13 @@ int cmd_build(int argc, char **argv)
             fprintf(stderr, "kanalytic build: %s\n", err_last());
             free(root);
             status = EXIT_TROUBLE;
-            goto out;
+            goto cleanup;
         }
         if (!names.count) {
             fprintf(stderr, "kanalytic build: no analytics under %s/analytics\n", root);
             free(root);
             status = EXIT_FINDINGS;
-            goto out;
+            goto cleanup;
         }
     } else {
         for (int i = optind; i < argc; i++) {
@@ -330,7 +330,7 @@ int cmd_build(int argc, char **argv)
         builder_job_free(&jobs[i]);
     free(jobs);
     docker_close(d);
-out:
+cleanup:
     for (size_t i = 0; i < nargs; i++) {
         free(args[i].key);
         free(args[i].value);

@@ -79,13 +79,13 @@ int cmd_info(int argc, char **argv)
         r = -1;
     if (r < 0) {
         fprintf(stderr, "kanalytic info: %s\n", err_last());
-        goto out;
+        goto cleanup;
     }
     if (as_json) {
         char *s = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
         printf("%s\n", s);
         free(s);
-        goto out;
+        goto cleanup;
     }
     const char *name = str(m, "name", "?");
     const char *rev = docker_image_label(&img, SHARE_LABEL_REVISION);
@@ -135,7 +135,7 @@ int cmd_info(int argc, char **argv)
     char *apply = share_apply_line(m);
     printf("\n%s\n", apply);
     free(apply);
-out:
+cleanup:
     json_decref(m);
     docker_image_free(&img);
     if (d)

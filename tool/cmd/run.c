@@ -554,24 +554,24 @@ int cmd_run(int argc, char **argv)
 
     if (repo_find_root(&root) < 0 && !strchr(o.name, '/')) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
-        goto out;
+        goto cleanup;
     }
     if (repo_resolve_analytic(root, o.name, &dir, &name) < 0) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
-        goto out;
+        goto cleanup;
     }
     man = path_join(dir, "analytic.yaml");
     if (manifest_load(man, &m, &diags) < 0 || diag_count(&diags, DIAG_ERROR)) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         fprintf(stderr, "kanalytic run: %s: fix the manifest first (kanalytic validate %s)\n",
                 qpath(man), qpath(name));
-        goto out;
+        goto cleanup;
     }
     if (check_inputs(m, &o) < 0)
-        goto out;
+        goto cleanup;
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "kanalytic run: cannot make a temporary folder: %m\n");
-        goto out;
+        goto cleanup;
     }
     have_tmp = true;
     if (make_case(m, &o, tmp, &tc, &diags) < 0) {
@@ -579,16 +579,16 @@ int cmd_run(int argc, char **argv)
         if (o.with)
             show_with_error(o.with, &diags);
         fprintf(stderr, "kanalytic run: no container was started\n");
-        goto out;
+        goto cleanup;
     }
     if (diags.count) /* notes and warnings about the parameters */
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
     if (docker_open(&d) < 0) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
-        goto out;
+        goto cleanup;
     }
     if (ensure_image(d, m, o.no_build) < 0)
-        goto out;
+        goto cleanup;
 
     struct runner_case rc = {m, dir, tmp, (char *)name, "run", tc, NULL};
     struct runner_options ro = RUNNER_OPTIONS_INIT;
@@ -602,13 +602,13 @@ int cmd_run(int argc, char **argv)
     if (res.status == CASE_ERROR) {
         report_case_details(&res, stderr);
         case_result_free(&res);
-        goto out;
+        goto cleanup;
     }
     if (res.status == CASE_SKIP) {
         printf("not run: %s\n", res.skip_reason);
         exit_code = 0;
         case_result_free(&res);
-        goto out;
+        goto cleanup;
     }
     if (o.out) {
         outdir = xstrdup(o.out);
@@ -629,7 +629,7 @@ int cmd_run(int argc, char **argv)
     exit_code = res.status == CASE_FAIL || shown < 0 ? EXIT_FINDINGS : 0;
     case_result_free(&res);
 
-out:
+cleanup:
     if (have_tmp)
         fs_remove_tree(tmp);
     test_case_free(tc);

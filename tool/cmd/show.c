@@ -186,7 +186,7 @@ int cmd_show(int argc, char **argv)
     int rc = 0;
     if (schema) {
         print_schema(r, path, want);
-        goto done;
+        goto cleanup;
     }
     struct buf out = BUF_INIT;
     struct text_table tp = TEXT_TABLE_INIT;
@@ -249,7 +249,7 @@ int cmd_show(int argc, char **argv)
         fprintf(stderr, "kanalytic show: write error\n");
         rc = EXIT_TROUBLE;
     }
-done:
+cleanup:
     free(want);
     pq_reader_free(r);
     return rc;

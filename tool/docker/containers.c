@@ -28,7 +28,7 @@ int docker_container_create(struct docker *d, const char *name, const char *conf
     int r = docker_request(d, "POST", path.data, &body, &out, DOCKER_TIMEOUT_SHORT, NULL);
     if (r < 0) {
         err_prefix("creating container%s%s", name ? " " : "", name ? name : "");
-        goto done;
+        goto cleanup;
     }
     json_error_t jerr;
     json_t *j = json_loadb(out.data, out.len, 0, &jerr);
@@ -45,7 +45,7 @@ int docker_container_create(struct docker *d, const char *name, const char *conf
                 buf_addf(warnings, "%s\n", json_string_value(it));
     }
     json_decref(j);
-done:
+cleanup:
     buf_free(&path);
     buf_free(&out);
     return r;

@@ -238,7 +238,7 @@ static int parse_class(struct re_parser *rp)
     bool first = true;
     while (rp->i >= rp->n || rp->s[rp->i] != ']' || first) {
         if (rp->i >= rp->n)
-            goto bad;
+            goto cleanup;
         first = false;
         const unsigned char *t = rp->s + rp->i;
         size_t left = rp->n - rp->i;
@@ -262,7 +262,7 @@ static int parse_class(struct re_parser *rp)
                     if (strlen(POSIX[k].name) == nl && !memcmp(POSIX[k].name, name, nl))
                         break;
                 if (k == ARRAY_SIZE(POSIX))
-                    goto bad;
+                    goto cleanup;
                 if (neg)
                     add_negated(&tmp, POSIX[k].r, POSIX[k].n);
                 else
@@ -273,19 +273,19 @@ static int parse_class(struct re_parser *rp)
             }
         }
         if (t[0] == '\\' && left > 1 && (t[1] == 'p' || t[1] == 'P'))
-            goto bad; /* Unicode classes: not supported */
+            goto cleanup; /* Unicode classes: not supported */
         if (t[0] == '\\' && left > 1 && perl_class(&tmp, t[1])) {
             rp->i += 2;
             continue;
         }
         int32_t lo, hi;
         if (class_char(rp, &lo) < 0)
-            goto bad;
+            goto cleanup;
         hi = lo;
         if (rp->n - rp->i >= 2 && rp->s[rp->i] == '-' && rp->s[rp->i + 1] != ']') {
             rp->i++;
             if (class_char(rp, &hi) < 0 || hi < lo)
-                goto bad;
+                goto cleanup;
         }
         add_range(&tmp, lo, hi);
     }
@@ -294,7 +294,7 @@ static int parse_class(struct re_parser *rp)
     rp->p->prog[pc].nrng = tmp.nrng;
     rp->p->prog[pc].negated = tmp.negated;
     return 0;
-bad:
+cleanup:
     free(tmp.rng);
     return -1;
 }

@@ -155,12 +155,12 @@ int docker_auth_from_config(const char *path, const char *server, struct docker_
     int r = 0;
     if (!json_is_object(root)) {
         r = err_set("%s: not a JSON object", path);
-        goto done;
+        goto cleanup;
     }
     json_t *helper = find_server(json_object_get(root, "credHelpers"), server);
     if (helper) {
         r = helper_error(path, server, json_is_string(helper) ? json_string_value(helper) : "?");
-        goto done;
+        goto cleanup;
     }
     json_t *entry = find_server(json_object_get(root, "auths"), server);
     const char *store = json_string_value(json_object_get(root, "credsStore"));
@@ -174,7 +174,7 @@ int docker_auth_from_config(const char *path, const char *server, struct docker_
             !(colon = strchr(dec.data, ':'))) {
             buf_free(&dec);
             r = err_set("%s: auths.%s.auth is not base64 of \"username:password\"", path, server);
-            goto done;
+            goto cleanup;
         }
         out->username = xstrndup(dec.data, (size_t)(colon - dec.data));
         out->password = xstrdup(colon + 1);
@@ -186,16 +186,16 @@ int docker_auth_from_config(const char *path, const char *server, struct docker_
         r = err_set("%s: the entry for %s holds an identity token, which kanalytic does not "
                     "support: pass --username and --password-stdin instead",
                     path, server);
-        goto done;
+        goto cleanup;
     } else if (store && *store) {
         r = helper_error(path, server, store);
-        goto done;
+        goto cleanup;
     } else {
-        goto done; /* no credentials: anonymous */
+        goto cleanup; /* no credentials: anonymous */
     }
     out->serveraddress = xstrdup(server);
     r = 1;
-done:
+cleanup:
     json_decref(root);
     return r;
 }

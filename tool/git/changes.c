@@ -593,27 +593,27 @@ int changes_detect(git_repository *repo, const char *root, const struct changes_
     int r = -1;
 
     if (changes_root_prefix(repo, root, &prefix) < 0)
-        goto done;
+        goto cleanup;
     if (lookup_commit(repo, "HEAD", &head) < 0) {
         git_fail("HEAD");
-        goto done;
+        goto cleanup;
     }
     if (resolve_base(repo, opts->base, head, out, &base) < 0)
-        goto done;
+        goto cleanup;
     if (git_commit_tree(&head_tree, head) < 0 || git_commit_tree(&base_tree, base) < 0) {
         git_fail("reading trees");
-        goto done;
+        goto cleanup;
     }
     c.prefix = prefix;
     c.prefix_len = strlen(prefix);
     c.triggers = trig;
     c.out = out;
     if (collect_tree_diff(&c, repo, base_tree, head_tree) < 0 || collect_status(&c, repo) < 0)
-        goto done;
+        goto cleanup;
     if (build_selection(&c, root, base_tree) < 0 || count_total(repo, prefix, out) < 0)
-        goto done;
+        goto cleanup;
     r = 0;
-done:
+cleanup:
     collect_free(&c);
     git_tree_free(head_tree);
     git_tree_free(base_tree);

@@ -293,7 +293,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
     buf_addf(&rel, "analytics/%s/analytic.yaml", s->name);
     buf_addf(&abs, "%s/%s", root, rel.data);
     if (fs_read_file(abs.data, MANIFEST_MAX_BYTES, &head) < 0)
-        goto done;
+        goto cleanup;
     manifest_version_read(head.data, head.len, rel.data, &hv);
 
     if (s->is_new) {
@@ -303,16 +303,16 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
                      "with input/ and expected/",
                      s->name, s->name);
         r = 0;
-        goto done;
+        goto cleanup;
     }
 
     buf_addf(&base_path, "analytics/%s/analytic.yaml", s->base_name);
     bool found;
     if (read_base_manifest(repo, base_tree, base_path.data, &base, &found) < 0)
-        goto done;
+        goto cleanup;
     if (!found) {
         r = 0; /* changes.c saw it at the base; a race with the repository, nothing to compare */
-        goto done;
+        goto cleanup;
     }
     manifest_version_read(base.data, base.len, base_path.data, &bv);
 
@@ -323,7 +323,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
                  s->name);
         check_goldens(s, "unreadable", diags);
         r = 0;
-        goto done;
+        goto cleanup;
     }
     if (!hv.version || !*hv.version) {
         diag_add(diags, DIAG_ERROR, rel.data, 1, 1, "version-not-bumped",
@@ -331,7 +331,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
                  base_short, bv.version ? bv.version : "none");
         check_goldens(s, "unversioned", diags);
         r = 0;
-        goto done;
+        goto cleanup;
     }
     int cmp = 0;
     if (semver_compare(hv.version, bv.version ? bv.version : "", &cmp) < 0) {
@@ -344,7 +344,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
         }
         /* an unusable version at the base: any valid new version counts as a bump */
         r = 0;
-        goto done;
+        goto cleanup;
     }
     if (cmp <= 0) {
         if (cmp == 0)
@@ -360,7 +360,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
         check_goldens(s, hv.version, diags);
     }
     r = 0;
-done:
+cleanup:
     if (r < 0)
         err_prefix("policy for %s", s->name);
     free(hv.version);

@@ -46,16 +46,16 @@ int revision_describe(const char *dir, char **out)
     int r = 0;
     if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
         r = git_fail("not in a git repository", dir);
-        goto done;
+        goto cleanup;
     }
     git_oid head;
     if (git_reference_name_to_id(&head, repo, "HEAD") < 0) {
         r = git_fail("no commit at HEAD", dir);
-        goto done;
+        goto cleanup;
     }
     if (relative_to_workdir(repo, dir, &rel) < 0) {
         r = -1;
-        goto done;
+        goto cleanup;
     }
     git_status_options opts;
     git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
@@ -69,7 +69,7 @@ int revision_describe(const char *dir, char **out)
     }
     if (git_status_list_new(&st, repo, &opts) < 0) {
         r = git_fail("reading git status", dir);
-        goto done;
+        goto cleanup;
     }
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof hex, &head);
@@ -78,7 +78,7 @@ int revision_describe(const char *dir, char **out)
     if (git_status_list_entrycount(st) > 0)
         buf_addstr(&b, "-dirty");
     *out = buf_detach(&b, NULL);
-done:
+cleanup:
     git_status_list_free(st);
     git_repository_free(repo);
     buf_free(&rel);

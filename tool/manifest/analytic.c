@@ -187,15 +187,15 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
     /* `listed`: repo_list_analytics has just seen DIR/analytic.yaml */
     if (!listed && !fs_is_dir(dir)) {
         r = err_set("%s: no such folder", dir);
-        goto out;
+        goto cleanup;
     }
     if (!listed && !fs_exists(path)) {
         diag_add(diags, DIAG_ERROR, path, 0, 0, "manifest-missing", "missing %s", MANIFEST_FILE);
-        goto out;
+        goto cleanup;
     }
     r = manifest_load_doc(path, &m, &doc, diags);
     if (r < 0)
-        goto out;
+        goto cleanup;
     r = 0;
     char real[PATH_MAX];
     const char *folder = path_basename(dir);
@@ -225,7 +225,7 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         if (test_case_list(dir, &cases) < 0 || check_tests_folder(dir, &cases, diags) < 0) {
             strlist_free(&cases);
             r = -1;
-            goto out;
+            goto cleanup;
         }
         if (!cases.count) {
             char *tests = path_join(dir, "tests");
@@ -251,7 +251,7 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         }
         strlist_free(&cases);
     }
-out:
+cleanup:
     if (r >= 0 && keep && m) {
         *keep = m;
         m = NULL;

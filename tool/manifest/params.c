@@ -525,7 +525,7 @@ int params_parse_arg(const char *arg, struct param_value *out)
             memset(item, 0, sizeof *item);
             item->file = "--param";
             if (scalar_from_text(item, v + start, i - start) < 0)
-                goto bad;
+                goto cleanup;
             start = i + 1;
         }
         if (out->n_items == 1) { /* Kestrel: a one-item list is its item */
@@ -543,7 +543,7 @@ int params_parse_arg(const char *arg, struct param_value *out)
     }
     if (scalar_from_text(out, v, len) == 0)
         return 0;
-bad:
+cleanup:
     err_prefix("--param %s", out->name);
     param_value_free(out);
     return -1;

@@ -144,19 +144,19 @@ static int utf8_check(const unsigned char *s, size_t len, int *line, int *col)
             n = 4;
             cp = c & 0x07;
         } else {
-            goto bad;
+            goto cleanup;
         }
         if (i + n > len)
-            goto bad;
+            goto cleanup;
         for (size_t k = 1; k < n; k++) {
             if ((s[i + k] & 0xC0) != 0x80)
-                goto bad;
+                goto cleanup;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         /* overlong forms, surrogates, beyond U+10FFFF, NUL */
         if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
             (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || cp == 0)
-            goto bad;
+            goto cleanup;
         if (c == '\n') {
             ln++;
             cl = 1;
@@ -166,7 +166,7 @@ static int utf8_check(const unsigned char *s, size_t len, int *line, int *col)
         i += n;
     }
     return 0;
-bad:
+cleanup:
     *line = ln;
     *col = cl;
     return 1;

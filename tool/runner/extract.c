@@ -213,7 +213,7 @@ int extract_tar(const void *data, size_t len, const char *dest_dir,
     int rc = 0;
     if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
         rc = err_set("not a tar archive: %s", archive_error_string(a));
-        goto done;
+        goto cleanup;
     }
     size_t entries = 0;
     uint64_t total = 0;
@@ -245,7 +245,7 @@ int extract_tar(const void *data, size_t len, const char *dest_dir,
         }
     }
     out->total_bytes = total;
-done:
+cleanup:
     archive_read_free(a);
     close(rootfd);
     return rc;

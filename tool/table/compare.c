@@ -716,7 +716,7 @@ int compare_tables(const struct pq_table *expected, const struct pq_table *actua
     if (out->nschema == 0 && expected->nrows == actual->nrows) {
         if (all_identical(pairs, npairs, expected->nrows, o.nan_equal)) {
             out->equal = out->fast_path = true;
-            goto done;
+            goto cleanup;
         }
     }
     if (o.nkey && keys_ok == 0)
@@ -725,7 +725,7 @@ int compare_tables(const struct pq_table *expected, const struct pq_table *actua
         compare_by_position(expected, actual, pairs, npairs, &o, out);
     out->equal = out->nschema == 0 && out->cells_total == 0 && out->missing_total == 0 &&
                  out->extra_total == 0;
-done:
+cleanup:
     free(pairs);
     free(ke.cols);
     free(ka.cols);

@@ -147,7 +147,7 @@ static void add_decimal_bytes(struct buf *out, const uint8_t *p, size_t n, int s
     char *digits = dcap <= sizeof dstack ? dstack : malloc(dcap);
     if (!mag || !digits) {
         buf_addstr(out, "?");
-        goto done;
+        goto cleanup;
     }
     bool neg = n > 0 && (p[0] & 0x80);
     memcpy(mag, p, n);
@@ -183,7 +183,7 @@ static void add_decimal_bytes(struct buf *out, const uint8_t *p, size_t n, int s
         if (i == (size_t)scale && scale > 0)
             buf_addch(out, '.');
     }
-done:
+cleanup:
     if (mag != stackbuf)
         free(mag);
     if (digits != dstack)
