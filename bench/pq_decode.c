@@ -35,12 +35,11 @@ static size_t table_bytes(const struct pq_table *t)
     for (size_t c = 0; c < t->ncols; c++) {
         const struct pq_column *col = &t->cols[c];
         const struct pq_vector *v = &col->values;
-        size_t w = v->type.physical == PQ_BOOLEAN ? 1
-                   : v->type.physical == PQ_INT32 || v->type.physical == PQ_FLOAT ? 4
-                   : v->type.physical == PQ_BYTE_ARRAY ||
-                           v->type.physical == PQ_FIXED_LEN_BYTE_ARRAY
-                       ? 0
-                       : 8;
+        size_t w =
+            v->type.physical == PQ_BOOLEAN                                                     ? 1
+            : v->type.physical == PQ_INT32 || v->type.physical == PQ_FLOAT                     ? 4
+            : v->type.physical == PQ_BYTE_ARRAY || v->type.physical == PQ_FIXED_LEN_BYTE_ARRAY ? 0
+                                                                                               : 8;
         n += v->len * w + (v->valid ? v->len : 0) + v->data_len;
         if (v->offsets)
             n += (v->len + 1) * 8;

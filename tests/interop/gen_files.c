@@ -190,8 +190,8 @@ static void build_big(struct pq_table *t)
     t->nrows = BIG_ROWS;
 }
 
-static int write_one(const char *dir, const char *name, const struct pq_table *t, enum pq_codec codec,
-                 bool dictionary, size_t rg_rows)
+static int write_one(const char *dir, const char *name, const struct pq_table *t,
+                     enum pq_codec codec, bool dictionary, size_t rg_rows)
 {
     struct pq_writer_options o = PQ_WRITER_OPTIONS_INIT;
     o.codec = codec;

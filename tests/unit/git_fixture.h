@@ -149,12 +149,14 @@ static inline const char *fx_rev(const struct gitfx *fx, const char *rev)
 }
 
 /* A minimal analytic: manifest with a version, a Dockerfile, one test case with a golden. */
-static inline void fx_analytic(const struct gitfx *fx, const char *name, const char *version, bool tests)
+static inline void fx_analytic(const struct gitfx *fx, const char *name, const char *version,
+                               bool tests)
 {
     struct buf p = BUF_INIT, c = BUF_INIT;
     buf_addf(&p, "analytics/%s/analytic.yaml", name);
-    buf_addf(&c, "# yaml-language-server: $schema=../../schemas/analytic.schema.json\n"
-                 "schema_version: 1\nname: %s\nversion: %s\ndescription: test analytic\n",
+    buf_addf(&c,
+             "# yaml-language-server: $schema=../../schemas/analytic.schema.json\n"
+             "schema_version: 1\nname: %s\nversion: %s\ndescription: test analytic\n",
              name, version);
     fx_write(fx, p.data, c.data);
     buf_reset(&p);

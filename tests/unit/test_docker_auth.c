@@ -45,8 +45,9 @@ static void test_auth_base64_and_key_forms(void **state)
 {
     (void)state;
     /* "alice:pa:ss" -> the password keeps its colon */
-    const char *p = write_config("{\"auths\":{\"other:1\":{\"auth\":\"eDp5\"},"
-                                 "\"https://127.0.0.1:5000/v1/\":{\"auth\":\"YWxpY2U6cGE6c3M=\"}}}");
+    const char *p =
+        write_config("{\"auths\":{\"other:1\":{\"auth\":\"eDp5\"},"
+                     "\"https://127.0.0.1:5000/v1/\":{\"auth\":\"YWxpY2U6cGE6c3M=\"}}}");
     struct docker_auth a;
     assert_int_equal(docker_auth_from_config(p, "127.0.0.1:5000", &a), 1);
     assert_string_equal(a.username, "alice");
@@ -78,7 +79,8 @@ static void test_auth_username_password_fields(void **state)
 static void test_cred_helpers_not_supported(void **state)
 {
     (void)state;
-    const char *p = write_config("{\"auths\":{\"reg:5000\":{}},\"credHelpers\":{\"reg:5000\":\"pass\"}}");
+    const char *p =
+        write_config("{\"auths\":{\"reg:5000\":{}},\"credHelpers\":{\"reg:5000\":\"pass\"}}");
     struct docker_auth a;
     assert_int_equal(docker_auth_from_config(p, "reg:5000", &a), -1);
     assert_non_null(strstr(err_last(), "docker-credential-pass"));
@@ -86,7 +88,8 @@ static void test_cred_helpers_not_supported(void **state)
     assert_non_null(strstr(err_last(), "--password-stdin"));
     assert_non_null(strstr(err_last(), "config.json"));
     /* a store with an inline entry still works; one without refuses */
-    p = write_config("{\"auths\":{\"a:1\":{\"auth\":\"eDp5\"},\"b:1\":{}},\"credsStore\":\"desktop\"}");
+    p = write_config(
+        "{\"auths\":{\"a:1\":{\"auth\":\"eDp5\"},\"b:1\":{}},\"credsStore\":\"desktop\"}");
     assert_int_equal(docker_auth_from_config(p, "a:1", &a), 1);
     docker_auth_free(&a);
     assert_int_equal(docker_auth_from_config(p, "b:1", &a), -1);
@@ -121,7 +124,8 @@ static void test_encode_is_base64url_json(void **state)
     assert_int_equal(strlen(e) % 4, 0); /* padded: Go's base64.URLEncoding refuses it otherwise */
     struct buf dec = BUF_INIT;
     assert_int_equal(docker_base64_decode(e, strlen(e), &dec), 0);
-    assert_string_equal(dec.data, "{\"password\":\"p?~>>\",\"serveraddress\":\"h:1\",\"username\":\"u?>\"}");
+    assert_string_equal(dec.data,
+                        "{\"password\":\"p?~>>\",\"serveraddress\":\"h:1\",\"username\":\"u?>\"}");
     buf_free(&dec);
     free(e);
     e = docker_auth_encode(NULL);

@@ -165,9 +165,11 @@ static char *server_finish(struct server *s)
 }
 
 #define PING(v)                                                                                    \
-    {"HTTP/1.1 200 OK\r\nApi-Version: " v "\r\nContent-Type: text/plain\r\nContent-Length: "       \
-     "2\r\nConnection: close\r\n\r\nOK",                                                           \
-     0, false, 0}
+    {                                                                                              \
+        "HTTP/1.1 200 OK\r\nApi-Version: " v "\r\nContent-Type: text/plain\r\nContent-Length: "    \
+        "2\r\nConnection: close\r\n\r\nOK",                                                        \
+            0, false, 0                                                                            \
+    }
 static const char VERSION_BODY[] =
     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
     "Transfer-Encoding: chunked\r\n\r\n"
@@ -256,7 +258,8 @@ static void test_retries_once_on_too_old_then_gives_up(void **state)
 static void test_no_api_header_starts_at_1_44(void **state)
 {
     (void)state;
-    static const char ping[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK";
+    static const char ping[] =
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK";
     struct canned resp[] = {{ping, 0, false, 0}, {VERSION_BODY, 0, false, 0}};
     struct server s;
     server_start(&s, resp, 2);
@@ -284,10 +287,9 @@ static void test_error_answers(void **state)
     static const char rm404[] =
         "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n"
         "Content-Length: %\r\n\r\n{\"message\":\"No such container: abc\"}\n";
-    struct canned resp[] = {PING("1.41"),         {VERSION_BODY, 0, false, 0},
-                            {e404, 0, false, 0},  {e409, 0, false, 0},
-                            {e500, 0, false, 0},  {kill409, 0, false, 0},
-                            {rm404, 0, false, 0}};
+    struct canned resp[] = {
+        PING("1.41"),        {VERSION_BODY, 0, false, 0}, {e404, 0, false, 0}, {e409, 0, false, 0},
+        {e500, 0, false, 0}, {kill409, 0, false, 0},      {rm404, 0, false, 0}};
     struct server s;
     server_start(&s, resp, sizeof resp / sizeof resp[0]);
     struct docker *d = open_on(&s);
@@ -301,7 +303,7 @@ static void test_error_answers(void **state)
     assert_null(id);
     assert_int_equal(docker_container_start(d, "abc"), DOCKER_EGENERIC);
     assert_non_null(strstr(err_last(), "disk is full (HTTP 500)"));
-    assert_int_equal(docker_container_kill(d, "abc", NULL), 0);     /* not running: fine */
+    assert_int_equal(docker_container_kill(d, "abc", NULL), 0);   /* not running: fine */
     assert_int_equal(docker_container_remove(d, "abc", true), 0); /* gone: fine */
     docker_close(d);
     char *log = server_finish(&s);
@@ -433,8 +435,8 @@ static void test_build_success_needs_image_id(void **state)
     static const char noid[] =
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
         "Content-Length: %\r\n\r\n{\"stream\":\"Step 1/1 : FROM a\"}\r\n";
-    struct canned resp[] = {PING("1.41"), {VERSION_BODY, 0, false, 0}, {ok, 0, false, 0},
-                            {noid, 0, false, 0}};
+    struct canned resp[] = {
+        PING("1.41"), {VERSION_BODY, 0, false, 0}, {ok, 0, false, 0}, {noid, 0, false, 0}};
     struct server s;
     server_start(&s, resp, 4);
     struct docker *d = open_on(&s);
@@ -455,10 +457,9 @@ static void test_build_success_needs_image_id(void **state)
 }
 
 /* Log frames: 2 frames + an empty one, fed split at every byte pair of positions. */
-static const unsigned char FRAMES[] = {1, 0, 0, 0, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o',
-                                       2, 0, 0, 0, 0, 0, 0, 0,                       /* empty */
-                                       2, 0, 0, 0, 0, 0, 0, 4, 'o', 'o', 'p', 's',
-                                       1, 0, 0, 0, 0, 0, 0, 1, '\n'};
+static const unsigned char FRAMES[] = {
+    1, 0, 0, 0, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o', 2, 0, 0, 0, 0, 0, 0, 0, /* empty */
+    2, 0, 0, 0, 0, 0, 0, 4, 'o', 'o', 'p', 's', 1,   0, 0, 0, 0, 0, 0, 1, '\n'};
 
 struct two {
     struct buf out, err;
@@ -513,8 +514,8 @@ static void test_frames_reject_bad_types_and_report_daemon_errors(void **state)
     docker_frames_init(&p, NULL, NULL);
     assert_true(docker_frames_feed(&p, (const char *)bad, sizeof bad) < 0);
     docker_frames_free(&p);
-    const unsigned char derr[] = {1, 0, 0, 0, 0, 0, 0, 1, 'x', 3, 0, 0, 0, 0, 0, 0, 4,
-                                  'b', 'o', 'o', 'm'};
+    const unsigned char derr[] = {1, 0, 0, 0, 0, 0, 0,   1,   'x', 3,  0,
+                                  0, 0, 0, 0, 0, 4, 'b', 'o', 'o', 'm'};
     docker_frames_init(&p, NULL, NULL);
     assert_int_equal(docker_frames_feed(&p, (const char *)derr, sizeof derr), 0);
     assert_true(docker_frames_finish(&p) < 0);
@@ -563,8 +564,8 @@ static void test_wait_timeout_and_exit_code(void **state)
         "Content-Length: %\r\n\r\n{\"StatusCode\":3,\"Error\":null}\r\n\r\n";
     static const char slow[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                "Connection: close\r\n\r\n";
-    struct canned resp[] = {PING("1.41"), {VERSION_BODY, 0, false, 0}, {waited, 0, false, 0},
-                            {slow, 0, false, 1500}};
+    struct canned resp[] = {
+        PING("1.41"), {VERSION_BODY, 0, false, 0}, {waited, 0, false, 0}, {slow, 0, false, 1500}};
     struct server s;
     server_start(&s, resp, 4);
     struct docker *d = open_on(&s);
@@ -687,8 +688,9 @@ static void test_permission_denied_message(void **state)
         struct docker *d = NULL;
         int r = docker_open_host(&d, host);
         struct buf want = BUF_INIT;
-        buf_addf(&want, "cannot reach the Docker engine at %s: permission denied (is your user "
-                        "in the docker group?)",
+        buf_addf(&want,
+                 "cannot reach the Docker engine at %s: permission denied (is your user "
+                 "in the docker group?)",
                  host);
         _exit(r == DOCKER_EUNREACHABLE && !strcmp(err_last(), want.data) ? 0 : 1);
     }
@@ -747,7 +749,8 @@ static void test_push_auth_header_progress_and_errors(void **state)
     (void)state;
     static const char ok[] =
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
-        "{\"status\":\"Pushing\",\"progressDetail\":{\"current\":512,\"total\":2048},\"id\":\"abc\"}\n"
+        "{\"status\":\"Pushing\",\"progressDetail\":{\"current\":512,\"total\":2048},\"id\":"
+        "\"abc\"}\n"
         "{\"status\":\"Pushed\",\"progressDetail\":{},\"id\":\"abc\"}\n"
         "{\"progressDetail\":{},\"aux\":{\"Tag\":\"1.0\",\"Digest\":\"sha256:"
         "0bbe17f8c8f8115cd6f817493eeca75eb8524ab332388ab0539167f184bd883c\",\"Size\":528}}\n";
@@ -756,8 +759,8 @@ static void test_push_auth_header_progress_and_errors(void **state)
         "{\"status\":\"Preparing\",\"progressDetail\":{},\"id\":\"abc\"}\n"
         "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},"
         "\"error\":\"unauthorized: authentication required\"}\n";
-    struct canned resp[] = {PING("1.41"), {VERSION_BODY, 0, false, 0}, {ok, 0, true, 0},
-                            {denied, 0, false, 0}};
+    struct canned resp[] = {
+        PING("1.41"), {VERSION_BODY, 0, false, 0}, {ok, 0, true, 0}, {denied, 0, false, 0}};
     struct server s;
     server_start(&s, resp, 4);
     struct docker *d = open_on(&s);
@@ -783,7 +786,8 @@ static void test_push_auth_header_progress_and_errors(void **state)
     buf_free(&lines);
     docker_close(d);
     char *log = server_finish(&s);
-    assert_non_null(strstr(log, "POST /v1.41/images/127.0.0.1%3A5000%2Fns%2Fkestrel-analytics-x/push?tag=1.0"));
+    assert_non_null(
+        strstr(log, "POST /v1.41/images/127.0.0.1%3A5000%2Fns%2Fkestrel-analytics-x/push?tag=1.0"));
     struct buf hdr = BUF_INIT;
     buf_addf(&hdr, "X-Registry-Auth: %s\r\n", auth);
     assert_non_null(strstr(log, hdr.data));

@@ -95,8 +95,7 @@ static size_t read_tar(const struct buf *tar, struct tar_entry *out, size_t max)
     size_t n = 0;
     int rc;
     /* ARCHIVE_WARN: a UTF-8 name the C locale cannot show; the entry is still there */
-    while ((rc = archive_read_next_header(a, &e)) >= ARCHIVE_WARN && rc != ARCHIVE_EOF &&
-           n < max) {
+    while ((rc = archive_read_next_header(a, &e)) >= ARCHIVE_WARN && rc != ARCHIVE_EOF && n < max) {
         struct tar_entry *t = &out[n++];
         memset(t, 0, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", archive_entry_pathname(e));
@@ -146,9 +145,18 @@ static void test_dockerignore_order_and_metadata(void **state)
         fail_msg("%s", err_last());
     /* "*.log" matches at the top only (app/debug.log is sent, as docker does);
      * component-wise order: "a/..." before "a-c"; excluded dirs' own entries absent */
-    const char *want[] = {".dockerignore", "Dockerfile", "a",           "a/b",
-                          "a-c",           "app",        "app/debug.log", "app/link", "app/main.py",
-                          "docs",          "secret/keep.txt", "uplink"};
+    const char *want[] = {".dockerignore",
+                          "Dockerfile",
+                          "a",
+                          "a/b",
+                          "a-c",
+                          "app",
+                          "app/debug.log",
+                          "app/link",
+                          "app/main.py",
+                          "docs",
+                          "secret/keep.txt",
+                          "uplink"};
     size_t nw = sizeof want / sizeof want[0];
     /* "docs/ + **" excludes what is inside docs, not docs itself */
     assert_int_equal(context_file_count(c), nw);
@@ -218,8 +226,15 @@ static void test_includes_and_collisions(void **state)
     struct context *c = NULL;
     if (context_scan(&o, &c) < 0)
         fail_msg("%s", err_last());
-    const char *want[] = {"Dockerfile", "src", "src/one.txt", "src/x.c", "vendor", "vendor/tool",
-                          "vendor/tool/util", "vendor/tool/util/buf.c", "vendor/tool/util/buf.h"};
+    const char *want[] = {"Dockerfile",
+                          "src",
+                          "src/one.txt",
+                          "src/x.c",
+                          "vendor",
+                          "vendor/tool",
+                          "vendor/tool/util",
+                          "vendor/tool/util/buf.c",
+                          "vendor/tool/util/buf.h"};
     assert_int_equal(context_file_count(c), sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_string_equal(context_entry_name(c, i), want[i]);
@@ -370,106 +385,83 @@ static void test_repeated_inodes_become_hardlinks(void **state)
  * with patternmatcher's MatchesUsingParentResults, so "x/y.tmp" then "!x" still excludes
  * x/y.tmp, and it keeps a parent's result per pattern. */
 static const char *const CLI_TREE[] = {
-    "Dockerfile", "f.txt", "a.log", "a/f.txt", "a/b/f.txt", "a/b/c.go", "abc/d/e", "abc/x.md",
-    "a*b", "axb", "]", "!", "docs/readme", "sub/keep.txt", "sub/other", "x/y.tmp", "f.go",
-    "g.go", "\xc3\xa9", "7x", "dx", "a5", "ad",
+    "Dockerfile",  "f.txt",        "a.log",     "a/f.txt", "a/b/f.txt", "a/b/c.go",
+    "abc/d/e",     "abc/x.md",     "a*b",       "axb",     "]",         "!",
+    "docs/readme", "sub/keep.txt", "sub/other", "x/y.tmp", "f.go",      "g.go",
+    "\xc3\xa9",    "7x",           "dx",        "a5",      "ad",
 };
 static const struct {
     const char *dockerignore;
     const char *left_out; /* space separated, sorted */
 } CLI_CASES[] = {
-    {"*.log\n",
-     "a.log"},
-    {"*.md\n",
-     ""},
-    {"**/*.txt\n",
-     "a/b/f.txt a/f.txt f.txt sub/keep.txt"},
-    {"a/*.txt\n",
-     "a/f.txt"},
-    {"a*\n",
-     "a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb"},
-    {"a\\*b\n",
-     "a*b"},
-    {"*.go\n!f.go\n",
-     "g.go"},
-    {"!f.go\n*.go\n",
-     "f.go g.go"},
+    {"*.log\n", "a.log"},
+    {"*.md\n", ""},
+    {"**/*.txt\n", "a/b/f.txt a/f.txt f.txt sub/keep.txt"},
+    {"a/*.txt\n", "a/f.txt"},
+    {"a*\n", "a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb"},
+    {"a\\*b\n", "a*b"},
+    {"*.go\n!f.go\n", "g.go"},
+    {"!f.go\n*.go\n", "f.go g.go"},
     {"**\n!sub/keep.txt\n",
-     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"""},
-    {"**\n!sub\n",
-     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go x x/y.tmp \xc3\xa9"""},
-    {"abc/**\n",
-     "abc/d abc/d/e abc/x.md"},
-    {"dir/**\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs "
+     "docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"
      ""},
-    {"**file\n",
-     ""},
-    {"a**b\n",
-     "a/b a/b/c.go a/b/f.txt"},
-    {"docs/\n",
-     "docs docs/readme"},
-    {"[!a]\n",
-     "! a a/b a/b/c.go a/b/f.txt a/f.txt"},
-    {".\n",
-     ""},
-    {"/abc/d/\n",
-     "abc/d abc/d/e"},
-    {"../foo\n",
-     ""},
-    {" # x\n",
-     ""},
+    {"**\n!sub\n", "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e "
+                   "abc/x.md ad axb docs docs/readme dx f.go f.txt g.go x x/y.tmp \xc3\xa9"
+                   ""},
+    {"abc/**\n", "abc/d abc/d/e abc/x.md"},
+    {"dir/**\n", ""},
+    {"**file\n", ""},
+    {"a**b\n", "a/b a/b/c.go a/b/f.txt"},
+    {"docs/\n", "docs docs/readme"},
+    {"[!a]\n", "! a a/b a/b/c.go a/b/f.txt a/f.txt"},
+    {".\n", ""},
+    {"/abc/d/\n", "abc/d abc/d/e"},
+    {"../foo\n", ""},
+    {" # x\n", ""},
     {"*\n!**/keep.txt\n",
-     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs "
+     "docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"
+     ""},
     {"*\n!sub/keep.txt\n",
-     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"""},
-    {"[*]\n",
-     "]"},
-    {"[?]\n",
+     "! 7x ] a a*b a.log a/b a/b/c.go a/b/f.txt a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs "
+     "docs/readme dx f.go f.txt g.go sub sub/other x x/y.tmp \xc3\xa9"
      ""},
-    {"a\\d\n",
-     "a5"},
-    {"[[:digit:]]x\n",
-     "7x"},
-    {"?\n",
-     "! ] a a/b a/b/c.go a/b/f.txt a/f.txt x x/y.tmp \xc3\xa9"""},
-    {"\xc3\xa9""\n",
-     "\xc3\xa9"""},
-    {"**/.foo\n",
+    {"[*]\n", "]"},
+    {"[?]\n", ""},
+    {"a\\d\n", "a5"},
+    {"[[:digit:]]x\n", "7x"},
+    {"?\n", "! ] a a/b a/b/c.go a/b/f.txt a/f.txt x x/y.tmp \xc3\xa9"
+            ""},
+    {"\xc3\xa9"
+     "\n",
+     "\xc3\xa9"
      ""},
-    {"x/*.tmp\n!x\n",
-     "x/y.tmp"},
-    {"**/b\n",
-     "a/b a/b/c.go a/b/f.txt"},
-    {"a/b\n",
-     "a/b a/b/c.go a/b/f.txt"},
-    {"sub\n!sub/keep.txt\n",
-     "sub sub/other"},
-    {"abc/d/**\n!abc/d/e\n",
-     ""},
-    {"**/*.go\na/b\n",
-     "a/b a/b/c.go a/b/f.txt f.go g.go"},
-    {"#comment\nf.go\n",
-     "f.go"},
-    {"x/y.tmp\n!x\n",
-     "x/y.tmp"},
-    {"x/*\n!x\n",
-     "x/y.tmp"},
-    {"a/b/c.go\n!a\n",
-     "a/b/c.go"},
-    {"a/b/c.go\n!a/b\n",
-     "a/b/c.go"},
-    {"**\n!a\n",
-     "! 7x ] a*b a.log a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
-    {"**\n!a/b\n",
-     "! 7x ] a a*b a.log a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
+    {"**/.foo\n", ""},
+    {"x/*.tmp\n!x\n", "x/y.tmp"},
+    {"**/b\n", "a/b a/b/c.go a/b/f.txt"},
+    {"a/b\n", "a/b a/b/c.go a/b/f.txt"},
+    {"sub\n!sub/keep.txt\n", "sub sub/other"},
+    {"abc/d/**\n!abc/d/e\n", ""},
+    {"**/*.go\na/b\n", "a/b a/b/c.go a/b/f.txt f.go g.go"},
+    {"#comment\nf.go\n", "f.go"},
+    {"x/y.tmp\n!x\n", "x/y.tmp"},
+    {"x/*\n!x\n", "x/y.tmp"},
+    {"a/b/c.go\n!a\n", "a/b/c.go"},
+    {"a/b/c.go\n!a/b\n", "a/b/c.go"},
+    {"**\n!a\n", "! 7x ] a*b a.log a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go "
+                 "f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"
+                 ""},
+    {"**\n!a/b\n", "! 7x ] a a*b a.log a/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs "
+                   "docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"
+                   ""},
     {"*\n!a\na/b\n",
-     "! 7x ] a*b a.log a/b a/b/c.go a/b/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"""},
-    {"a\n!a/b/c.go\n",
-     "a a/b a/b/f.txt a/f.txt"},
-    {"**/c.go\n!a/b\n",
-     "a/b/c.go"},
-    {"abc/d\n!abc\n",
-     "abc/d abc/d/e"},
+     "! 7x ] a*b a.log a/b a/b/c.go a/b/f.txt a5 abc abc/d abc/d/e abc/x.md ad axb docs "
+     "docs/readme dx f.go f.txt g.go sub sub/keep.txt sub/other x x/y.tmp \xc3\xa9"
+     ""},
+    {"a\n!a/b/c.go\n", "a a/b a/b/f.txt a/f.txt"},
+    {"**/c.go\n!a/b\n", "a/b/c.go"},
+    {"abc/d\n!abc\n", "abc/d abc/d/e"},
 };
 
 static void test_same_files_as_the_docker_cli(void **state)
@@ -526,8 +518,8 @@ static void test_same_files_as_the_docker_cli(void **state)
                 buf_free(&l2);
             }
             if (!same) {
-                print_error("case %zu (%s): left out [%s], the docker CLI left out [%s]\n", k,
-                            text, left.data, CLI_CASES[k].left_out);
+                print_error("case %zu (%s): left out [%s], the docker CLI left out [%s]\n", k, text,
+                            left.data, CLI_CASES[k].left_out);
                 failures++;
             }
         }

@@ -230,31 +230,31 @@ static void test_patternmatcher_cases_chained(void **state)
  * closes early; Go regexp escapes (\d) keep their regexp meaning; '^' outside a class is an
  * anchor. */
 static const struct mcase QUIRKS[] = {
-    {"[*]", "*", 0},  /* ^[[^/]*]$: a class of '[', '^', '/' repeated, then ']' */
+    {"[*]", "*", 0}, /* ^[[^/]*]$: a class of '[', '^', '/' repeated, then ']' */
     {"[*]", "]", 1},
     {"[*]", "[^]", 1},
     {"[?]", "?", 0},  /* ^[[^/]]$ */
     {"[?]", "/]", 1}, /* (only as a whole path: '/' is never a name) */
     {"a\\d", "a5", 1},
     {"a\\d", "ad", 0},
-    {"a^b", "a^b", 1},   /* no regexp-only character: an exact match */
+    {"a^b", "a^b", 1}, /* no regexp-only character: an exact match */
     {"^a", "a", 0},
     {"a^b*", "a^bc", 0}, /* ^ is an anchor inside the regexp */
     {"^a*", "ab", 1},
     {"**/.foo", "x/.foo", 1},
     {"**/.foo", "x.foo", 0},
-    {"a$", "a$", 1},     /* $ is escaped */
+    {"a$", "a$", 1}, /* $ is escaped */
     {"a[\\]]b", "a]b", 1},
     {"[[:digit:]]x", "7x", 1}, /* a POSIX class in the regexp */
     {"[[:digit:]]x", "dx", 0},
-    {"é?", "éx", 1},   /* ? is one rune, not one byte */
+    {"é?", "éx", 1}, /* ? is one rune, not one byte */
     {"?", "é", 1},
     {"*.txt", "a\nb.txt", 1}, /* [^/] matches a newline */
     {"**", "a\nb", 1},
-    {"a**/b", "a\nx/b", 0},    /* the dot of the double star stops at \n */
+    {"a**/b", "a\nx/b", 0}, /* the dot of the double star stops at \n */
     {"a\\.b", "a.b", 1},
     {"a\\.b", "axb", 0},
-    {"*", "a/b", 1},            /* the parent 'a' matches */
+    {"*", "a/b", 1}, /* the parent 'a' matches */
     {"a/b", "a", 0},
     {"a/b", "a/b/c/d", 1},
     {"**/b/c", "a/b/c/d", 1},
@@ -265,9 +265,9 @@ static const struct mcase QUIRKS[] = {
     {"a\n!a/b", "a/c", 1},
     {"a\n!a/b\na/b", "a/b", 1},
     {"# comment\n\n   \nx", "x", 1},
-    {"\xEF\xBB\xBFx", "x", 1},          /* BOM on line 1 */
+    {"\xEF\xBB\xBFx", "x", 1},                /* BOM on line 1 */
     {"y\n\xEF\xBB\xBFx", "\xEF\xBB\xBFx", 1}, /* only on line 1 */
-    {"a\r\nb\r\n", "b", 1},              /* CRLF */
+    {"a\r\nb\r\n", "b", 1},                   /* CRLF */
     {"  x  ", "x", 1},
     {"! x", "x", 0},
     {"x\n! x", "x", 0},
@@ -288,8 +288,8 @@ static void test_quirks(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    static const char *bad[] = {"[", "a[", "[]a]", "[-]", "[a-]", "[^]", "a\\", "!", "[\\",
-                                "x\n[z"};
+    static const char *bad[] = {"[",   "a[",  "[]a]", "[-]", "[a-]",
+                                "[^]", "a\\", "!",    "[\\", "x\n[z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct ignore *ig = NULL;
         int r = ignore_parse(bad[i], strlen(bad[i]), ".dockerignore", &ig);
@@ -333,9 +333,9 @@ static void test_clean_path(void **state)
 {
     (void)state;
     static const char *cases[][2] = {
-        {"", "."},       {"a/", "a"},       {"//a//b//", "/a/b"}, {"a/./b", "a/b"},
-        {"a/../..", ".."}, {"/..", "/"},    {"../../a", "../../a"}, {"a/b/../../c", "c"},
-        {"./", "."},     {"/", "/"},        {"a/b/..", "a"},      {"..a/b", "..a/b"},
+        {"", "."},         {"a/", "a"},  {"//a//b//", "/a/b"},   {"a/./b", "a/b"},
+        {"a/../..", ".."}, {"/..", "/"}, {"../../a", "../../a"}, {"a/b/../../c", "c"},
+        {"./", "."},       {"/", "/"},   {"a/b/..", "a"},        {"..a/b", "..a/b"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *c = ignore_clean_path(cases[i][0]);
@@ -380,10 +380,13 @@ static void test_directory_pruning(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_table),  cmocka_unit_test(test_patternmatcher_cases),
+        cmocka_unit_test(test_reference_table),
+        cmocka_unit_test(test_patternmatcher_cases),
         cmocka_unit_test(test_patternmatcher_cases_chained),
-        cmocka_unit_test(test_quirks),           cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_parse_cleans_patterns), cmocka_unit_test(test_clean_path),
+        cmocka_unit_test(test_quirks),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_parse_cleans_patterns),
+        cmocka_unit_test(test_clean_path),
         cmocka_unit_test(test_directory_pruning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

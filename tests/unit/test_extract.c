@@ -163,8 +163,7 @@ static void test_symlink_escape(void **state)
     const struct entry a[] = {{"output/0.parquet.gz", AE_IFLNK, "/etc/passwd", 0}};
     expect_refused(a, 1, NULL, "'output/0.parquet.gz' is a symbolic link to '/etc/passwd'");
     /* a link to a directory, then a file written "through" it */
-    const struct entry b[] = {{"output", AE_IFLNK, "/tmp", 0},
-                              {"output/evil", AE_IFREG, "x", 1}};
+    const struct entry b[] = {{"output", AE_IFLNK, "/tmp", 0}, {"output/evil", AE_IFREG, "x", 1}};
     expect_refused(b, 2, NULL, "symbolic link to '/tmp'");
     assert_false(fs_exists("/tmp/evil"));
     /* even a harmless-looking relative link is refused */
@@ -175,8 +174,7 @@ static void test_symlink_escape(void **state)
 static void test_hardlink(void **state)
 {
     (void)state;
-    const struct entry es[] = {{"output/a", AE_IFREG, "x", 1},
-                               {"output/b", 0, "/etc/shadow", 0}};
+    const struct entry es[] = {{"output/a", AE_IFREG, "x", 1}, {"output/b", 0, "/etc/shadow", 0}};
     expect_refused(es, 2, NULL, "'output/b' is a hard link to '/etc/shadow'");
 }
 
@@ -199,8 +197,8 @@ static void test_oversize_and_entry_cap(void **state)
                                {"output/b", AE_IFREG, NULL, 400}};
     assert_int_equal(try_extract(ok, 2, &lim, NULL), 0);
     struct extract_limits few = {1000, 2, NULL};
-    const struct entry many[] = {{"a", AE_IFREG, NULL, 1}, {"b", AE_IFREG, NULL, 1},
-                                 {"c", AE_IFREG, NULL, 1}};
+    const struct entry many[] = {
+        {"a", AE_IFREG, NULL, 1}, {"b", AE_IFREG, NULL, 1}, {"c", AE_IFREG, NULL, 1}};
     expect_refused(many, 3, &few, "more than 2 entries (the entry cap)");
 }
 

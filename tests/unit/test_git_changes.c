@@ -222,7 +222,7 @@ static void test_untracked_staged_unstaged(void **state)
     detect(&fx, NULL, &ch);
     assert_int_equal(ch.count, 3);
     const struct selected_analytic *a = find_sel(&ch, "alpha"), *b = find_sel(&ch, "beta"),
-                                    *g = find_sel(&ch, "gamma");
+                                   *g = find_sel(&ch, "gamma");
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(g);

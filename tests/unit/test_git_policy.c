@@ -41,8 +41,9 @@ static void set_version(struct gitfx *fx, const char *name, const char *version)
 {
     struct buf p = BUF_INIT, c = BUF_INIT;
     buf_addf(&p, "analytics/%s/analytic.yaml", name);
-    buf_addf(&c, "# yaml-language-server: $schema=../../schemas/analytic.schema.json\n"
-                 "schema_version: 1\nname: %s\nversion: %s\ndescription: test analytic\n",
+    buf_addf(&c,
+             "# yaml-language-server: $schema=../../schemas/analytic.schema.json\n"
+             "schema_version: 1\nname: %s\nversion: %s\ndescription: test analytic\n",
              name, version);
     fx_write(fx, p.data, c.data);
     buf_free(&p);
@@ -255,9 +256,10 @@ static void test_semver_order(void **state)
 {
     (void)state;
     /* the precedence example of semver.org, section 11, in increasing order */
-    const char *order[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
-                           "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0",
-                           "1.0.1", "1.1.0", "1.10.0", "2.0.0", "10.0.0"};
+    const char *order[] = {"1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
+                           "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",       "1.0.0",
+                           "1.0.1",        "1.1.0",         "1.10.0",           "2.0.0",
+                           "10.0.0"};
     size_t n = sizeof order / sizeof order[0];
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -270,9 +272,9 @@ static void test_semver_order(void **state)
     int c = 99;
     assert_int_equal(semver_compare("1.0.0+build.1", "1.0.0+build.2", &c), 0);
     assert_int_equal(c, 0);
-    const char *bad[] = {"", "1", "1.0", "1.0.0.0", "01.0.0", "1.00.0", "v1.0.0", "1.0.0-",
-                         "1.0.0-01", "1.0.0-a..b", "1.0.0+", "1.0.0-a_b", "1.0.0 ", "-1.0.0",
-                         "1.0.0-alpha.", "1.0.0+a."};
+    const char *bad[] = {"",       "1",      "1.0",          "1.0.0.0",    "01.0.0", "1.00.0",
+                         "v1.0.0", "1.0.0-", "1.0.0-01",     "1.0.0-a..b", "1.0.0+", "1.0.0-a_b",
+                         "1.0.0 ", "-1.0.0", "1.0.0-alpha.", "1.0.0+a."};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (semver_valid(bad[i]))
             fail_msg("'%s' accepted as a semantic version", bad[i]);

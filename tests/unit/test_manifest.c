@@ -71,9 +71,8 @@ static void test_bad_fixtures(void **state)
         for (const char *s = strstr(text.data, "# expect: "); s && nexp < 8;
              s = strstr(s + 1, "# expect: ")) {
             struct expectation *e = &exp[nexp];
-            assert_int_equal(sscanf(s, "# expect: %d:%d %15s %63s", &e->line, &e->col, e->sev,
-                                    e->rule),
-                             4);
+            assert_int_equal(
+                sscanf(s, "# expect: %d:%d %15s %63s", &e->line, &e->col, e->sev, e->rule), 4);
             e->seen = false;
             nexp++;
         }
@@ -107,8 +106,8 @@ static void test_bad_fixtures(void **state)
         for (size_t k = 0; k < nexp; k++)
             if (!exp[k].seen) {
                 dump(&diags);
-                fail_msg("%s: missing finding %d:%d %s %s", p, exp[k].line, exp[k].col,
-                         exp[k].sev, exp[k].rule);
+                fail_msg("%s: missing finding %d:%d %s %s", p, exp[k].line, exp[k].col, exp[k].sev,
+                         exp[k].rule);
             }
         manifest_free(m);
         diag_list_free(&diags);
@@ -269,8 +268,7 @@ static void test_load_buffer(void **state)
     struct diag_list diags = DIAG_LIST_INIT;
     struct manifest *m = NULL;
     assert_int_equal(
-        manifest_load_buffer(text.data, text.len, "HEAD:analytics/x/analytic.yaml", &m, &diags),
-        1);
+        manifest_load_buffer(text.data, text.len, "HEAD:analytics/x/analytic.yaml", &m, &diags), 1);
     assert_null(m);
     assert_int_equal(diags.count, 1);
     assert_string_equal(diags.items[0].file, "HEAD:analytics/x/analytic.yaml");

@@ -241,8 +241,7 @@ static void expect_env(const struct test_case *tc, const char *const *pairs)
     for (size_t i = 0; pairs[i]; i += 2) {
         const char *got = env_list_get(&tc->env, pairs[i]);
         if (!got || strcmp(got, pairs[i + 1]))
-            fail_msg("%s: got '%s', expected '%s'", pairs[i], got ? got : "(unset)",
-                     pairs[i + 1]);
+            fail_msg("%s: got '%s', expected '%s'", pairs[i], got ? got : "(unset)", pairs[i + 1]);
     }
 }
 
@@ -274,9 +273,10 @@ static void test_case_params_like_kestrel(void **state)
                                m, &tc, &diags),
                      0);
     static const char *const env[] = {
-        "columns", "x", "n_clusters", "10", "big", "123456789012345678901234567890", "f", "0.8",
-        "e", "1500.0", "h", "0.5", "t", "True", "neg", "-5", "q", "010", "dash-name", "a-b", "l",
-        "1.0,2.5,b", NULL};
+        "columns",   "x",    "n_clusters", "10",        "big", "123456789012345678901234567890",
+        "f",         "0.8",  "e",          "1500.0",    "h",   "0.5",
+        "t",         "True", "neg",        "-5",        "q",   "010",
+        "dash-name", "a-b",  "l",          "1.0,2.5,b", NULL};
     expect_env(tc, env);
     assert_true(has(&diags, DIAG_NOTE, "param-kestrel-quote", "k/case.yaml", 10, 8, "neg='-5'"));
     test_case_free(tc);
@@ -302,9 +302,9 @@ static void test_case_with_clause(void **state)
                                m, &tc, &diags),
                      0);
     assert_int_equal(tc->n_params, 6);
-    static const char *const env[] = {"n_clusters", "10",   "columns",   "a,b,c",  "s", "it's",
-                                      "t",          "True", "dash-name", "tab\tx", "q", "0.8",
-                                      NULL};
+    static const char *const env[] = {"n_clusters", "10",  "columns", "a,b,c",     "s",
+                                      "it's",       "t",   "True",    "dash-name", "tab\tx",
+                                      "q",          "0.8", NULL};
     expect_env(tc, env);
     test_case_free(tc);
     diag_list_free(&diags);
@@ -323,13 +323,12 @@ static void test_bad_cases(void **state)
 {
     (void)state;
     make_analytic("foo", "foo");
-    put("analytics/foo/tests/bad/case.yaml",
-        "description: bad\n"
-        "parameters:\n"
-        "  colums: [a]\n"
-        "  n_clusters: 11\n"
-        "compare:\n"
-        "  keys: [id]\n");
+    put("analytics/foo/tests/bad/case.yaml", "description: bad\n"
+                                             "parameters:\n"
+                                             "  colums: [a]\n"
+                                             "  n_clusters: 11\n"
+                                             "compare:\n"
+                                             "  keys: [id]\n");
     struct manifest *m = load_foo();
     char *dir = path_join(root, "analytics/foo/tests/bad");
     struct test_case *tc = NULL;
@@ -341,11 +340,10 @@ static void test_bad_cases(void **state)
                     "unknown key 'keys' (did you mean 'key'?)"));
     diag_list_free(&diags);
 
-    put("analytics/foo/tests/bad/case.yaml",
-        "description: bad\n"
-        "parameters:\n"
-        "  colums: [a]\n"
-        "  n_clusters: 11\n");
+    put("analytics/foo/tests/bad/case.yaml", "description: bad\n"
+                                             "parameters:\n"
+                                             "  colums: [a]\n"
+                                             "  n_clusters: 11\n");
     put("analytics/foo/tests/bad/input/1.parquet.gz", "PAR1");
     put("analytics/foo/tests/bad/input/notes.txt", "x");
     put("analytics/foo/tests/bad/expected/output/1.parquet.gz", "PAR1");
@@ -361,12 +359,12 @@ static void test_bad_cases(void **state)
                     "missing input file"));
     assert_true(has(&diags, DIAG_ERROR, "case-input", "bad/input/1.parquet.gz", 0, 0,
                     "input 1 is not declared"));
-    assert_true(has(&diags, DIAG_ERROR, "case-input", "bad/input/notes.txt", 0, 0,
-                    "unexpected file"));
+    assert_true(
+        has(&diags, DIAG_ERROR, "case-input", "bad/input/notes.txt", 0, 0, "unexpected file"));
     assert_true(has(&diags, DIAG_ERROR, "case-golden", "bad/expected/output/1.parquet.gz", 0, 0,
                     "no output for input 1"));
-    assert_true(has(&diags, DIAG_ERROR, "case-golden", "bad/expected/display.html", 0, 0,
-                    "display: none"));
+    assert_true(
+        has(&diags, DIAG_ERROR, "case-golden", "bad/expected/display.html", 0, 0, "display: none"));
     if (diag_count(&diags, DIAG_ERROR) != 8) {
         dump(&diags);
         fail_msg("expected 8 errors");
@@ -414,15 +412,16 @@ static void test_analytic_folder(void **state)
     assert_int_equal(analytic_validate(root, bar, false, &diags), 1);
     assert_true(has(&diags, DIAG_ERROR, "name-folder", "bar/analytic.yaml", 2, 7,
                     "name 'baz' must equal the folder name 'bar'"));
-    assert_true(has(&diags, DIAG_ERROR, "missing-file", "bar/Dockerfile", 0, 0,
-                    "missing Dockerfile"));
+    assert_true(
+        has(&diags, DIAG_ERROR, "missing-file", "bar/Dockerfile", 0, 0, "missing Dockerfile"));
     diag_list_free(&diags);
 
     /* build.include: inside the repository, missing, or out through a link */
     char *text = manifest_text("inc");
     struct buf b = BUF_INIT;
-    buf_addf(&b, "%sbuild:\n  include:\n    - {src: shared/lib, dest: lib}\n"
-                 "    - {src: nosuch, dest: x}\n    - {src: escape, dest: y}\n",
+    buf_addf(&b,
+             "%sbuild:\n  include:\n    - {src: shared/lib, dest: lib}\n"
+             "    - {src: nosuch, dest: x}\n    - {src: escape, dest: y}\n",
              text);
     free(text);
     make_analytic("inc", "inc");
@@ -486,9 +485,9 @@ static void test_validate_all_threads(void **state)
         assert_true(idx >= last);
         last = idx;
     }
-    assert_int_equal(names, 8);  /* a00, a09, ..., a63 */
+    assert_int_equal(names, 8); /* a00, a09, ..., a63 */
     assert_int_equal(notests, 64);
-    assert_int_equal(dups, 7);   /* every "wrong" after the first */
+    assert_int_equal(dups, 7); /* every "wrong" after the first */
     diag_list_free(&diags);
 }
 

@@ -46,11 +46,11 @@ static void check(struct schema *s, const char *instance, size_t n, const char *
 static void test_findings_shape(void **state)
 {
     (void)state;
-    struct schema *s = compile(
-        "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"name\"],"
-        "\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":\"^[a-z]\\\\d*$\"},"
-        "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/item\"}}},"
-        "\"definitions\":{\"item\":{\"enum\":[\"alpha\",\"beta\"]}}}");
+    struct schema *s =
+        compile("{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"name\"],"
+                "\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":\"^[a-z]\\\\d*$\"},"
+                "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/item\"}}},"
+                "\"definitions\":{\"item\":{\"enum\":[\"alpha\",\"beta\"]}}}");
     check(s, "{\"name\":\"a12\"}", 0, "", "", false, "");
     check(s, "{}", 1, "", "required", false, "missing required key 'name'");
     check(s, "{\"name\":\"a\",\"itmes\":1}", 1, "/itmes", "additionalProperties", true,
@@ -118,7 +118,8 @@ static void test_suggest_and_equal(void **state)
     assert_string_equal(suggest_closest("PROCESS", c, 3), "process");
     assert_string_equal(suggest_closest("fiel", c, 3), "file");
     assert_null(suggest_closest("user-account", c, 3));
-    json_t *a = json_loads("[1, {\"x\": 2.0}]", 0, NULL), *b = json_loads("[1.0, {\"x\": 2}]", 0, NULL);
+    json_t *a = json_loads("[1, {\"x\": 2.0}]", 0, NULL),
+           *b = json_loads("[1.0, {\"x\": 2}]", 0, NULL);
     assert_true(json_value_equal(a, b));
     json_decref(b);
     b = json_loads("[1, {\"x\": 2.5}]", 0, NULL);
@@ -130,10 +131,8 @@ static void test_suggest_and_equal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_findings_shape),
-        cmocka_unit_test(test_combinator_messages),
-        cmocka_unit_test(test_pattern_in_ref_container),
-        cmocka_unit_test(test_refused_schemas),
+        cmocka_unit_test(test_findings_shape),           cmocka_unit_test(test_combinator_messages),
+        cmocka_unit_test(test_pattern_in_ref_container), cmocka_unit_test(test_refused_schemas),
         cmocka_unit_test(test_suggest_and_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

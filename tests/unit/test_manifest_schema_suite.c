@@ -17,12 +17,40 @@
 #define SUITE "/usr/share/json-schema-test-suite/tests/draft7/"
 
 static const char *const files[] = {
-    "additionalItems", "additionalProperties", "allOf", "anyOf", "boolean_schema", "const",
-    "contains", "default", "definitions", "dependencies", "enum", "exclusiveMaximum",
-    "exclusiveMinimum", "if-then-else", "items", "maxItems", "maxLength", "maxProperties",
-    "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not",
-    "oneOf", "pattern", "patternProperties", "properties", "propertyNames", "ref", "required",
-    "type", "uniqueItems",
+    "additionalItems",
+    "additionalProperties",
+    "allOf",
+    "anyOf",
+    "boolean_schema",
+    "const",
+    "contains",
+    "default",
+    "definitions",
+    "dependencies",
+    "enum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "if-then-else",
+    "items",
+    "maxItems",
+    "maxLength",
+    "maxProperties",
+    "maximum",
+    "minItems",
+    "minLength",
+    "minProperties",
+    "minimum",
+    "multipleOf",
+    "not",
+    "oneOf",
+    "pattern",
+    "patternProperties",
+    "properties",
+    "propertyNames",
+    "ref",
+    "required",
+    "type",
+    "uniqueItems",
 };
 
 /* true when the schema needs a document other than itself */
@@ -31,8 +59,7 @@ static bool needs_remote(const json_t *v, bool root)
     if (json_is_object(v)) {
         const char *k;
         json_t *m;
-        json_object_foreach((json_t *)v, k, m)
-        {
+        json_object_foreach ((json_t *)v, k, m) {
             if (!strcmp(k, "$ref") && json_is_string(m) && json_string_value(m)[0] != '#')
                 return true;
             if (!strcmp(k, "$id") && !root)

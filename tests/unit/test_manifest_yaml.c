@@ -180,7 +180,8 @@ static void test_alias_bomb(void **state)
 {
     (void)state;
     struct buf b = BUF_INIT;
-    buf_addstr(&b, "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    buf_addstr(&b,
+               "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for (char c = 'b'; c <= 'z'; c++)
         buf_addf(&b, "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c, c - 1, c - 1, c - 1,
                  c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);

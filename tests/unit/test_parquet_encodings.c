@@ -132,8 +132,8 @@ static void test_delta_binary_packed(void **state)
         assert_int_equal(out[i], i + 1);
     assert_int_equal(used, sizeof ex1);
     /* example 2: 7 5 3 1 2 3 4 5: min delta -2, relative 0 0 0 3 3 3 3 at width 2 */
-    const uint8_t ex2[] = {0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
-                           0xC0, 0x3F, 0, 0, 0, 0, 0, 0};
+    const uint8_t ex2[] = {0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00,
+                           0x00, 0xC0, 0x3F, 0,    0,    0,    0,    0,    0};
     const int64_t want2[] = {7, 5, 3, 1, 2, 3, 4, 5};
     assert_int_equal(enc_delta_binary(ex2, sizeof ex2, 8, out, true, &used), 0);
     assert_memory_equal(out, want2, sizeof want2);
@@ -151,10 +151,9 @@ static void test_delta_length_byte_array(void **state)
 {
     (void)state;
     /* lengths 5 5 6 6: first 5, deltas 0 1 0 (min 0, width 1: bits 010) */
-    const uint8_t in[] = {0x80, 0x01, 0x04, 0x04, 0x0A, 0x00, 0x01, 0x00, 0x00, 0x00,
-                          0x02, 0x00, 0x00, 0x00, 'H',  'e',  'l',  'l',  'o',  'W',
-                          'o',  'r',  'l',  'd',  'F',  'o',  'o',  'b',  'a',  'r',
-                          'A',  'B',  'C',  'D',  'E',  'F'};
+    const uint8_t in[] = {0x80, 0x01, 0x04, 0x04, 0x0A, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00,
+                          0x00, 0x00, 'H',  'e',  'l',  'l',  'o',  'W',  'o',  'r',  'l',  'd',
+                          'F',  'o',  'o',  'b',  'a',  'r',  'A',  'B',  'C',  'D',  'E',  'F'};
     struct pq_vector v = {.type = {.physical = PQ_BYTE_ARRAY}};
     pqv_reserve(&v, 4);
     assert_int_equal(enc_delta_length_bytes(in, sizeof in, 4, &v, 1 << 20), 0);
@@ -179,10 +178,10 @@ static void test_delta_byte_array(void **state)
     /* axis axle babble babyhood: prefixes 0 2 0 3, suffixes axis le babble yhood */
     const uint8_t in[] = {
         0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00, /* prefixes */
-        0x44, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 0x03, 0x00, 0x00, 0x00, /* suffix lengths */
-        0x70, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        'a', 'x', 'i', 's', 'l', 'e', 'b', 'a', 'b', 'b', 'l', 'e', 'y', 'h', 'o', 'o', 'd'};
+        0x44, 0x01, 0,    0,    0,    0,    0,    0,    0,    0,    0,   0,   0x80, 0x01, 0x04,
+        0x04, 0x08, 0x03, 0x03, 0x00, 0x00, 0x00, /* suffix lengths */
+        0x70, 0x00, 0,    0,    0,    0,    0,    0,    0,    0,    0,   0,   'a',  'x',  'i',
+        's',  'l',  'e',  'b',  'a',  'b',  'b',  'l',  'e',  'y',  'h', 'o', 'o',  'd'};
     struct pq_vector v = {.type = {.physical = PQ_BYTE_ARRAY}};
     pqv_reserve(&v, 4);
     assert_int_equal(enc_delta_bytes(in, sizeof in, 4, 0, &v, 1 << 20), 0);
@@ -223,14 +222,10 @@ static void test_byte_stream_split(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rle_bitpacked_and_runs),
-        cmocka_unit_test(test_rle_errors),
-        cmocka_unit_test(test_bit_packed_msb),
-        cmocka_unit_test(test_plain),
-        cmocka_unit_test(test_plain_byte_arrays),
-        cmocka_unit_test(test_delta_binary_packed),
-        cmocka_unit_test(test_delta_length_byte_array),
-        cmocka_unit_test(test_delta_byte_array),
+        cmocka_unit_test(test_rle_bitpacked_and_runs),  cmocka_unit_test(test_rle_errors),
+        cmocka_unit_test(test_bit_packed_msb),          cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_plain_byte_arrays),       cmocka_unit_test(test_delta_binary_packed),
+        cmocka_unit_test(test_delta_length_byte_array), cmocka_unit_test(test_delta_byte_array),
         cmocka_unit_test(test_byte_stream_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

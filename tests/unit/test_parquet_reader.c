@@ -81,8 +81,8 @@ static void test_corpus_matches_expect_jsonl(void **state)
             continue;
         char path[512], expect[512];
         snprintf(path, sizeof path, SHARED "/parquet-corpus/%s", e->d_name);
-        snprintf(expect, sizeof expect, SHARED "/parquet-corpus/%.*s.expect.jsonl",
-                 (int)(l - 8), e->d_name);
+        snprintf(expect, sizeof expect, SHARED "/parquet-corpus/%.*s.expect.jsonl", (int)(l - 8),
+                 e->d_name);
         struct pq_table t;
         if (pq_read_file(path, &t) < 0)
             fail_msg("%s: %s", path, err_last());
@@ -290,8 +290,7 @@ static void test_parquet_testing_data(void **state)
             if (rows >= 0)
                 fail_msg("%s: read, but should be refused (%s)", e->d_name, why);
             if (!strstr(err_last(), why) || !strstr(err_last(), e->d_name))
-                fail_msg("%s: error '%s' lacks '%s' or the file name", e->d_name, err_last(),
-                         why);
+                fail_msg("%s: error '%s' lacks '%s' or the file name", e->d_name, err_last(), why);
             bad++;
         } else {
             if (rows < 0)
@@ -423,7 +422,7 @@ struct page {
     int type; /* PQ_PAGE_DATA or PQ_PAGE_DICTIONARY */
     int32_t num_values;
     int encoding;
-    int32_t unc; /* -1: payload length */
+    int32_t unc;  /* -1: payload length */
     int32_t comp; /* -1: payload length */
     const void *payload;
     size_t len;
@@ -517,8 +516,7 @@ static int read_mem(const struct buf *f, const struct pq_reader_options *o, stru
     return rc;
 }
 
-static void expect_error(const struct buf *f, const struct pq_reader_options *o,
-                         const char *what)
+static void expect_error(const struct buf *f, const struct pq_reader_options *o, const char *what)
 {
     struct pq_table t;
     if (read_mem(f, o, &t) == 0) {
@@ -702,8 +700,12 @@ static void test_streaming_api(void **state)
 static void test_head_reads(void **state)
 {
     (void)state;
-    static const char *names[] = {"nettraffic_snappy", "nettraffic_zstd_v2pages", "lists_snappy",
-                                  "typed_delta", "process_dict_fallback", "typed_plain_gzip",
+    static const char *names[] = {"nettraffic_snappy",
+                                  "nettraffic_zstd_v2pages",
+                                  "lists_snappy",
+                                  "typed_delta",
+                                  "process_dict_fallback",
+                                  "typed_plain_gzip",
                                   "nettraffic_small_pages_rowgroups"};
     static const uint64_t heads[] = {0, 1, 7, 1000, 100000};
     for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {

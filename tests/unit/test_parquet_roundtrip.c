@@ -230,10 +230,10 @@ static void build_all_types(struct pq_table *t, size_t rows, size_t null_every)
                 break;
             }
             case PQ_INT64:
-            case PQ_INT96: vector_append_i64(v, r % 3 ? small : (int64_t)(x >> 2) - (1LL << 60)); break;
-            case PQ_FLOAT:
-                vector_append_f32(v, r % 7 == 0 ? -0.0f : (float)small / 8.0f);
+            case PQ_INT96:
+                vector_append_i64(v, r % 3 ? small : (int64_t)(x >> 2) - (1LL << 60));
                 break;
+            case PQ_FLOAT: vector_append_f32(v, r % 7 == 0 ? -0.0f : (float)small / 8.0f); break;
             case PQ_DOUBLE: {
                 double d;
                 memcpy(&d, &x, 8);
@@ -420,7 +420,7 @@ static void test_dictionary_fallback_and_pages(void **state)
     snprintf(late, sizeof late, "distinct-%031d", 59999); /* also the max statistic */
     assert_int_equal(count_occurrences(&dict, late), 6 + 1);
     assert_int_equal(count_occurrences(&plain, late), 6 + 1);
-    snprintf(late, sizeof late, "distinct-%031d", 0); /* rows 0, 60000, ...; the min */
+    snprintf(late, sizeof late, "distinct-%031d", 0);            /* rows 0, 60000, ...; the min */
     assert_int_equal(count_occurrences(&dict, late), 1 + 6 + 1); /* dictionary, PLAIN, min */
     assert_int_equal(count_occurrences(&plain, late), 7 + 1);
     o.codec = PQ_CODEC_ZSTD;

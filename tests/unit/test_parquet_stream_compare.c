@@ -162,9 +162,8 @@ static void test_list_differs(void **state)
 static void test_other_rows_or_schema(void **state)
 {
     (void)state;
-    assert_int_equal(identical(CORPUS "nettraffic_snappy.parquet", CORPUS "process_gzip.parquet",
-                               NULL),
-                     0);
+    assert_int_equal(
+        identical(CORPUS "nettraffic_snappy.parquet", CORPUS "process_gzip.parquet", NULL), 0);
     assert_int_equal(identical("tests/fixtures/diff/base.parquet",
                                "tests/fixtures/diff/dropped_row.parquet", NULL),
                      0);
@@ -183,9 +182,8 @@ static void test_other_rows_or_schema(void **state)
     struct compare_options k = COMPARE_OPTIONS_INIT;
     k.key = key;
     k.nkey = 1;
-    assert_int_equal(identical("tests/fixtures/diff/base.parquet",
-                               "tests/fixtures/diff/base.parquet", &k),
-                     0);
+    assert_int_equal(
+        identical("tests/fixtures/diff/base.parquet", "tests/fixtures/diff/base.parquet", &k), 0);
     assert_int_equal(identical("tests/fixtures/diff/base.parquet", "/nonexistent.parquet", NULL),
                      0);
 }
@@ -195,13 +193,11 @@ static void test_nan_rule(void **state)
     (void)state;
     /* base.parquet holds a NaN */
     struct compare_options o = COMPARE_OPTIONS_INIT;
-    assert_int_equal(identical("tests/fixtures/diff/base.parquet",
-                               "tests/fixtures/diff/base.parquet", &o),
-                     1);
+    assert_int_equal(
+        identical("tests/fixtures/diff/base.parquet", "tests/fixtures/diff/base.parquet", &o), 1);
     o.nan_equal = false;
-    assert_int_equal(identical("tests/fixtures/diff/base.parquet",
-                               "tests/fixtures/diff/base.parquet", &o),
-                     0);
+    assert_int_equal(
+        identical("tests/fixtures/diff/base.parquet", "tests/fixtures/diff/base.parquet", &o), 0);
 }
 
 int main(void)

@@ -17,16 +17,16 @@ static void test_fields_and_skipping(void **state)
     (void)state;
     /* struct { 1: i32 = -3; <long form> 300: binary "ab"; 301: struct{1: list<bool>[T,F]};
      *          302: map<i32,i32>{1:2}; 303: true; 304: i32 = 7 } */
-    const uint8_t in[] = {
-        0x15, 0x05,                         /* id 1 (delta 1), i32 zigzag 5 = -3 */
-        0x08, 0xD8, 0x04, 0x02, 'a', 'b',   /* long form: type 8, id zigzag(300)=600 */
-        0x1C,                               /* id 301 struct */
-        0x19, 0x21, 0x01, 0x02,             /* id 1 list of 2 bools (C++ style 1/2) */
-        0x00,                               /* end inner struct */
-        0x1B, 0x01, 0x55, 0x02, 0x04,       /* id 302 map, 1 entry i32->i32: 1 -> 2 */
-        0x11,                               /* id 303 bool true */
-        0x15, 0x0E,                         /* id 304 i32 7 */
-        0x00};
+    const uint8_t in[] = {0x15, 0x05, /* id 1 (delta 1), i32 zigzag 5 = -3 */
+                          0x08, 0xD8, 0x04, 0x02, 'a',
+                          'b',                          /* long form: type 8, id zigzag(300)=600 */
+                          0x1C,                         /* id 301 struct */
+                          0x19, 0x21, 0x01, 0x02,       /* id 1 list of 2 bools (C++ style 1/2) */
+                          0x00,                         /* end inner struct */
+                          0x1B, 0x01, 0x55, 0x02, 0x04, /* id 302 map, 1 entry i32->i32: 1 -> 2 */
+                          0x11,                         /* id 303 bool true */
+                          0x15, 0x0E,                   /* id 304 i32 7 */
+                          0x00};
     struct thrift_reader t;
     tr_init(&t, in, sizeof in);
     assert_true(tr_struct_begin(&t));
@@ -60,8 +60,8 @@ static void test_fields_and_skipping(void **state)
 static void test_bool_lists_both_encodings(void **state)
 {
     (void)state;
-    const uint8_t spec[] = {0x31, 0x01, 0x00, 0x01};  /* 3 bools, 1/0 style */
-    const uint8_t cpp[] = {0x31, 0x01, 0x02, 0x01};   /* 3 bools, Thrift C++ 1/2 style */
+    const uint8_t spec[] = {0x31, 0x01, 0x00, 0x01}; /* 3 bools, 1/0 style */
+    const uint8_t cpp[] = {0x31, 0x01, 0x02, 0x01};  /* 3 bools, Thrift C++ 1/2 style */
     const uint8_t *cases[] = {spec, cpp};
     for (int c = 0; c < 2; c++) {
         struct thrift_reader t;
@@ -131,8 +131,8 @@ static void test_page_header(void **state)
 {
     (void)state;
     /* PageHeader{1: DATA_PAGE, 2: 10, 3: 8, 5: {1: 3, 2: PLAIN, 3: RLE, 4: RLE}, 99: i32} */
-    const uint8_t in[] = {0x15, 0x00, 0x15, 0x14, 0x15, 0x10, 0x2C, 0x15, 0x06, 0x15,
-                          0x00, 0x15, 0x06, 0x15, 0x06, 0x00, 0x05, 0xC6, 0x01, 0x02, 0x00};
+    const uint8_t in[] = {0x15, 0x00, 0x15, 0x14, 0x15, 0x10, 0x2C, 0x15, 0x06, 0x15, 0x00,
+                          0x15, 0x06, 0x15, 0x06, 0x00, 0x05, 0xC6, 0x01, 0x02, 0x00};
     struct pq_page_header h;
     size_t used;
     assert_int_equal(pq_page_header_parse(&h, in, sizeof in, &used), 0);
@@ -165,8 +165,8 @@ static void test_footer_required_fields_and_enums(void **state)
     assert_int_equal(pq_meta_parse(&m, badtype, sizeof badtype), -1);
     assert_non_null(strstr(err_last(), "physical type"));
     /* a minimal valid one: version 1, schema [root{name "s"}], num_rows 0, row_groups [] */
-    const uint8_t ok[] = {0x15, 0x02, 0x19, 0x1C, 0x48, 0x01, 's', 0x00, 0x16, 0x00, 0x19, 0x0C,
-                          0x00};
+    const uint8_t ok[] = {0x15, 0x02, 0x19, 0x1C, 0x48, 0x01, 's',
+                          0x00, 0x16, 0x00, 0x19, 0x0C, 0x00};
     assert_int_equal(pq_meta_parse(&m, ok, sizeof ok), 0);
     assert_int_equal(m.nschema, 1);
     assert_string_equal(m.schema[0].name, "s");

@@ -44,15 +44,15 @@ static void test_thrift_varints(void **state)
     struct buf b = BUF_INIT;
     struct tw w;
     tw_init(&w, &b);
-    tw_i32(&w, 0);          /* 00 */
-    tw_i32(&w, -1);         /* zigzag 1: 01 */
-    tw_i32(&w, 1);          /* zigzag 2: 02 */
-    tw_i32(&w, 150);        /* zigzag 300 = 0b10_0101100: ac 02 */
-    tw_i32(&w, INT32_MIN);  /* zigzag 0xffffffff: ff ff ff ff 0f */
-    tw_i64(&w, INT64_MIN);  /* zigzag 2^64-1: nine ff then 01 */
+    tw_i32(&w, 0);         /* 00 */
+    tw_i32(&w, -1);        /* zigzag 1: 01 */
+    tw_i32(&w, 1);         /* zigzag 2: 02 */
+    tw_i32(&w, 150);       /* zigzag 300 = 0b10_0101100: ac 02 */
+    tw_i32(&w, INT32_MIN); /* zigzag 0xffffffff: ff ff ff ff 0f */
+    tw_i64(&w, INT64_MIN); /* zigzag 2^64-1: nine ff then 01 */
     expect_bytes(&b, 0,
-                 BYTES(0x00, 0x01, 0x02, 0xac, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff,
-                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));
+                 BYTES(0x00, 0x01, 0x02, 0xac, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff,
+                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));
     assert_int_equal(b.len, 20);
     buf_free(&b);
 }
@@ -64,18 +64,18 @@ static void test_thrift_fields(void **state)
     struct tw w;
     tw_init(&w, &b);
     tw_struct_begin(&w);
-    tw_field_i32(&w, 1, 5);          /* delta 1, type 5: 15 0a */
-    tw_field_bool(&w, 2, true);      /* delta 1, type TRUE: 11 */
-    tw_field_bool(&w, 3, false);     /* delta 1, type FALSE: 12 */
-    tw_field_i64(&w, 20, 1);         /* delta 17 > 15: 06, zigzag i16 20 = 28, value 02 */
-    tw_field_string(&w, 21, "ab");   /* 18 02 'a' 'b' */
-    tw_field_struct_begin(&w, 22);   /* 1c */
-    tw_field_i8(&w, 1, -3);          /*   13 fd */
-    tw_struct_end(&w);               /*   00 */
-    tw_field_i32(&w, 23, 0);         /* delta back in the outer struct: 15 00 */
+    tw_field_i32(&w, 1, 5);                 /* delta 1, type 5: 15 0a */
+    tw_field_bool(&w, 2, true);             /* delta 1, type TRUE: 11 */
+    tw_field_bool(&w, 3, false);            /* delta 1, type FALSE: 12 */
+    tw_field_i64(&w, 20, 1);                /* delta 17 > 15: 06, zigzag i16 20 = 28, value 02 */
+    tw_field_string(&w, 21, "ab");          /* 18 02 'a' 'b' */
+    tw_field_struct_begin(&w, 22);          /* 1c */
+    tw_field_i8(&w, 1, -3);                 /*   13 fd */
+    tw_struct_end(&w);                      /*   00 */
+    tw_field_i32(&w, 23, 0);                /* delta back in the outer struct: 15 00 */
     tw_field_list_begin(&w, 24, TW_I32, 3); /* 19 35 */
     tw_i32(&w, 1), tw_i32(&w, 2), tw_i32(&w, 3); /* 02 04 06 */
-    tw_field_list_begin(&w, 30, TW_BINARY, 15); /* 69 f8 0f */
+    tw_field_list_begin(&w, 30, TW_BINARY, 15);  /* 69 f8 0f */
     for (int i = 0; i < 15; i++)
         tw_binary(&w, "", 0);
     tw_struct_end(&w);
@@ -119,8 +119,8 @@ static void test_required_int32_file_layout(void **state)
     expect_bytes(&b, 0, BYTES('P', 'A', 'R', '1'));
     /* PageHeader{1: DATA_PAGE, 2: 8, 3: 8, 5: DataPageHeader{2 values, PLAIN, RLE, RLE}} */
     expect_bytes(&b, 4,
-                 BYTES(0x15, 0x00, 0x15, 0x10, 0x15, 0x10, 0x2c, 0x15, 0x04, 0x15, 0x00, 0x15,
-                       0x06, 0x15, 0x06, 0x00, 0x00,
+                 BYTES(0x15, 0x00, 0x15, 0x10, 0x15, 0x10, 0x2c, 0x15, 0x04, 0x15, 0x00, 0x15, 0x06,
+                       0x15, 0x06, 0x00, 0x00,
                        /* no levels (REQUIRED, flat), PLAIN values */
                        1, 0, 0, 0, 2, 0, 0, 0));
     /* footer length and magic */
@@ -131,8 +131,8 @@ static void test_required_int32_file_layout(void **state)
     /* FileMetaData{1: version 2, 2: [root "schema" with 1 child, INT32 REQUIRED "x"],
      * 3: num_rows 2, ...} */
     expect_bytes(&b, 29,
-                 BYTES(0x15, 0x04, 0x19, 0x2c, 0x48, 0x06, 's', 'c', 'h', 'e', 'm', 'a', 0x15,
-                       0x02, 0x00, 0x15, 0x02, 0x25, 0x00, 0x18, 0x01, 'x', 0x00, 0x16, 0x04));
+                 BYTES(0x15, 0x04, 0x19, 0x2c, 0x48, 0x06, 's', 'c', 'h', 'e', 'm', 'a', 0x15, 0x02,
+                       0x00, 0x15, 0x02, 0x25, 0x00, 0x18, 0x01, 'x', 0x00, 0x16, 0x04));
     buf_free(&b);
     table_free(&t);
 }
@@ -186,12 +186,12 @@ static void test_dictionary_and_boolean_pages(void **state)
     assert_int_equal(pq_write_buffer(&b, &t, &o), 0);
     /* dictionary page: {1: DICTIONARY_PAGE (2 -> 04), 2: 10, 3: 10, 7: {2 values, PLAIN}} */
     expect_bytes(&b, 4,
-                 BYTES(0x15, 0x04, 0x15, 0x14, 0x15, 0x14, 0x4c, 0x15, 0x04, 0x15, 0x00, 0x00,
-                       0x00, 1, 0, 0, 0, 'a', 1, 0, 0, 0, 'b'));
+                 BYTES(0x15, 0x04, 0x15, 0x14, 0x15, 0x14, 0x4c, 0x15, 0x04, 0x15, 0x00, 0x00, 0x00,
+                       1, 0, 0, 0, 'a', 1, 0, 0, 0, 'b'));
     /* data page: 3 values RLE_DICTIONARY (8 -> 10); width 1, bit-packed 0,1,0 = 02 */
     expect_bytes(&b, 4 + 23,
-                 BYTES(0x15, 0x00, 0x15, 0x06, 0x15, 0x06, 0x2c, 0x15, 0x06, 0x15, 0x10, 0x15,
-                       0x06, 0x15, 0x06, 0x00, 0x00, 0x01, 0x03, 0x02));
+                 BYTES(0x15, 0x00, 0x15, 0x06, 0x15, 0x06, 0x2c, 0x15, 0x06, 0x15, 0x10, 0x15, 0x06,
+                       0x15, 0x06, 0x00, 0x00, 0x01, 0x03, 0x02));
     buf_free(&b);
     table_free(&t);
 
@@ -204,8 +204,8 @@ static void test_dictionary_and_boolean_pages(void **state)
     t.nrows = 4;
     assert_int_equal(pq_write_buffer(&b, &t, &o), 0);
     expect_bytes(&b, 4,
-                 BYTES(0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x2c, 0x15, 0x08, 0x15, 0x00, 0x15,
-                       0x06, 0x15, 0x06, 0x00, 0x00, 0x0d));
+                 BYTES(0x15, 0x00, 0x15, 0x02, 0x15, 0x02, 0x2c, 0x15, 0x08, 0x15, 0x00, 0x15, 0x06,
+                       0x15, 0x06, 0x00, 0x00, 0x0d));
     buf_free(&b);
     table_free(&t);
 }
@@ -216,8 +216,7 @@ static void test_list_levels(void **state)
     /* rows [5, null], null, [] in an OPTIONAL list of OPTIONAL int32 elements:
      * rep 0 1 0 0, def 3 2 0 1 (max def 3, width 2) */
     struct pq_table t = PQ_TABLE_INIT;
-    struct pq_column *c =
-        table_add_list_column(&t, "l", ty(PQ_INT32, PQ_LOGICAL_NONE), true, true);
+    struct pq_column *c = table_add_list_column(&t, "l", ty(PQ_INT32, PQ_LOGICAL_NONE), true, true);
     column_list_begin_row(c);
     vector_append_i32(&c->values, 5);
     vector_append_null(&c->values);

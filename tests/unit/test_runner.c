@@ -55,9 +55,8 @@ static void test_container_config_is_sandboxed(void **state)
     assert_string_equal(json_string_value(json_object_get(hc, "NetworkMode")), "none");
     assert_string_equal(json_string_value(json_array_get(json_object_get(hc, "CapDrop"), 0)),
                         "ALL");
-    assert_string_equal(
-        json_string_value(json_array_get(json_object_get(hc, "SecurityOpt"), 0)),
-        "no-new-privileges");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(hc, "SecurityOpt"), 0)),
+                        "no-new-privileges");
     assert_int_equal(json_integer_value(json_object_get(hc, "Memory")), 512LL << 20);
     assert_int_equal(json_integer_value(json_object_get(hc, "MemorySwap")), 512LL << 20);
     assert_int_equal(json_integer_value(json_object_get(hc, "PidsLimit")), 256);
@@ -127,8 +126,10 @@ static void test_junit_escapes_and_groups(void **state)
     assert_int_equal(fs_read_file(path, 1 << 20, &x), 0);
     assert_non_null(strstr(x.data, "<testsuites name=\"kanalytic test\" tests=\"3\" "
                                    "failures=\"1\" errors=\"1\""));
-    assert_non_null(strstr(x.data, "<testsuite name=\"a\" tests=\"2\" failures=\"1\" errors=\"0\""));
-    assert_non_null(strstr(x.data, "<testsuite name=\"b\" tests=\"1\" failures=\"0\" errors=\"1\""));
+    assert_non_null(
+        strstr(x.data, "<testsuite name=\"a\" tests=\"2\" failures=\"1\" errors=\"0\""));
+    assert_non_null(
+        strstr(x.data, "<testsuite name=\"b\" tests=\"1\" failures=\"0\" errors=\"1\""));
     assert_non_null(strstr(x.data, "<testcase classname=\"a\" name=\"ok\" time=\"0.500\"/>"));
     assert_non_null(strstr(x.data, "<failure message=\"timed out after 3s\" type=\"timeout\">"));
     assert_non_null(strstr(x.data, "<error message=\"image kestrel-analytics-b not found\""));

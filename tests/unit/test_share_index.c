@@ -57,8 +57,8 @@ static json_t *entry(const char *name, const char *version, const char *digest,
     assert_non_null(m);
     json_object_set_new(m, "name", json_string(name));
     json_object_set_new(m, "version", json_string(version));
-    json_t *e = share_index_entry(m, "127.0.0.1:5000/ns/kestrel-analytics-x", digest, "abc123",
-                                  published);
+    json_t *e =
+        share_index_entry(m, "127.0.0.1:5000/ns/kestrel-analytics-x", digest, "abc123", published);
     json_decref(m);
     return e;
 }
@@ -166,7 +166,8 @@ static void test_apply_line(void **state)
     (void)state;
     json_t *m = json_loads(MANIFEST, 0, NULL);
     char *line = share_apply_line(m);
-    assert_string_equal(line, "APPLY docker://cluster ON v0, v1 WITH k=5, eps=0.5, cols=<list>, m=(a,b)");
+    assert_string_equal(line,
+                        "APPLY docker://cluster ON v0, v1 WITH k=5, eps=0.5, cols=<list>, m=(a,b)");
     free(line);
     json_object_set_new(m, "parameters", json_array());
     json_object_set_new(m, "inputs", json_pack("[{s:[s]}]", "entity_types", "*"));

@@ -143,7 +143,7 @@ static void test_tolerance_default_and_per_column(void **state)
     make_table(&e, 10, NULL);
     make_table(&a, 10, NULL);
     a.cols[3].values.v.f64[2] = 3.0 + 1e-7; /* expected 3.0 */
-    a.cols[2].values.v.i64[0] = 1002;        /* expected 1000 */
+    a.cols[2].values.v.i64[0] = 1002;       /* expected 1000 */
     struct compare_result r = cmp(&e, &a, NULL);
     assert_int_equal(r.cells_total, 2);
     compare_result_free(&r);
@@ -242,8 +242,7 @@ static void test_composite_and_duplicate_keys(void **state)
     struct compare_result r = cmp(&e, &a, &o);
     assert_false(r.equal);
     assert_int_equal(r.duplicates_total, 2); /* one key, reported for each side */
-    assert_string_equal(r.duplicates[0].row,
-                        "id=\"nt--001\", type=\"network-traffic\" (expected)");
+    assert_string_equal(r.duplicates[0].row, "id=\"nt--001\", type=\"network-traffic\" (expected)");
     assert_string_equal(r.duplicates[1].row, "id=\"nt--001\", type=\"network-traffic\" (actual)");
     assert_int_equal(r.cells_total, 1); /* duplicates matched in order of appearance */
     compare_result_free(&r);

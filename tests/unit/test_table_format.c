@@ -33,12 +33,34 @@ static void test_doubles_python_repr(void **state)
 {
     (void)state;
     struct pq_vector v = {.type = ty(PQ_DOUBLE, PQ_LOGICAL_NONE)};
-    const double in[] = {443.0, 0.1, -431493196.01697665, 1e16, 1e15, 1.5e-5, 0.0001, -0.0,
-                         NAN, INFINITY, -INFINITY, 5e-324, 1.7976931348623157e308, 123456789012345680.0};
-    const char *want[] = {"443.0", "0.1", "-431493196.01697665", "1e+16",
-                          "1000000000000000.0", "1.5e-05", "0.0001", "-0.0",
-                          "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "5e-324",
-                          "1.7976931348623157e+308", "1.2345678901234568e+17"};
+    const double in[] = {443.0,
+                         0.1,
+                         -431493196.01697665,
+                         1e16,
+                         1e15,
+                         1.5e-5,
+                         0.0001,
+                         -0.0,
+                         NAN,
+                         INFINITY,
+                         -INFINITY,
+                         5e-324,
+                         1.7976931348623157e308,
+                         123456789012345680.0};
+    const char *want[] = {"443.0",
+                          "0.1",
+                          "-431493196.01697665",
+                          "1e+16",
+                          "1000000000000000.0",
+                          "1.5e-05",
+                          "0.0001",
+                          "-0.0",
+                          "\"NaN\"",
+                          "\"Infinity\"",
+                          "\"-Infinity\"",
+                          "5e-324",
+                          "1.7976931348623157e+308",
+                          "1.2345678901234568e+17"};
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
         vector_append_f64(&v, in[i]);
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
@@ -91,8 +113,8 @@ static void test_decimals(void **state)
     struct pq_vector v = {.type = d};
     /* -630518078 = 0xDA6B0EC2 as 4-byte two's complement */
     const uint8_t neg[] = {0xDA, 0x6B, 0x0E, 0xC2};
-    const uint8_t small[] = {0x00, 0x05};  /* 5 -> 0.0005 */
-    const uint8_t minus1[] = {0xFF};       /* -1 -> -0.0001 */
+    const uint8_t small[] = {0x00, 0x05}; /* 5 -> 0.0005 */
+    const uint8_t minus1[] = {0xFF};      /* -1 -> -0.0001 */
     vector_append_bytes(&v, neg, sizeof neg);
     vector_append_bytes(&v, small, sizeof small);
     vector_append_bytes(&v, minus1, sizeof minus1);
@@ -186,8 +208,8 @@ static void test_strings_binary_lists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_doubles_python_repr), cmocka_unit_test(test_floats_shortest),
-        cmocka_unit_test(test_integers_exact),      cmocka_unit_test(test_decimals),
+        cmocka_unit_test(test_doubles_python_repr),  cmocka_unit_test(test_floats_shortest),
+        cmocka_unit_test(test_integers_exact),       cmocka_unit_test(test_decimals),
         cmocka_unit_test(test_dates_and_timestamps), cmocka_unit_test(test_strings_binary_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

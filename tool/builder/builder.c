@@ -34,8 +34,8 @@ static char *utc_now(void)
     return xstrdup(s);
 }
 
-int builder_prepare(const char *root, const char *arg, const struct builder_arg *args,
-                    size_t nargs, struct builder_job *j, struct diag_list *diags)
+int builder_prepare(const char *root, const char *arg, const struct builder_arg *args, size_t nargs,
+                    struct builder_job *j, struct diag_list *diags)
 {
     const char *name;
     buf_init(&j->partial);
@@ -303,10 +303,11 @@ void builder_run(struct docker *d, struct builder_job *jobs, size_t n, unsigned 
     pthread_mutex_destroy(&pool.lock);
 }
 
-/* ---- the image test and run need --------------------------------------------------------------- */
+/* ---- the image test and run need ---------------------------------------------------------------
+ */
 
-int builder_image_ready(struct docker *d, const char *root, const struct manifest *m,
-                        bool no_build, void (*say)(void *ctx, const char *text), void *say_ctx,
+int builder_image_ready(struct docker *d, const char *root, const struct manifest *m, bool no_build,
+                        void (*say)(void *ctx, const char *text), void *say_ctx,
                         const struct builder_events *events, char **problem)
 {
     *problem = NULL;

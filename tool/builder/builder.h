@@ -42,8 +42,8 @@ struct builder_job {
     char *image_id;
     int64_t size;
     double seconds;
-    char step[160];                        /* the last "Step N/M : ..." line */
-    char *tail[BUILDER_TAIL_LINES];        /* the last lines of output, a ring */
+    char step[160];                 /* the last "Step N/M : ..." line */
+    char *tail[BUILDER_TAIL_LINES]; /* the last lines of output, a ring */
     size_t tail_next;
     struct buf partial;
     int row; /* free for the caller (a progress row on a terminal) */
@@ -52,8 +52,8 @@ struct builder_job {
 /* Loads, validates (as `validate`, non-strict) and scans one analytic, NAME or a path, under
  * root. Validation findings go to diags. Returns -1 on an I/O problem that should end the run
  * (error slot set); else 0, with j->invalid and j->error set when the analytic cannot be built. */
-int builder_prepare(const char *root, const char *arg, const struct builder_arg *args,
-                    size_t nargs, struct builder_job *j, struct diag_list *diags);
+int builder_prepare(const char *root, const char *arg, const struct builder_arg *args, size_t nargs,
+                    struct builder_job *j, struct diag_list *diags);
 void builder_job_free(struct builder_job *j);
 
 /* What a build says, called one at a time (under the pool's lock). */
@@ -74,8 +74,8 @@ void builder_run(struct docker *d, struct builder_job *jobs, size_t n, unsigned 
  * repository at root; -1 otherwise, with *problem a sentence saying why and what to do (the
  * caller frees it). no_build: report a missing image instead of building it. say (may be NULL)
  * hears "image X not found, building it" before a build, and events (may be NULL) the build. */
-int builder_image_ready(struct docker *d, const char *root, const struct manifest *m,
-                        bool no_build, void (*say)(void *ctx, const char *text), void *say_ctx,
+int builder_image_ready(struct docker *d, const char *root, const struct manifest *m, bool no_build,
+                        void (*say)(void *ctx, const char *text), void *say_ctx,
                         const struct builder_events *events, char **problem);
 
 #endif

@@ -106,8 +106,7 @@ static void on_line(void *ctx, struct builder_job *j, const char *line, bool is_
     else if (v->live && is_step)
         draw_row(v, j, line);
     else if (!v->live && is_step && term_verbosity >= 0)
-        fprintf(stderr, "%s: %.*s%s\n", qpath(j->name), 120, line,
-                strlen(line) > 120 ? "..." : "");
+        fprintf(stderr, "%s: %.*s%s\n", qpath(j->name), 120, line, strlen(line) > 120 ? "..." : "");
 }
 
 static void on_done(void *ctx, struct builder_job *j)
@@ -127,8 +126,7 @@ static void on_done(void *ctx, struct builder_job *j)
         if (j->failed)
             fprintf(stderr, "%s: failed\n", qpath(j->name));
         else
-            fprintf(stderr, "%s: built %.19s in %.1fs\n", qpath(j->name), j->image_id,
-                    j->seconds);
+            fprintf(stderr, "%s: built %.19s in %.1fs\n", qpath(j->name), j->image_id, j->seconds);
     }
 }
 
@@ -210,8 +208,7 @@ int cmd_build(int argc, char **argv)
         switch (c) {
         case 'j': {
             if (parse_long(optarg, 1, 64, &njobs_parallel) < 0) {
-                fprintf(stderr, "kanalytic build: -j %s: expected a number from 1 to 64\n",
-                        optarg);
+                fprintf(stderr, "kanalytic build: -j %s: expected a number from 1 to 64\n", optarg);
                 status = EXIT_TROUBLE;
             }
             break;
@@ -228,10 +225,11 @@ int cmd_build(int argc, char **argv)
             break;
         case 'v': view.verbose = true; break;
         case 'h': usage(stdout); goto cleanup;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); goto cleanup;
+        default:
+            usage(stderr);
+            status = EXIT_TROUBLE;
             goto cleanup;
-        default: usage(stderr); status = EXIT_TROUBLE; goto cleanup;
         }
     }
     if (status)

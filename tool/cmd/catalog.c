@@ -54,21 +54,11 @@ int cmd_catalog(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:r:i:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o':
-            out_dir = optarg;
-            break;
-        case 'r':
-            o.report_path = optarg;
-            break;
-        case 'i':
-            o.index_path = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return EXIT_TROUBLE;
+        case 'o': out_dir = optarg; break;
+        case 'r': o.report_path = optarg; break;
+        case 'i': o.index_path = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
     if (!out_dir || optind != argc) {

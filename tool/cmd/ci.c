@@ -178,7 +178,8 @@ static void check_repo_policy(git_repository *repo, const char *root, const stru
         diag_add(&res->findings, DIAG_WARNING, REPO_POLICY_FILE, 1, 1, "policy-file-changed",
                  "this pull request changes " REPO_POLICY_FILE "; it was judged by the policy "
                  "at the base (%s), so the change takes effect once merged, after a code "
-                 "owner's review", pol->path);
+                 "owner's review",
+                 pol->path);
     repo_policy_free(pol);
 }
 
@@ -341,11 +342,14 @@ static void print_output(FILE *o, const struct ci_step *s)
 static void print_step(const struct ci_step *s)
 {
     FILE *o = progress_out;
-    enum term_color col = s->status == CI_PASS ? TC_GREEN : s->status == CI_FAIL ? TC_RED
-                                                                                 : TC_YELLOW;
+    enum term_color col = s->status == CI_PASS   ? TC_GREEN
+                          : s->status == CI_FAIL ? TC_RED
+                                                 : TC_YELLOW;
     fprintf(o, "%s%-5s%s %s (%.1fs)%s%s\n", term_color(o, col),
-            s->status == CI_PASS ? "ok" : s->status == CI_FAIL ? "FAIL"
-                                      : s->status == CI_ERROR ? "ERROR" : "skip",
+            s->status == CI_PASS    ? "ok"
+            : s->status == CI_FAIL  ? "FAIL"
+            : s->status == CI_ERROR ? "ERROR"
+                                    : "skip",
             term_color(o, TC_RESET), s->command, s->seconds, s->note ? ": " : "",
             s->note ? s->note : "");
     bool show = s->status == CI_FAIL || s->status == CI_ERROR || term_verbosity > 0;
@@ -495,8 +499,7 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
         case 'j': {
             long v;
             if (parse_long(optarg, 1, 256, &v) < 0) {
-                fprintf(stderr, "kanalytic ci: -j '%s': expected a number from 1 to 256\n",
-                        optarg);
+                fprintf(stderr, "kanalytic ci: -j '%s': expected a number from 1 to 256\n", optarg);
                 return -1;
             }
             o->jobs = (unsigned)v;
@@ -510,12 +513,8 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
                 return -1;
             }
             break;
-        case 'h':
-            usage(stdout);
-            return 1;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 1;
+        case 'h': usage(stdout); return 1;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
         default:
             fprintf(stderr, "kanalytic ci: unknown option '%s'\n", argv[optind - 1]);
             usage(stderr);
@@ -523,8 +522,10 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "kanalytic ci: unexpected argument '%s' (ci checks what changed; see "
-                        "--base)\n", argv[optind]);
+        fprintf(stderr,
+                "kanalytic ci: unexpected argument '%s' (ci checks what changed; see "
+                "--base)\n",
+                argv[optind]);
         return -1;
     }
     return 0;
@@ -699,8 +700,8 @@ int cmd_ci(int argc, char **argv)
     else if (res.findings.count)
         diag_print(&res.findings, DIAG_FORMAT_TEXT, progress_out);
     else
-        fprintf(progress_out, "ok    policy (%zu analytic%s with changes)\n",
-                ch.count, ch.count == 1 ? "" : "s");
+        fprintf(progress_out, "ok    policy (%zu analytic%s with changes)\n", ch.count,
+                ch.count == 1 ? "" : "s");
 
     /* 3. build and test the selection, -j at a time */
     if (ch.count)

@@ -27,8 +27,8 @@ typedef int cmd_fn(int argc, char **argv);
     X(catalog, "write a static catalogue site of the analytics (search, filters, pages)")          \
     X(doctor, "check the Docker engine and base images")                                           \
     X(gc, "remove containers left behind by kanalytic")                                            \
-    X(publish, "push analytics' images to a registry and record them in an index")                \
-    X(install, "pull a published analytic and tag it so APPLY docker://NAME finds it")            \
+    X(publish, "push analytics' images to a registry and record them in an index")                 \
+    X(install, "pull a published analytic and tag it so APPLY docker://NAME finds it")             \
     X(list, "list the analytics images on the engine (list --installed)")                          \
     X(info, "print an installed analytic's manifest and a ready APPLY line")
 

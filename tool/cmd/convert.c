@@ -130,8 +130,8 @@ static int load_input(struct options *o, struct pq_table *t)
         buf_free(&data);
         return rc;
     }
-    if (table_from_text(data.data, data.len, in_fmt == FMT_CSV ? TEXT_CSV : TEXT_JSONL,
-                        &o->schema, t) < 0) {
+    if (table_from_text(data.data, data.len, in_fmt == FMT_CSV ? TEXT_CSV : TEXT_JSONL, &o->schema,
+                        t) < 0) {
         fprintf(stderr, "%s:%s\n", o->in, err_last());
         rc = EXIT_TROUBLE;
     }

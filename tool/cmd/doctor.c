@@ -149,9 +149,7 @@ int cmd_doctor(int argc, char **argv)
     while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
@@ -170,9 +168,9 @@ int cmd_doctor(int argc, char **argv)
     int status = 0;
     printf("%sok%s    engine: %s, Docker %s\n", ok, reset, docker_endpoint(d),
            *docker_engine_version(d) ? docker_engine_version(d) : "(version unknown)");
-    printf("%sok%s    API version in use: %s (engine minimum %s, kanalytic tested up to %s)\n",
-           ok, reset, docker_api_version(d),
-           *docker_engine_min_api(d) ? docker_engine_min_api(d) : "?", DOCKER_API_MAX);
+    printf("%sok%s    API version in use: %s (engine minimum %s, kanalytic tested up to %s)\n", ok,
+           reset, docker_api_version(d), *docker_engine_min_api(d) ? docker_engine_min_api(d) : "?",
+           DOCKER_API_MAX);
 
     json_t *info = NULL;
     const char *root_dir = NULL;
@@ -193,8 +191,7 @@ int cmd_doctor(int argc, char **argv)
         struct base_list bases = {0};
         collect_base_images(root, &bases);
         if (!bases.n)
-            printf("%sskip%s  base images: no FROM lines in analytics/*/Dockerfile\n", warn,
-                   reset);
+            printf("%sskip%s  base images: no FROM lines in analytics/*/Dockerfile\n", warn, reset);
         for (size_t i = 0; i < bases.n; i++) {
             struct docker_image img;
             int r = docker_image_inspect(d, bases.items[i].image, &img);

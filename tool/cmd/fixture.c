@@ -145,9 +145,7 @@ int cmd_fixture(int argc, char **argv)
             }
             break;
         case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

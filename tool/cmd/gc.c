@@ -85,9 +85,7 @@ int cmd_gc(int argc, char **argv)
         case 'n': dry = true; break;
         case 'f': force = true; break;
         case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
@@ -124,8 +122,7 @@ int cmd_gc(int argc, char **argv)
             status = EXIT_TROUBLE;
             continue;
         }
-        printf("%s container %s (%.12s, image %s, %s)\n", verb, s->name, s->id, s->image,
-               s->state);
+        printf("%s container %s (%.12s, image %s, %s)\n", verb, s->name, s->id, s->image, s->state);
         removed++;
     }
     docker_container_list_free(&l);
@@ -138,8 +135,7 @@ int cmd_gc(int argc, char **argv)
     }
     size_t i;
     json_t *img;
-    json_array_foreach(imgs, i, img)
-    {
+    json_array_foreach (imgs, i, img) {
         const char *id = json_string_value(json_object_get(img, "Id"));
         if (!id || !kanalytic_image(img))
             continue;

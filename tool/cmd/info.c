@@ -99,17 +99,15 @@ int cmd_info(int argc, char **argv)
     printf("\ninputs:\n");
     size_t i, k;
     json_t *in, *t, *p;
-    json_array_foreach(json_object_get(m, "inputs"), i, in)
-    {
+    json_array_foreach (json_object_get(m, "inputs"), i, in) {
         printf("  v%zu: ", i);
-        json_array_foreach(json_object_get(in, "entity_types"), k, t)
+        json_array_foreach (json_object_get(in, "entity_types"), k, t)
             printf("%s%s", k ? ", " : "", json_string_value(t));
         printf("\n");
     }
     json_t *params = json_object_get(m, "parameters");
     printf("\nparameters:%s\n", json_array_size(params) ? "" : " none");
-    json_array_foreach(params, i, p)
-    {
+    json_array_foreach (params, i, p) {
         char *def = share_default_text(p);
         printf("  %-20s %-8s %s", str(p, "name", "?"), str(p, "type", "?"),
                json_is_true(json_object_get(p, "required")) ? "required" : "optional");
@@ -122,12 +120,12 @@ int cmd_info(int argc, char **argv)
         free(def);
     }
     json_t *outputs = json_object_get(m, "outputs");
-    printf("\noutputs:%s\n", json_array_size(outputs) ? "" : " none (the variables stay as they are)");
+    printf("\noutputs:%s\n",
+           json_array_size(outputs) ? "" : " none (the variables stay as they are)");
     json_t *o, *a;
-    json_array_foreach(outputs, i, o)
-    {
+    json_array_foreach (outputs, i, o) {
         printf("  v%lld gains:", (long long)json_integer_value(json_object_get(o, "input")));
-        json_array_foreach(json_object_get(o, "attributes"), k, a)
+        json_array_foreach (json_object_get(o, "attributes"), k, a)
             printf("%s %s (%s)", k ? "," : "", str(a, "name", "?"), str(a, "type", "?"));
         printf("\n");
     }

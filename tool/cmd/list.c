@@ -34,8 +34,7 @@ static char *local_name(json_t *img)
 {
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(img, "RepoTags"), i, t)
-    {
+    json_array_foreach (json_object_get(img, "RepoTags"), i, t) {
         const char *s = json_string_value(t);
         if (!s || strncmp(s, IMAGE_PREFIX, strlen(IMAGE_PREFIX)))
             continue;
@@ -91,18 +90,18 @@ int cmd_list(int argc, char **argv)
     json_t **rows = xmalloc((json_array_size(imgs) + 1) * sizeof *rows);
     size_t i;
     json_t *img;
-    json_array_foreach(imgs, i, img)
-    {
+    json_array_foreach (imgs, i, img) {
         char *name = local_name(img);
         if (!name)
             continue;
         json_t *labels = json_object_get(img, "Labels");
-        json_t *m = json_loads(json_string_value(json_object_get(labels, SHARE_LABEL_MANIFEST)),
-                               0, NULL);
+        json_t *m =
+            json_loads(json_string_value(json_object_get(labels, SHARE_LABEL_MANIFEST)), 0, NULL);
         const char *version = json_string_value(json_object_get(m, "version"));
         const char *rev = json_string_value(json_object_get(labels, SHARE_LABEL_REVISION));
         const char *id = json_string_value(json_object_get(img, "Id"));
-        const char *from = json_string_value(json_array_get(json_object_get(img, "RepoDigests"), 0));
+        const char *from =
+            json_string_value(json_array_get(json_object_get(img, "RepoDigests"), 0));
         json_t *row = json_object();
         json_object_set_new(row, "name", json_string(name));
         json_object_set_new(row, "version", version ? json_string(version) : json_null());
@@ -137,8 +136,8 @@ int cmd_list(int argc, char **argv)
                 snprintf(fromrepo, sizeof fromrepo, "%.*s", (int)strcspn(from, "@"), from);
             printf("%-28s %-10s %-12.12s %-12.12s %9s  %s\n",
                    json_string_value(json_object_get(rows[i], "name")), v ? v : "?",
-                   rev && *rev ? rev : "-", id && !strncmp(id, "sha256:", 7) ? id + 7 : "?",
-                   size, fromrepo);
+                   rev && *rev ? rev : "-", id && !strncmp(id, "sha256:", 7) ? id + 7 : "?", size,
+                   fromrepo);
         }
         json_decref(rows[i]);
     }

@@ -52,13 +52,15 @@ struct new_opts {
 
 /* Words a parameter cannot be called: it becomes a Python argument and a C struct field. */
 static const char *const reserved_words[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-    "try", "while", "with", "yield", "auto", "case", "char", "const", "default", "do",
-    "double", "enum", "extern", "float", "goto", "inline", "int", "long", "register",
-    "restrict", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
-    "unsigned", "void", "volatile", "bool", "df", "p", "unused", "params", "out",
+    "False",   "None",     "True",     "and",      "as",     "assert",   "async",  "await",
+    "break",   "class",    "continue", "def",      "del",    "elif",     "else",   "except",
+    "finally", "for",      "from",     "global",   "if",     "import",   "in",     "is",
+    "lambda",  "nonlocal", "not",      "or",       "pass",   "raise",    "return", "try",
+    "while",   "with",     "yield",    "auto",     "case",   "char",     "const",  "default",
+    "do",      "double",   "enum",     "extern",   "float",  "goto",     "inline", "int",
+    "long",    "register", "restrict", "short",    "signed", "sizeof",   "static", "struct",
+    "switch",  "typedef",  "union",    "unsigned", "void",   "volatile", "bool",   "df",
+    "p",       "unused",   "params",   "out",
 };
 
 static void usage(FILE *out)
@@ -141,7 +143,8 @@ static int parse_param(const char *arg, struct new_param *out)
                   (i > 0 && c >= '0' && c <= '9');
         if (!ok)
             return err_set("--param %s: the name must match [A-Za-z_][A-Za-z0-9_]* (it is "
-                           "an environment variable, a Python argument and a C field)", arg);
+                           "an environment variable, a Python argument and a C field)",
+                           arg);
     }
     char *name = xstrndup(arg, n);
     for (size_t i = 0; i < ARRAY_SIZE(reserved_words); i++) {
@@ -154,8 +157,10 @@ static int parse_param(const char *arg, struct new_param *out)
     static const struct {
         const char *word;
         enum param_type type;
-    } types[] = {{"string", PARAM_STRING},   {"integer", PARAM_INTEGER},
-                 {"number", PARAM_NUMBER},   {"boolean", PARAM_BOOLEAN},
+    } types[] = {{"string", PARAM_STRING},
+                 {"integer", PARAM_INTEGER},
+                 {"number", PARAM_NUMBER},
+                 {"boolean", PARAM_BOOLEAN},
                  {"list", PARAM_LIST}};
     for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
         if (!strcmp(colon + 1, types[i].word)) {
@@ -165,8 +170,8 @@ static int parse_param(const char *arg, struct new_param *out)
         }
     }
     free(name);
-    return err_set("--param %s: unknown type '%s' (string, integer, number, boolean, list)",
-                   arg, colon + 1);
+    return err_set("--param %s: unknown type '%s' (string, integer, number, boolean, list)", arg,
+                   colon + 1);
 }
 
 /* Refuses a name whose folder exists or whose image another analytic's manifest claims. */
@@ -396,13 +401,15 @@ static void build_fills(const struct new_opts *o, const char *author, struct fil
     /* C */
     for (size_t i = 0; i < o->n_params; i++) {
         const struct new_param *p = &o->params[i];
-        static const char *const c_types[] = {
-            [PARAM_STRING] = "const char *", [PARAM_INTEGER] = "int64_t ",
-            [PARAM_NUMBER] = "double ", [PARAM_BOOLEAN] = "bool ",
-            [PARAM_LIST] = "char *"};
+        static const char *const c_types[] = {[PARAM_STRING] = "const char *",
+                                              [PARAM_INTEGER] = "int64_t ",
+                                              [PARAM_NUMBER] = "double ",
+                                              [PARAM_BOOLEAN] = "bool ",
+                                              [PARAM_LIST] = "char *"};
         buf_addf(&b, "%s    %s%s;%s", i ? "\n" : "", c_types[p->type], p->name,
-                 p->type == PARAM_LIST ? " /* \"a,b\"; items via kestrel_list_next() */"
-                 : p->type == PARAM_STRING ? " /* NULL when not given */" : "");
+                 p->type == PARAM_LIST     ? " /* \"a,b\"; items via kestrel_list_next() */"
+                 : p->type == PARAM_STRING ? " /* NULL when not given */"
+                                           : "");
     }
     fill_set(f, "c_param_fields", buf_detach(&b, NULL));
     for (size_t i = 0; i < o->n_params; i++) {
@@ -416,8 +423,8 @@ static void build_fills(const struct new_opts *o, const char *author, struct fil
                      n, n);
             break;
         case PARAM_NUMBER:
-            buf_addf(&b, "    if (kestrel_param_double(\"%s\", 0.0, -1e308, 1e308, &p->%s) < 0)",
-                     n, n);
+            buf_addf(&b, "    if (kestrel_param_double(\"%s\", 0.0, -1e308, 1e308, &p->%s) < 0)", n,
+                     n);
             break;
         case PARAM_BOOLEAN:
             buf_addf(&b, "    if (kestrel_param_bool(\"%s\", false, &p->%s) < 0)", n, n);
@@ -425,8 +432,7 @@ static void build_fills(const struct new_opts *o, const char *author, struct fil
         case PARAM_LIST:
             buf_addf(&b, "    if (kestrel_param_list(\"%s\", &p->%s) < 0)", n, n);
             break;
-        default:
-            buf_addf(&b, "    if (kestrel_param_string(\"%s\", NULL, &p->%s) < 0)", n, n);
+        default: buf_addf(&b, "    if (kestrel_param_string(\"%s\", NULL, &p->%s) < 0)", n, n);
         }
         buf_addstr(&b, "\n        return -1;");
     }
@@ -467,8 +473,7 @@ static int fill_text(const char *path, const char *text, size_t len, const struc
             size_t klen = (size_t)(end - (text + i + 2));
             const struct fill *hit = NULL;
             for (size_t k = 0; k < f->count; k++)
-                if (strlen(f->items[k].key) == klen &&
-                    !memcmp(f->items[k].key, text + i + 2, klen))
+                if (strlen(f->items[k].key) == klen && !memcmp(f->items[k].key, text + i + 2, klen))
                     hit = &f->items[k];
             if (!hit)
                 return err_set("%s:%d: unknown placeholder {{%.*s}}", path, line, (int)klen,
@@ -639,14 +644,16 @@ static int create(const char *root, const struct new_opts *o)
 {
     char *tdir = template_dir(root, o->template_name);
     if (!tdir)
-        return err_set("no template '%s' (looked in %s/template and %s/template)",
-                       o->template_name, root, KANALYTIC_DATADIR);
+        return err_set("no template '%s' (looked in %s/template and %s/template)", o->template_name,
+                       root, KANALYTIC_DATADIR);
     char *author = git_author(root);
     if (!author) {
         const char *user = getenv("USER");
         author = xstrdup(user && *user ? user : "unknown");
-        fprintf(stderr, "kanalytic new: no user.name in git config; author set to '%s' "
-                        "(edit analytic.yaml)\n", author);
+        fprintf(stderr,
+                "kanalytic new: no user.name in git config; author set to '%s' "
+                "(edit analytic.yaml)\n",
+                author);
     }
     struct fills f = {0};
     build_fills(o, author, &f);
@@ -845,14 +852,10 @@ out:
 int cmd_new(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"template", required_argument, NULL, 't'},
-        {"entity-type", required_argument, NULL, 'e'},
-        {"param", required_argument, NULL, 'p'},
-        {"description", required_argument, NULL, 'd'},
-        {"from", required_argument, NULL, 'f'},
-        {"input", required_argument, NULL, 'i'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"template", required_argument, NULL, 't'}, {"entity-type", required_argument, NULL, 'e'},
+        {"param", required_argument, NULL, 'p'},    {"description", required_argument, NULL, 'd'},
+        {"from", required_argument, NULL, 'f'},     {"input", required_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     struct new_opts o = {0};
     o.template_name = "python";
@@ -864,13 +867,13 @@ int cmd_new(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:e:p:d:f:i:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 't':
-            o.template_name = optarg;
-            break;
+        case 't': o.template_name = optarg; break;
         case 'e':
             if (!entity_type_ok(optarg)) {
-                fprintf(stderr, "kanalytic new: --entity-type %s: expected a name like "
-                                "network-traffic (lower case, digits, '-') or *\n", optarg);
+                fprintf(stderr,
+                        "kanalytic new: --entity-type %s: expected a name like "
+                        "network-traffic (lower case, digits, '-') or *\n",
+                        optarg);
                 goto out;
             }
             ARRAY_GROW(o.entity_types, o.n_entity_types + 1, cap_types);
@@ -890,20 +893,15 @@ int cmd_new(int argc, char **argv)
             }
             for (size_t i = 0; i < o.n_params; i++) {
                 if (!strcmp(o.params[i].name, o.params[o.n_params].name)) {
-                    fprintf(stderr, "kanalytic new: --param %s given twice\n",
-                            o.params[i].name);
+                    fprintf(stderr, "kanalytic new: --param %s given twice\n", o.params[i].name);
                     free(o.params[o.n_params].name);
                     goto out;
                 }
             }
             o.n_params++;
             break;
-        case 'd':
-            o.description = optarg;
-            break;
-        case 'f':
-            o.from = optarg;
-            break;
+        case 'd': o.description = optarg; break;
+        case 'f': o.from = optarg; break;
         case 'i':
             ARRAY_GROW(o.inputs, o.n_inputs + 1, cap_inputs);
             o.inputs[o.n_inputs++] = optarg;
@@ -912,9 +910,7 @@ int cmd_new(int argc, char **argv)
             usage(stdout);
             status = 0;
             goto out;
-        default:
-            usage(stderr);
-            goto out;
+        default: usage(stderr); goto out;
         }
     }
     if (o.from)
@@ -933,18 +929,18 @@ int cmd_new(int argc, char **argv)
     }
     o.name = argv[optind];
     if (!name_ok(o.name)) {
-        fprintf(stderr, "kanalytic new: '%s' is not a valid name: use lower-case letters, "
-                        "digits, '-' and '_', starting with a letter or digit (at most %d)\n",
+        fprintf(stderr,
+                "kanalytic new: '%s' is not a valid name: use lower-case letters, "
+                "digits, '-' and '_', starting with a letter or digit (at most %d)\n",
                 o.name, NAME_MAX_LEN);
         goto out;
     }
     if (strcmp(o.template_name, "python") && strcmp(o.template_name, "c")) {
-        fprintf(stderr, "kanalytic new: --template %s: expected python or c\n",
-                o.template_name);
+        fprintf(stderr, "kanalytic new: --template %s: expected python or c\n", o.template_name);
         goto out;
     }
-    if (o.description && (!*o.description || strstr(o.description, "{{") ||
-                          strpbrk(o.description, "\n\r"))) {
+    if (o.description &&
+        (!*o.description || strstr(o.description, "{{") || strpbrk(o.description, "\n\r"))) {
         fprintf(stderr, "kanalytic new: --description must be one non-empty line without "
                         "'{{'\n");
         goto out;

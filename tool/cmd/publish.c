@@ -115,8 +115,8 @@ int cmd_publish(int argc, char **argv)
                 const char *when = res.unchanged && old
                                        ? json_string_value(json_object_get(old, "published"))
                                        : NULL;
-                share_index_add(index, share_index_entry(res.manifest, image, res.digest,
-                                                         res.revision, when));
+                share_index_add(
+                    index, share_index_entry(res.manifest, image, res.digest, res.revision, when));
                 free(image);
             }
         } else {

@@ -306,8 +306,7 @@ static void print_env(const struct env_list *env)
 
 /* The distinct values of the `type` column of a Parquet file (at most 8) and its row count,
  * or -1 + err_set. */
-static int input_types(const char *path, struct fs_names *types, bool *has_type,
-                       uint64_t *rows)
+static int input_types(const char *path, struct fs_names *types, bool *has_type, uint64_t *rows)
 {
     struct pq_reader *r;
     struct pq_reader_options ro = PQ_READER_OPTIONS_INIT;
@@ -396,7 +395,9 @@ static int check_inputs(const struct manifest *m, const struct run_opts *o)
                 "kanalytic run: %s takes %zu input%s (APPLY docker://%s ON %s), %zu given with "
                 "--input\n",
                 m->name, m->n_inputs, m->n_inputs == 1 ? "" : "s", m->name,
-                m->n_inputs == 1 ? "v0" : m->n_inputs == 2 ? "v0, v1" : "v0, v1, ...",
+                m->n_inputs == 1   ? "v0"
+                : m->n_inputs == 2 ? "v0, v1"
+                                   : "v0, v1, ...",
                 o->ninputs);
         return -1;
     }
@@ -472,9 +473,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         }
         case 'B': o->no_build = true; break;
         case 'h': usage(stdout); return 1;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 1;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
         default: usage(stderr); return -1;
         }
     }

@@ -15,12 +15,9 @@
 int share_cli_parse(int argc, char **argv, struct share_cli_opts *o, void (*usage)(FILE *))
 {
     static const struct option longopts[] = {
-        {"registry", required_argument, NULL, 'r'},
-        {"index", required_argument, NULL, 'i'},
-        {"username", required_argument, NULL, 'u'},
-        {"password-stdin", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"registry", required_argument, NULL, 'r'}, {"index", required_argument, NULL, 'i'},
+        {"username", required_argument, NULL, 'u'}, {"password-stdin", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     int c;

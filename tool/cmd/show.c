@@ -71,8 +71,8 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
             namew = l;
     }
     printf("columns:     %zu\n\n", nc);
-    printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, "column", "type", "physical",
-           "nulls", "codec");
+    printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, "column", "type", "physical", "nulls",
+           "codec");
     for (size_t i = 0; i < nc; i++) {
         if (want && !want[i])
             continue;
@@ -161,9 +161,7 @@ int cmd_show(int argc, char **argv)
         }
         case 'c': columns = optarg; break;
         case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

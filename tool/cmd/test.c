@@ -31,8 +31,19 @@
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TAP };
 
-enum { OPT_UPDATE = 256, OPT_CI, OPT_REPEAT, OPT_NO_BUILD, OPT_JUNIT, OPT_FORMAT, OPT_TAP,
-       OPT_TIMEOUT, OPT_OUTPUT_CAP, OPT_HTML, OPT_POLICY_REV };
+enum {
+    OPT_UPDATE = 256,
+    OPT_CI,
+    OPT_REPEAT,
+    OPT_NO_BUILD,
+    OPT_JUNIT,
+    OPT_FORMAT,
+    OPT_TAP,
+    OPT_TIMEOUT,
+    OPT_OUTPUT_CAP,
+    OPT_HTML,
+    OPT_POLICY_REV
+};
 
 static const struct cmd_option options[] = {
     CMD_OPT_ARG('j', "jobs", 'j', "N", "run N cases in parallel (default 1)"),
@@ -69,7 +80,8 @@ static void usage(FILE *out)
             "kestrel-analytics-NAME:latest the way Kestrel's APPLY runs it (inputs in\n"
             "/data/input, parameters as environment variables), sandboxed (no network unless\n"
             "runtime.network, all capabilities dropped, memory/pids limits, the manifest's\n"
-            "timeout; /data folders as Kestrel makes them), checks Kestrel's output rules and compares the outputs\n"
+            "timeout; /data folders as Kestrel makes them), checks Kestrel's output rules and "
+            "compares the outputs\n"
             "with the goldens in expected/. No argument: every case of every analytic.\n"
             "An analytic that asks for more than the repository policy (kanalytic.yaml at the\n"
             "root: network, memory, timeout, output size) is refused before it runs.\n"
@@ -96,8 +108,8 @@ static void check_images(struct docker *d, struct plan *p, bool no_build, bool q
         struct plan_analytic *a = &p->analytics[i];
         if (!a->m || !plan_analytic_has_case(p, a->name))
             continue;
-        a->image_ok = image_ready(d, a->m, no_build, quiet ? NULL : "kanalytic test",
-                                  &a->image_problem) == 0;
+        a->image_ok =
+            image_ready(d, a->m, no_build, quiet ? NULL : "kanalytic test", &a->image_problem) == 0;
     }
 }
 
@@ -247,8 +259,7 @@ int cmd_test(int argc, char **argv)
             fprintf(stderr, "kanalytic test: %s\n", err_last());
         goto out;
     }
-    if (plan_build(&plan, root, policy, &o, cap_given, argc - optind, argv + optind, &diags) <
-        0) {
+    if (plan_build(&plan, root, policy, &o, cap_given, argc - optind, argv + optind, &diags) < 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         fprintf(stderr, "kanalytic test: %s\n", err_last());
         goto out;

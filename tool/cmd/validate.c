@@ -93,15 +93,12 @@ int cmd_validate(int argc, char **argv)
             } else if (!strcmp(optarg, "text")) {
                 fmt = DIAG_FORMAT_TEXT;
             } else {
-                fprintf(stderr, "kanalytic validate: unknown format '%s' (text or json)\n",
-                        optarg);
+                fprintf(stderr, "kanalytic validate: unknown format '%s' (text or json)\n", optarg);
                 return EXIT_TROUBLE;
             }
             break;
         case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }
@@ -175,8 +172,8 @@ int cmd_validate(int argc, char **argv)
         diag_print(&diags, fmt, stdout);
     size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
     if (term_verbosity >= 0 && worst >= 0)
-        fprintf(stderr, "%zu analytic(s) checked: %zu error(s), %zu warning(s)\n", checked,
-                errors, warnings);
+        fprintf(stderr, "%zu analytic(s) checked: %zu error(s), %zu warning(s)\n", checked, errors,
+                warnings);
     diag_list_free(&diags);
     free(root);
     free(abs_root);

@@ -3,8 +3,8 @@
  * on empty POSTs, no Expect: 100-continue, status always checked, no timeouts on streams),
  * and engine errors turned into plain messages. Endpoint order: $DOCKER_HOST, the docker CLI's
  * current context, /var/run/docker.sock, $XDG_RUNTIME_DIR/docker.sock (rootless), then
- * Podman's /run/podman/podman.sock and $XDG_RUNTIME_DIR/podman/podman.sock. Endpoint calls live in containers.c and
- * images.c; stream parsers in stream.c. */
+ * Podman's /run/podman/podman.sock and $XDG_RUNTIME_DIR/podman/podman.sock. Endpoint calls live in
+ * containers.c and images.c; stream parsers in stream.c. */
 #include "docker.h"
 #include "docker_internal.h"
 #include "sha256.h"
@@ -432,21 +432,12 @@ static int status_error(struct docker *d, const char *method, const char *path, 
     int plen = q ? (int)(q - path) : (int)strlen(path);
     int code;
     switch (status) {
-    case 404:
-        code = DOCKER_ENOTFOUND;
-        break;
-    case 409:
-        code = DOCKER_ECONFLICT;
-        break;
-    case 400:
-        code = DOCKER_EBADREQUEST;
-        break;
+    case 404: code = DOCKER_ENOTFOUND; break;
+    case 409: code = DOCKER_ECONFLICT; break;
+    case 400: code = DOCKER_EBADREQUEST; break;
     case 401:
-    case 403:
-        code = DOCKER_EUNAUTHORIZED;
-        break;
-    default:
-        code = DOCKER_EGENERIC;
+    case 403: code = DOCKER_EUNAUTHORIZED; break;
+    default: code = DOCKER_EGENERIC;
     }
     if (status == 404 || status == 409)
         err_set("%s", m.data); /* "No such image: x" is already a sentence */
@@ -553,8 +544,7 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
     long sent = 0;
     curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &sent);
     if (rc == CURLE_OPERATION_TIMEDOUT && timeout_ms > 0 && sent > 0) {
-        err_set("%s %s: no answer from the Docker engine within %ld ms", method, path,
-                timeout_ms);
+        err_set("%s %s: no answer from the Docker engine within %ld ms", method, path, timeout_ms);
         return DOCKER_ETIMEOUT;
     }
     if (rc != CURLE_OK) {
@@ -606,8 +596,7 @@ int docker_request(struct docker *d, const char *method, const char *path,
 }
 
 int docker_request_max(struct docker *d, const char *method, const char *path,
-                       const struct docker_body *body, struct buf *out, size_t max,
-                       long timeout_ms)
+                       const struct docker_body *body, struct buf *out, size_t max, long timeout_ms)
 {
     struct buf_sink m = {out, max ? max : DEFAULT_MAX_OUT, "answer from the Docker engine", false};
     return docker_request_stream(d, method, path, body, buf_sink_write, &m, timeout_ms, NULL);
@@ -625,8 +614,7 @@ int docker_get_json(struct docker *d, const char *path, json_t **out)
     *out = json_loadb(b.data, b.len, 0, &jerr);
     buf_free(&b);
     if (!*out)
-        return err_set("GET %s: the Docker engine answered with invalid JSON: %s", path,
-                       jerr.text);
+        return err_set("GET %s: the Docker engine answered with invalid JSON: %s", path, jerr.text);
     return 0;
 }
 
@@ -675,8 +663,7 @@ static int negotiate(struct docker *d)
     r = docker_version(d, &v); /* retries once on too old / too new */
     if (r < 0) {
         if (r != DOCKER_EUNREACHABLE)
-            err_prefix("cannot agree on an API version with the Docker engine at %s",
-                       d->endpoint);
+            err_prefix("cannot agree on an API version with the Docker engine at %s", d->endpoint);
         return r == DOCKER_EUNREACHABLE ? r : DOCKER_EGENERIC;
     }
     copy_str(d->engine_version, sizeof d->engine_version,

@@ -14,8 +14,8 @@ static void path_for(struct buf *b, const char *id, const char *what)
     buf_addstr(b, what);
 }
 
-int docker_container_create(struct docker *d, const char *name, const char *config_json,
-                            char **id, struct buf *warnings)
+int docker_container_create(struct docker *d, const char *name, const char *config_json, char **id,
+                            struct buf *warnings)
 {
     *id = NULL;
     struct buf path = BUF_INIT, out = BUF_INIT;
@@ -41,8 +41,9 @@ int docker_container_create(struct docker *d, const char *name, const char *conf
         size_t i;
         json_t *it;
         if (warnings && json_is_array(w))
-            json_array_foreach(w, i, it) if (json_is_string(it))
-                buf_addf(warnings, "%s\n", json_string_value(it));
+            json_array_foreach (w, i, it)
+                if (json_is_string(it))
+                    buf_addf(warnings, "%s\n", json_string_value(it));
     }
     json_decref(j);
 cleanup:
@@ -84,8 +85,8 @@ int docker_container_wait(struct docker *d, const char *id, long timeout_ms, int
     json_error_t jerr;
     json_t *j = json_loadb(out.data, out.len, 0, &jerr);
     json_t *code = j ? json_object_get(j, "StatusCode") : NULL;
-    const char *emsg = j ? json_string_value(json_object_get(json_object_get(j, "Error"), "Message"))
-                         : NULL;
+    const char *emsg =
+        j ? json_string_value(json_object_get(json_object_get(j, "Error"), "Message")) : NULL;
     if (!json_is_integer(code))
         r = err_set("waiting for container %.12s: unexpected answer: %.200s", id, out.data);
     else if (emsg && *emsg)
@@ -231,8 +232,8 @@ static int archive_put(struct docker *d, const char *id, const char *dir,
     return r;
 }
 
-int docker_container_archive_put(struct docker *d, const char *id, const char *dir,
-                                 const void *tar, size_t len)
+int docker_container_archive_put(struct docker *d, const char *id, const char *dir, const void *tar,
+                                 size_t len)
 {
     struct docker_body body = {"application/x-tar", tar, len, NULL, NULL};
     return archive_put(d, id, dir, &body);

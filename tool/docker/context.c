@@ -29,7 +29,7 @@ struct centry {
     char *src;  /* path on disk */
     char *link; /* symlink target */
     struct stat st;
-    bool synthetic; /* a parent folder made up for an include destination */
+    bool synthetic;       /* a parent folder made up for an include destination */
     const char *hardlink; /* name of an earlier entry with the same inode, or NULL */
 };
 
@@ -272,8 +272,8 @@ static int add_include(struct context *c, const struct context_include *inc)
     while (*d == '/')
         d++;
     if (!*d || !strcmp(d, ".") || !strcmp(d, "..") || !strncmp(d, "../", 3)) {
-        int r = err_set("build.include: destination '%s' is not a path inside the context",
-                        inc->dest);
+        int r =
+            err_set("build.include: destination '%s' is not a path inside the context", inc->dest);
         free(clean);
         return r;
     }
@@ -335,7 +335,8 @@ static void mark_hardlinks(struct context *c)
         qsort(refs, n, sizeof *refs, inode_cmp);
     for (size_t i = 1; i < n; i++) {
         size_t first = i;
-        while (first > 0 && refs[first - 1].dev == refs[i].dev && refs[first - 1].ino == refs[i].ino)
+        while (first > 0 && refs[first - 1].dev == refs[i].dev &&
+               refs[first - 1].ino == refs[i].ino)
             first--;
         if (first == i)
             continue;
@@ -530,8 +531,7 @@ static int write_header(struct context *c, const struct centry *e)
         archive_entry_set_hardlink(ae, e->hardlink);
     int r = 0;
     if (archive_write_header(c->a, ae) != ARCHIVE_OK)
-        r = err_set("%s: cannot add to the context tar: %s", e->name,
-                    archive_error_string(c->a));
+        r = err_set("%s: cannot add to the context tar: %s", e->name, archive_error_string(c->a));
     archive_entry_free(ae);
     buf_free(&name);
     return r;

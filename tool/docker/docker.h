@@ -26,12 +26,12 @@
 #include <sys/types.h>
 
 /* Error codes (all negative); the message is in err_last(). */
-#define DOCKER_EGENERIC -1    /* anything else: bad answer, I/O error, engine-side failure */
-#define DOCKER_EUNREACHABLE -2 /* could not connect / talk HTTP to the engine at all */
-#define DOCKER_ENOTFOUND -3   /* 404: no such image / container / path */
-#define DOCKER_ECONFLICT -4   /* 409: name in use, container not running, ... */
-#define DOCKER_ETIMEOUT -5    /* a caller-given timeout expired (docker_container_wait) */
-#define DOCKER_EBADREQUEST -6 /* 400: the engine rejected the parameters */
+#define DOCKER_EGENERIC -1      /* anything else: bad answer, I/O error, engine-side failure */
+#define DOCKER_EUNREACHABLE -2  /* could not connect / talk HTTP to the engine at all */
+#define DOCKER_ENOTFOUND -3     /* 404: no such image / container / path */
+#define DOCKER_ECONFLICT -4     /* 409: name in use, container not running, ... */
+#define DOCKER_ETIMEOUT -5      /* a caller-given timeout expired (docker_container_wait) */
+#define DOCKER_EBADREQUEST -6   /* 400: the engine rejected the parameters */
 #define DOCKER_EUNAUTHORIZED -7 /* 401/403: a registry refused the credentials */
 
 /* The highest API version this client was tested against; negotiation never goes above. */
@@ -76,8 +76,8 @@ struct docker_body {
 /* METHOD /vX.Y PATH_AND_QUERY. The response body goes to `out` (may be NULL: discarded),
  * bounded by max_out bytes (0 = 64 MiB). Any non-2xx status becomes a DOCKER_E* error with the
  * engine's message. *status (may be NULL) gets the HTTP status. timeout_ms 0 = none. */
-int docker_request(struct docker *d, const char *method, const char *path, const struct docker_body *body,
-                   struct buf *out, long timeout_ms, long *status);
+int docker_request(struct docker *d, const char *method, const char *path,
+                   const struct docker_body *body, struct buf *out, long timeout_ms, long *status);
 /* Same, streaming the 2xx response body to `sink` as it arrives (non-2xx bodies are still
  * collected into the error message). */
 int docker_request_stream(struct docker *d, const char *method, const char *path,
@@ -118,8 +118,8 @@ int docker_image_remove(struct docker *d, const char *name, bool force);
 /* POST /containers/create[?name=NAME] with config_json (the Engine's ContainerConfig with
  * HostConfig inside). *id (caller frees) gets the id; warnings (may be NULL) gets the
  * engine's warnings, one per line. DOCKER_ECONFLICT: name taken; DOCKER_ENOTFOUND: no image. */
-int docker_container_create(struct docker *d, const char *name, const char *config_json,
-                            char **id, struct buf *warnings);
+int docker_container_create(struct docker *d, const char *name, const char *config_json, char **id,
+                            struct buf *warnings);
 /* POST /containers/ID/start (already started counts as success). */
 int docker_container_start(struct docker *d, const char *id);
 /* POST /containers/ID/wait?condition=not-running; *exit_code gets the status code.
@@ -145,14 +145,14 @@ int docker_container_logs_collect(struct docker *d, const char *id, struct buf *
 int docker_container_archive_get(struct docker *d, const char *id, const char *path,
                                  docker_write_fn *sink, void *sink_ctx);
 /* PUT /containers/ID/archive?path=DIR: extracts a tar into the existing directory DIR. */
-int docker_container_archive_put(struct docker *d, const char *id, const char *dir,
-                                 const void *tar, size_t len);
+int docker_container_archive_put(struct docker *d, const char *id, const char *dir, const void *tar,
+                                 size_t len);
 
 struct docker_container_summary {
     char *id;
     char *name; /* without the leading '/' */
     char *image;
-    char *state; /* "running", "exited", "created", ... */
+    char *state;    /* "running", "exited", "created", ... */
     json_t *labels; /* the container's labels (owned), never NULL */
 };
 struct docker_container_list {
@@ -167,7 +167,7 @@ void docker_container_list_free(struct docker_container_list *l);
 /* ---- build --------------------------------------------------------------------------------- */
 
 struct docker_build_opts {
-    const char *const *tags;   /* NULL-terminated */
+    const char *const *tags;    /* NULL-terminated */
     const char *buildargs_json; /* {"K":"V"} or NULL */
     const char *labels_json;    /* {"K":"V"} or NULL */
     const char *dockerfile;     /* NULL = "Dockerfile" */
@@ -235,8 +235,7 @@ int docker_image_pull(struct docker *d, const char *repo, const char *tag, const
 /* GET /distribution/REPO:TAG/json: the registry's manifest digest for the tag, without
  * pulling. DOCKER_ENOTFOUND: the registry has no such tag (or repository). Other failures
  * (wrong credentials: DOCKER_EUNAUTHORIZED; registry unreachable) carry the engine's text. */
-int docker_distribution_digest(struct docker *d, const char *ref, const char *auth,
-                               char **digest);
+int docker_distribution_digest(struct docker *d, const char *ref, const char *auth, char **digest);
 
 /* ---- stream parsers (stream.c), exposed for tests and for callers with raw bodies ---------- */
 

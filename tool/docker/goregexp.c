@@ -12,8 +12,18 @@
 #include <string.h>
 
 /* NFA instructions */
-enum op { OP_CHAR, OP_CLASS, OP_ANY, OP_SPLIT, OP_JMP, OP_BEGIN, OP_END, OP_WORDB, OP_NWORDB,
-          OP_MATCH };
+enum op {
+    OP_CHAR,
+    OP_CLASS,
+    OP_ANY,
+    OP_SPLIT,
+    OP_JMP,
+    OP_BEGIN,
+    OP_END,
+    OP_WORDB,
+    OP_NWORDB,
+    OP_MATCH
+};
 
 struct range {
     int32_t lo, hi;
@@ -21,9 +31,9 @@ struct range {
 
 struct inst {
     enum op op;
-    int32_t ch;         /* OP_CHAR */
-    int x, y;           /* OP_SPLIT / OP_JMP targets */
-    struct range *rng;  /* OP_CLASS: sorted not needed; negation folded into the list */
+    int32_t ch;        /* OP_CHAR */
+    int x, y;          /* OP_SPLIT / OP_JMP targets */
+    struct range *rng; /* OP_CLASS: sorted not needed; negation folded into the list */
     size_t nrng;
     bool negated;
 };
@@ -33,7 +43,8 @@ struct goregexp {
     size_t nprog, cap;
 };
 
-/* ---- parsing: the Go regexp subset -> NFA --------------------------------------------------------------- */
+/* ---- parsing: the Go regexp subset -> NFA
+ * --------------------------------------------------------------- */
 
 struct re_parser {
     const unsigned char *s;
@@ -106,8 +117,7 @@ static bool perl_class(struct inst *in, int32_t c)
         r = R_WORD;
         n = 4;
         break;
-    default:
-        return false;
+    default: return false;
     }
     if (c >= 'a') {
         for (size_t i = 0; i < n; i++)
@@ -157,18 +167,12 @@ static int32_t parse_escape(struct re_parser *rp)
         return r;
     }
     switch (c) {
-    case 'a':
-        return '\a';
-    case 'f':
-        return '\f';
-    case 'n':
-        return '\n';
-    case 'r':
-        return '\r';
-    case 't':
-        return '\t';
-    case 'v':
-        return '\v';
+    case 'a': return '\a';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'v': return '\v';
     case 'x': {
         int32_t r = 0;
         int digits = 0;
@@ -204,8 +208,7 @@ static int32_t parse_escape(struct re_parser *rp)
         }
         return r;
     }
-    default:
-        return -1;
+    default: return -1;
     }
 }
 
@@ -368,14 +371,10 @@ static int parse_atom(struct re_parser *rp)
     int32_t c = re_next(rp);
     int pc;
     switch (c) {
-    case '^':
-        return emit(p, OP_BEGIN);
-    case '$':
-        return emit(p, OP_END);
-    case '.':
-        return emit(p, OP_ANY);
-    case '[':
-        return parse_class(rp);
+    case '^': return emit(p, OP_BEGIN);
+    case '$': return emit(p, OP_END);
+    case '.': return emit(p, OP_ANY);
+    case '[': return parse_class(rp);
     case '(': {
         if (rp->i < rp->n && rp->s[rp->i] == '?')
             return -1; /* flags / named groups: never produced */
@@ -393,7 +392,10 @@ static int parse_atom(struct re_parser *rp)
         int32_t e = rp->s[rp->i];
         if (e == 'b' || e == 'B' || e == 'A' || e == 'z') {
             rp->i++;
-            return emit(p, e == 'b' ? OP_WORDB : e == 'B' ? OP_NWORDB : e == 'A' ? OP_BEGIN : OP_END);
+            return emit(p, e == 'b'   ? OP_WORDB
+                           : e == 'B' ? OP_NWORDB
+                           : e == 'A' ? OP_BEGIN
+                                      : OP_END);
         }
         if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' || e == 'W') {
             rp->i++;
@@ -442,7 +444,8 @@ int goregexp_compile(struct goregexp **out, const char *re, size_t len)
     return 0;
 }
 
-/* ---- NFA simulation ----------------------------------------------------------------------------- */
+/* ---- NFA simulation -----------------------------------------------------------------------------
+ */
 
 static bool is_word(int32_t c)
 {
@@ -462,9 +465,7 @@ static void add_state(const struct goregexp *p, struct nfa_list *l, uint8_t *see
     seen[pc] = 1;
     const struct inst *in = &p->prog[pc];
     switch (in->op) {
-    case OP_JMP:
-        add_state(p, l, seen, in->x, text, len, pos);
-        return;
+    case OP_JMP: add_state(p, l, seen, in->x, text, len, pos); return;
     case OP_SPLIT:
         add_state(p, l, seen, in->x, text, len, pos);
         add_state(p, l, seen, in->y, text, len, pos);
@@ -485,8 +486,7 @@ static void add_state(const struct goregexp *p, struct nfa_list *l, uint8_t *see
             add_state(p, l, seen, pc + 1, text, len, pos);
         return;
     }
-    default:
-        l->pcs[l->n++] = pc;
+    default: l->pcs[l->n++] = pc;
     }
 }
 

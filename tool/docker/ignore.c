@@ -32,7 +32,8 @@ struct ignore {
     bool exclusions;
 };
 
-/* ---- filepath.Clean --------------------------------------------------------------------------- */
+/* ---- filepath.Clean ---------------------------------------------------------------------------
+ */
 
 char *ignore_clean_path(const char *path)
 {
@@ -207,7 +208,8 @@ static enum match_type build_regexp(const char *pat, struct buf *re)
     return t;
 }
 
-/* ---- patterns ------------------------------------------------------------------------------------ */
+/* ---- patterns
+ * ------------------------------------------------------------------------------------ */
 
 static void pattern_free(struct pattern *p)
 {
@@ -231,8 +233,7 @@ static bool pattern_compile(struct pattern *p)
 static bool pattern_match(const struct pattern *p, const char *path)
 {
     switch (p->type) {
-    case M_EXACT:
-        return !strcmp(path, p->cleaned);
+    case M_EXACT: return !strcmp(path, p->cleaned);
     case M_PREFIX: {
         size_t n = strlen(p->cleaned);
         return !strncmp(path, p->cleaned, n - 2);
@@ -244,10 +245,8 @@ static bool pattern_match(const struct pattern *p, const char *path)
             return true;
         return suf[0] == '/' && !strcmp(path, suf + 1);
     }
-    case M_REGEXP:
-        return goregexp_match(p->re, path);
-    default:
-        return false;
+    case M_REGEXP: return goregexp_match(p->re, path);
+    default: return false;
     }
 }
 

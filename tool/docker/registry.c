@@ -128,8 +128,7 @@ static json_t *find_server(json_t *obj, const char *server)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         if (same_server(key, server))
             return v;
     }
@@ -243,7 +242,8 @@ static void keep_digest(struct xfer_stream *s, const char *text)
 static int stream_obj(void *ctx, json_t *obj)
 {
     struct xfer_stream *s = ctx;
-    const char *emsg = json_string_value(json_object_get(json_object_get(obj, "errorDetail"), "message"));
+    const char *emsg =
+        json_string_value(json_object_get(json_object_get(obj, "errorDetail"), "message"));
     if (!emsg)
         emsg = json_string_value(json_object_get(obj, "error"));
     if (emsg) {
@@ -251,7 +251,8 @@ static int stream_obj(void *ctx, json_t *obj)
             buf_addstr(&s->error, emsg);
         return 0;
     }
-    const char *aux_digest = json_string_value(json_object_get(json_object_get(obj, "aux"), "Digest"));
+    const char *aux_digest =
+        json_string_value(json_object_get(json_object_get(obj, "aux"), "Digest"));
     if (aux_digest)
         keep_digest(s, aux_digest);
     const char *status = json_string_value(json_object_get(obj, "status"));
@@ -346,8 +347,7 @@ int docker_image_pull(struct docker *d, const char *repo, const char *tag, const
     return r;
 }
 
-int docker_distribution_digest(struct docker *d, const char *ref, const char *auth,
-                               char **digest)
+int docker_distribution_digest(struct docker *d, const char *ref, const char *auth, char **digest)
 {
     *digest = NULL;
     struct buf path = BUF_INIT;

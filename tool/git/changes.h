@@ -15,18 +15,18 @@
 
 /* One changed path, relative to the analytics root (the folder holding analytics/). */
 struct changed_file {
-    char *path;      /* the new path; the old one for a deletion */
-    char *old_path;  /* the path at the base when renamed, else NULL */
-    char status;     /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed */
-    bool content;    /* the bytes changed (false for a pure rename) */
+    char *path;     /* the new path; the old one for a deletion */
+    char *old_path; /* the path at the base when renamed, else NULL */
+    char status;    /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed */
+    bool content;   /* the bytes changed (false for a pure rename) */
 };
 
 struct selected_analytic {
-    char *name;      /* folder name in the working tree */
-    char *base_name; /* folder name at the base (differs after a rename) */
-    bool is_new;     /* no analytics/BASE_NAME/analytic.yaml at the base */
-    bool own_change; /* its own files changed (not only selected by a trigger) */
-    char *reason;    /* why it was selected, for people */
+    char *name;                 /* folder name in the working tree */
+    char *base_name;            /* folder name at the base (differs after a rename) */
+    bool is_new;                /* no analytics/BASE_NAME/analytic.yaml at the base */
+    bool own_change;            /* its own files changed (not only selected by a trigger) */
+    char *reason;               /* why it was selected, for people */
     struct changed_file *files; /* its changed files (sorted by path) */
     size_t nfiles, files_cap;
 };
@@ -67,7 +67,7 @@ bool triggers_match(const struct triggers *t, const char *path);
 void triggers_free(struct triggers *t);
 
 struct changes_options {
-    const char *base;      /* a revision; NULL: origin/main, else main */
+    const char *base; /* a revision; NULL: origin/main, else main */
     const struct triggers *triggers;
 };
 

@@ -147,7 +147,8 @@ int semver_compare(const char *a, const char *b, int *cmp)
             *cmp = pa > ea ? (pb > eb ? 0 : -1) : 1;
             return 0;
         }
-        const char *da = memchr(pa, '.', (size_t)(ea - pa)), *db = memchr(pb, '.', (size_t)(eb - pb));
+        const char *da = memchr(pa, '.', (size_t)(ea - pa)),
+                   *db = memchr(pb, '.', (size_t)(eb - pb));
         size_t an = (size_t)((da ? da : ea) - pa), bn = (size_t)((db ? db : eb) - pb);
         bool na = all_digits(pa, an), nb = all_digits(pb, bn);
         int c;
@@ -442,8 +443,8 @@ int policy_check(git_repository *repo, const char *root, const struct changes *c
     git_oid oid;
     git_commit *commit = NULL;
     git_tree *tree = NULL;
-    if (git_oid_fromstr(&oid, changes->base_oid) < 0 || git_commit_lookup(&commit, repo, &oid) < 0 ||
-        git_commit_tree(&tree, commit) < 0) {
+    if (git_oid_fromstr(&oid, changes->base_oid) < 0 ||
+        git_commit_lookup(&commit, repo, &oid) < 0 || git_commit_tree(&tree, commit) < 0) {
         const git_error *e = git_error_last();
         git_commit_free(commit);
         return err_set("base commit %s: %s", changes->base_oid, e ? e->message : "unreadable");
@@ -457,8 +458,8 @@ int policy_check(git_repository *repo, const char *root, const struct changes *c
     {
         const char *wd = git_repository_workdir(repo);
         char *rwd = wd ? realpath(wd, NULL) : NULL, *rroot = realpath(root, NULL);
-        if (rwd && rroot && strlen(rroot) > strlen(rwd) &&
-            !strncmp(rroot, rwd, strlen(rwd)) && rroot[strlen(rwd)] == '/')
+        if (rwd && rroot && strlen(rroot) > strlen(rwd) && !strncmp(rroot, rwd, strlen(rwd)) &&
+            rroot[strlen(rwd)] == '/')
             prefix = xstrdup(rroot + strlen(rwd) + 1);
         free(rwd);
         free(rroot);

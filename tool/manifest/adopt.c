@@ -373,15 +373,9 @@ void adopt_scan_code(struct adopt_info *a, const char *file, enum adopt_lang lan
     a->n_code_files++;
     scan_paths(a, text, len);
     switch (lang) {
-    case ADOPT_PYTHON:
-        scan_python(a, file, text, len);
-        break;
-    case ADOPT_SHELL:
-        scan_shell(a, file, text, len);
-        break;
-    case ADOPT_C:
-        scan_c(a, file, text, len);
-        break;
+    case ADOPT_PYTHON: scan_python(a, file, text, len); break;
+    case ADOPT_SHELL: scan_shell(a, file, text, len); break;
+    case ADOPT_C: scan_c(a, file, text, len); break;
     }
 }
 

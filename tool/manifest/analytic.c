@@ -51,8 +51,8 @@ static char *guess_root(const char *dir)
 }
 
 /* An include source must exist and resolve (links followed) inside the repository. */
-static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
-                           const char *root, struct diag_list *diags)
+static void check_includes(const struct manifest *m, const struct yaml_doc *doc, const char *root,
+                           struct diag_list *diags)
 {
     for (size_t i = 0; i < m->n_includes; i++) {
         const struct manifest_include *inc = &m->includes[i];
@@ -123,8 +123,9 @@ static int check_tests_folder(const char *dir, struct strlist *cases, struct dia
 }
 
 /* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
-/* Sentences of the templates' README.md (template/python, template/c) that describe the template's own example (x_seen_count):
- * left in, they describe an analytic that does not exist. A warning (an error under
+/* Sentences of the templates' README.md (template/python, template/c) that describe the template's
+ * own example (x_seen_count): left in, they describe an analytic that does not exist. A warning (an
+ * error under
  * --strict, as in the CI gate). */
 static void check_readme_template(const char *path, struct diag_list *diags)
 {
@@ -211,8 +212,7 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
     for (size_t i = 0; i < ARRAY_SIZE(required_files); i++) {
         char *f = path_join(dir, required_files[i]);
         if (!fs_is_file(f))
-            diag_add(diags, DIAG_ERROR, f, 0, 0, "missing-file", "missing %s",
-                     required_files[i]);
+            diag_add(diags, DIAG_ERROR, f, 0, 0, "missing-file", "missing %s", required_files[i]);
         else if (!strcmp(required_files[i], "README.md"))
             check_readme_template(f, diags);
         free(f);

@@ -70,7 +70,7 @@ static int load_types(const char *dir, struct catalog *c)
     c->type_names = xcalloc(json_object_size(types) + 1, sizeof *c->type_names);
     const char *k;
     json_t *v;
-    json_object_foreach(types, k, v)
+    json_object_foreach (types, k, v)
         c->type_names[c->n_types++] = k;
     yaml_doc_free(doc);
     free(path);

@@ -160,43 +160,20 @@ static int unicode_escape(const char *s, size_t len, size_t base, struct buf *ou
         unsigned cp;
         int width = 0;
         switch (e) {
-        case '\n':
-            continue;
+        case '\n': continue;
         case '\\':
         case '\'':
-        case '"':
-            buf_addch(out, e);
-            continue;
-        case 'a':
-            buf_addch(out, '\a');
-            continue;
-        case 'b':
-            buf_addch(out, '\b');
-            continue;
-        case 'f':
-            buf_addch(out, '\f');
-            continue;
-        case 'n':
-            buf_addch(out, '\n');
-            continue;
-        case 'r':
-            buf_addch(out, '\r');
-            continue;
-        case 't':
-            buf_addch(out, '\t');
-            continue;
-        case 'v':
-            buf_addch(out, '\v');
-            continue;
-        case 'x':
-            width = 2;
-            break;
-        case 'u':
-            width = 4;
-            break;
-        case 'U':
-            width = 8;
-            break;
+        case '"': buf_addch(out, e); continue;
+        case 'a': buf_addch(out, '\a'); continue;
+        case 'b': buf_addch(out, '\b'); continue;
+        case 'f': buf_addch(out, '\f'); continue;
+        case 'n': buf_addch(out, '\n'); continue;
+        case 'r': buf_addch(out, '\r'); continue;
+        case 't': buf_addch(out, '\t'); continue;
+        case 'v': buf_addch(out, '\v'); continue;
+        case 'x': width = 2; break;
+        case 'u': width = 4; break;
+        case 'U': width = 8; break;
         case 'N':
             return err_set("kanalytic does not look up \\N{...} character names: write the "
                            "character's \\uXXXX escape instead");

@@ -15,8 +15,8 @@
 #include <string.h>
 
 static const char *const param_type_names[] = {"string", "integer", "number", "boolean", "list"};
-static const char *const attr_type_names[] = {"string", "integer", "number",
-                                              "boolean", "list", "timestamp"};
+static const char *const attr_type_names[] = {"string",  "integer", "number",
+                                              "boolean", "list",    "timestamp"};
 
 const char *param_type_name(enum param_type t)
 {
@@ -30,13 +30,41 @@ const char *attr_type_name(enum attr_type t)
 
 /* Common SPDX identifiers; others get a warning (typos like Apache2.0 are common). */
 static const char *const spdx_ids[] = {
-    "0BSD",         "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1",       "Apache-2.0",
-    "Artistic-2.0", "BSD-1-Clause",  "BSD-2-Clause",      "BSD-3-Clause",     "BSL-1.0",
-    "CC-BY-4.0",    "CC-BY-SA-4.0",  "CC0-1.0",           "CDDL-1.0",         "EPL-1.0",
-    "EPL-2.0",      "EUPL-1.2",      "GPL-2.0-only",      "GPL-2.0-or-later", "GPL-3.0-only",
-    "GPL-3.0-or-later", "ISC",       "LGPL-2.1-only",     "LGPL-2.1-or-later", "LGPL-3.0-only",
-    "LGPL-3.0-or-later", "MIT",      "MIT-0",             "MPL-2.0",          "PostgreSQL",
-    "Python-2.0",   "Unlicense",     "UPL-1.0",           "WTFPL",            "Zlib",
+    "0BSD",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-1.1",
+    "Apache-2.0",
+    "Artistic-2.0",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BSL-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "EPL-1.0",
+    "EPL-2.0",
+    "EUPL-1.2",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "ISC",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "MIT",
+    "MIT-0",
+    "MPL-2.0",
+    "PostgreSQL",
+    "Python-2.0",
+    "Unlicense",
+    "UPL-1.0",
+    "WTFPL",
+    "Zlib",
     "LicenseRef-Proprietary",
 };
 
@@ -145,9 +173,12 @@ bool manifest_parse_memory(const char *s, uint64_t *out)
     }
     unsigned shift = 0;
     switch (*s) {
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
+    case 'k':
+    case 'K': shift = 10; break;
+    case 'm':
+    case 'M': shift = 20; break;
+    case 'g':
+    case 'G': shift = 30; break;
     default: break;
     }
     if (shift && v > (UINT64_MAX >> shift))
@@ -226,7 +257,7 @@ static void build_outputs(struct manifest *m, const json_t *arr)
                               json_string_value(json_object_get(a, "type")));
             mo->attributes[k].type = t < 0 ? ATTR_STRING : (enum attr_type)t;
             const char *f = json_string_value(json_object_get(a, "format"));
-            mo->attributes[k].format = !f                     ? ATTR_FORMAT_NONE
+            mo->attributes[k].format = !f                   ? ATTR_FORMAT_NONE
                                        : !strcmp(f, "json") ? ATTR_FORMAT_JSON
                                                             : ATTR_FORMAT_ISO8601;
         }
@@ -276,8 +307,7 @@ static void build_manifest(struct manifest *m, const json_t *root, const struct 
     m->build_args = xcalloc(json_object_size(args) + 1, sizeof *m->build_args);
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)args, k, v)
-    {
+    json_object_foreach ((json_t *)args, k, v) {
         struct buf b = BUF_INIT;
         render_json_value(&b, v);
         m->build_args[m->n_build_args].key = xstrdup(k);
@@ -393,11 +423,11 @@ static void check_param_value(struct check *c, const struct manifest_param *p, c
         if (json_is_number(x)) {
             double d = json_number_value(x);
             if (p->has_minimum && d < p->minimum)
-                check_error(c, ptr, "param-value-bounds", "%s %g is less than the minimum %g",
-                            what, d, p->minimum);
+                check_error(c, ptr, "param-value-bounds", "%s %g is less than the minimum %g", what,
+                            d, p->minimum);
             if (p->has_maximum && d > p->maximum)
-                check_error(c, ptr, "param-value-bounds",
-                            "%s %g is greater than the maximum %g", what, d, p->maximum);
+                check_error(c, ptr, "param-value-bounds", "%s %g is greater than the maximum %g",
+                            what, d, p->maximum);
         }
     }
 }
@@ -417,8 +447,8 @@ static void check_params(struct check *c, const struct manifest *m, const json_t
             } else if (!strcasecmp(m->params[k].name, p->name)) {
                 snprintf(ptr, sizeof ptr, "/parameters/%zu/name", i);
                 check_warning(c, ptr, "parameter-case",
-                              "parameters '%s' and '%s' differ only in case",
-                              m->params[k].name, p->name);
+                              "parameters '%s' and '%s' differ only in case", m->params[k].name,
+                              p->name);
             }
         }
         bool numeric = p->type == PARAM_INTEGER || p->type == PARAM_NUMBER ||
@@ -539,7 +569,8 @@ bool path_is_contained(const char *p)
 
 static void check_runtime_build(struct check *c, const struct manifest *m, const json_t *root)
 {
-    const char *mem = json_string_value(json_object_get(json_object_get(root, "runtime"), "memory"));
+    const char *mem =
+        json_string_value(json_object_get(json_object_get(root, "runtime"), "memory"));
     uint64_t bytes;
     if (mem && !manifest_parse_memory(mem, &bytes))
         check_error(c, "/runtime/memory", "runtime-memory", "memory '%s' is too large", mem);
@@ -568,8 +599,8 @@ static void check_runtime_build(struct check *c, const struct manifest *m, const
                           "'%s' is not a common SPDX license identifier (did you mean '%s'?)",
                           m->license, s);
         else
-            check_warning(c, "/license", "license",
-                          "'%s' is not a common SPDX license identifier", m->license);
+            check_warning(c, "/license", "license", "'%s' is not a common SPDX license identifier",
+                          m->license);
     }
 }
 

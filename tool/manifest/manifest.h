@@ -45,7 +45,7 @@ struct manifest_param {
     char *name;
     enum param_type type;
     bool required;
-    char *default_text;     /* the default rendered as Kestrel would pass it; NULL: none */
+    char *default_text;         /* the default rendered as Kestrel would pass it; NULL: none */
     struct strlist enum_values; /* rendered the same way; empty: no enum */
     bool has_minimum, has_maximum;
     double minimum, maximum;
@@ -63,7 +63,7 @@ struct manifest_attr {
     char *name;
     enum attr_type type;
     enum attr_format format; /* for ATTR_STRING */
-    char *description; /* may be NULL */
+    char *description;       /* may be NULL */
 };
 
 struct manifest_output {
@@ -73,9 +73,9 @@ struct manifest_output {
 };
 
 struct manifest_runtime {
-    bool network;      /* default false */
-    unsigned timeout;  /* seconds; default RUNTIME_DEFAULT_TIMEOUT */
-    uint64_t memory;   /* bytes; default RUNTIME_DEFAULT_MEMORY */
+    bool network;     /* default false */
+    unsigned timeout; /* seconds; default RUNTIME_DEFAULT_TIMEOUT */
+    uint64_t memory;  /* bytes; default RUNTIME_DEFAULT_MEMORY */
 };
 
 struct manifest_include {
@@ -132,18 +132,18 @@ enum param_value_kind { PV_STRING, PV_INTEGER, PV_NUMBER, PV_BOOLEAN, PV_LIST };
 struct param_value {
     char *name;
     enum param_value_kind kind;
-    char *text;   /* scalars: the string Kestrel passes: numbers as Python str(int()/float())
-                     ("010" -> "10", "1.5e3" -> "1500.0"), strings unescaped, words and
-                     booleans as written ("True"); a number Kestrel cannot read unquoted
-                     (-5, 0x1F) as written; lists: the items joined by "," */
-    long long i;  /* PV_INTEGER (LLONG_MAX beyond 64 bits: text holds every digit) */
-    double d;     /* PV_NUMBER (also set for PV_INTEGER) */
-    bool latin1;  /* a quoted non-ASCII string Kestrel reads byte by byte as Latin-1 */
+    char *text;        /* scalars: the string Kestrel passes: numbers as Python str(int()/float())
+                          ("010" -> "10", "1.5e3" -> "1500.0"), strings unescaped, words and
+                          booleans as written ("True"); a number Kestrel cannot read unquoted
+                          (-5, 0x1F) as written; lists: the items joined by "," */
+    long long i;       /* PV_INTEGER (LLONG_MAX beyond 64 bits: text holds every digit) */
+    double d;          /* PV_NUMBER (also set for PV_INTEGER) */
+    bool latin1;       /* a quoted non-ASCII string Kestrel reads byte by byte as Latin-1 */
     bool needs_quotes; /* a number a hunt must quote ('-5'): Kestrel's grammar has no sign */
     struct param_value *items; /* PV_LIST: scalar items (their name is NULL) */
     size_t n_items;
-    const char *file; /* where it was given, for findings ("--param" on the command line) */
-    int line, col;    /* of the value (0: no position) */
+    const char *file;      /* where it was given, for findings ("--param" on the command line) */
+    int line, col;         /* of the value (0: no position) */
     int key_line, key_col; /* of the name in case.yaml (0: none) */
 };
 
@@ -159,7 +159,7 @@ struct env_list {
 
 void env_list_free(struct env_list *env);
 const char *env_list_get(const struct env_list *env, const char *name);
-void param_value_free(struct param_value *v); /* frees the contents, not v itself */
+void param_value_free(struct param_value *v);            /* frees the contents, not v itself */
 void param_values_free(struct param_value *v, size_t n); /* frees contents and the array */
 
 /* Checks the given WITH parameters against the manifest (unknown name with a did-you-mean
@@ -209,23 +209,23 @@ struct test_case {
     size_t n_params;
     struct env_list env; /* params rendered as Kestrel would pass them */
     /* compare */
-    struct strlist key;            /* empty: row order matters */
+    struct strlist key; /* empty: row order matters */
     struct strlist ignore_columns;
-    bool column_order_strict;      /* default false */
-    bool nan_equal;                /* default true */
-    double rtol, atol;             /* default 0, 0: exact */
+    bool column_order_strict; /* default false */
+    bool nan_equal;           /* default true */
+    double rtol, atol;        /* default 0, 0: exact */
     struct column_tolerance *column_tolerances;
     size_t n_column_tolerances;
     enum display_compare display_compare; /* compare.display, default exact */
     struct strlist display_masks;         /* compare.display.masked: POSIX EREs */
     /* expect */
-    int exit_code;                 /* default 0; non-zero: the case expects failure */
-    char *stderr_contains;         /* NULL: no check */
-    size_t *expect_outputs;        /* outputs that must be written */
-    size_t n_expect_outputs;       /* default: those with goldens */
-    bool expect_outputs_exact;     /* expect.outputs given: no other output may be written */
-    bool expect_display;           /* default: expected/display.html exists */
-    unsigned timeout;              /* seconds: case.yaml timeout, else the manifest's */
+    int exit_code;             /* default 0; non-zero: the case expects failure */
+    char *stderr_contains;     /* NULL: no check */
+    size_t *expect_outputs;    /* outputs that must be written */
+    size_t n_expect_outputs;   /* default: those with goldens */
+    bool expect_outputs_exact; /* expect.outputs given: no other output may be written */
+    bool expect_display;       /* default: expected/display.html exists */
+    unsigned timeout;          /* seconds: case.yaml timeout, else the manifest's */
     /* files */
     char **inputs; /* input/N.parquet.gz for N in 0..manifest n_inputs-1 */
     size_t n_inputs;

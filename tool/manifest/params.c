@@ -204,7 +204,8 @@ static void finding(struct diag_list *diags, enum diag_severity sev, const struc
                     const char *rule, const char *fmt, ...)
 {
     /* findings about the name (unknown, duplicate) point at the key */
-    bool at_key = v->key_line && (!strcmp(rule, "param-unknown") || !strcmp(rule, "param-duplicate"));
+    bool at_key =
+        v->key_line && (!strcmp(rule, "param-unknown") || !strcmp(rule, "param-duplicate"));
     struct buf msg = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
@@ -241,8 +242,9 @@ static bool check_scalar(const struct manifest_param *p, enum param_type type,
     }
     if (!ok) {
         finding(diags, DIAG_ERROR, v, "param-type", "parameter '%s' is %s, got %s '%s'", pname,
-                type == PARAM_INTEGER ? "an integer" : type == PARAM_NUMBER ? "a number"
-                                                                              : "a boolean",
+                type == PARAM_INTEGER  ? "an integer"
+                : type == PARAM_NUMBER ? "a number"
+                                       : "a boolean",
                 kind_name(v->kind), v->text);
         return false;
     }
@@ -505,8 +507,8 @@ int params_parse_arg(const char *arg, struct param_value *out)
     size_t len = strlen(v);
     out->name = xstrndup(arg, nlen);
     out->file = "--param";
-    bool bracketed = len >= 2 && ((v[0] == '[' && v[len - 1] == ']') ||
-                                  (v[0] == '(' && v[len - 1] == ')'));
+    bool bracketed =
+        len >= 2 && ((v[0] == '[' && v[len - 1] == ']') || (v[0] == '(' && v[len - 1] == ')'));
     bool quoted = len && kestrel_string_len(v, len) == len;
     if (bracketed || (!quoted && strchr(v, ','))) {
         if (bracketed) {

@@ -117,8 +117,7 @@ static void build_policy(struct check *c, struct repo_policy *p, const json_t *r
     p->approvals = xcalloc(json_object_size(approvals) + 1, sizeof *p->approvals);
     const char *name;
     const json_t *a;
-    json_object_foreach((json_t *)approvals, name, a)
-    {
+    json_object_foreach ((json_t *)approvals, name, a) {
         struct repo_policy_approval *ap = &p->approvals[p->n_approvals++];
         struct buf ptr = BUF_INIT;
         buf_addstr(&ptr, "/approvals");

@@ -92,16 +92,14 @@ bool json_value_equal(const json_t *a, const json_t *b)
             return false;
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)a, k, v)
-        {
+        json_object_foreach ((json_t *)a, k, v) {
             json_t *w = json_object_get(b, k);
             if (!w || !json_value_equal(v, w))
                 return false;
         }
         return true;
     }
-    default:
-        return true; /* true, false, null */
+    default: return true; /* true, false, null */
     }
 }
 
@@ -276,8 +274,7 @@ static void ecma_to_ere(struct buf *out, const char *p)
 /* Lookaround, lazy quantifiers, non-capturing groups and backreferences: not ERE. */
 static bool ecma_only(const char *p)
 {
-    if (strstr(p, "(?") || strstr(p, "*?") || strstr(p, "+?") || strstr(p, "??") ||
-        strstr(p, "}?"))
+    if (strstr(p, "(?") || strstr(p, "*?") || strstr(p, "+?") || strstr(p, "??") || strstr(p, "}?"))
         return true;
     for (; *p; p++) {
         if (*p != '\\' || !p[1])
@@ -369,13 +366,48 @@ static const json_t *resolve_ref(const json_t *root, const char *ref)
 /* ---- schema checking (schema_new) ---- */
 
 static const char *const implemented[] = {
-    "type", "enum", "const", "multipleOf", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "items", "additionalItems",
-    "minItems", "maxItems", "uniqueItems", "contains", "properties", "patternProperties",
-    "additionalProperties", "required", "minProperties", "maxProperties", "propertyNames",
-    "dependencies", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref",
-    "definitions", "$schema", "$comment", "title", "description", "default", "examples",
-    "readOnly", "writeOnly",
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "items",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependencies",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "$ref",
+    "definitions",
+    "$schema",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "readOnly",
+    "writeOnly",
 };
 
 static bool is_implemented(const char *k)
@@ -397,8 +429,7 @@ static bool refs_into(const json_t *v, const char *pointer)
     if (json_is_object(v)) {
         const char *k;
         json_t *m;
-        json_object_foreach((json_t *)v, k, m)
-        {
+        json_object_foreach ((json_t *)v, k, m) {
             if (!strcmp(k, "$ref") && json_is_string(m)) {
                 struct buf r = BUF_INIT;
                 for (const char *q = json_string_value(m); *q; q++) {
@@ -435,14 +466,13 @@ static void precompile(struct schema *s, const json_t *v)
     if (json_is_object(v)) {
         const char *k;
         json_t *m;
-        json_object_foreach((json_t *)v, k, m)
-        {
+        json_object_foreach ((json_t *)v, k, m) {
             if (!strcmp(k, "pattern") && json_is_string(m))
                 regex_get(s, json_string_value(m), &ok);
             if (!strcmp(k, "patternProperties") && json_is_object(m)) {
                 const char *pat;
                 json_t *sub;
-                json_object_foreach(m, pat, sub)
+                json_object_foreach (m, pat, sub)
                     regex_get(s, pat, &ok);
             }
             if (strcmp(k, "enum") && strcmp(k, "const"))
@@ -478,7 +508,7 @@ static void check_map(struct schema *s, const json_t *map, struct buf *ptr, cons
     } else {
         const char *name;
         json_t *sub;
-        json_object_foreach((json_t *)map, name, sub)
+        json_object_foreach ((json_t *)map, name, sub)
             check_sub(s, sub, ptr, name, problems, depth);
     }
     buf_setlen(ptr, len);
@@ -517,8 +547,7 @@ static void check_schema(struct schema *s, const json_t *sch, struct buf *ptr, b
     }
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)sch, k, v)
-    {
+    json_object_foreach ((json_t *)sch, k, v) {
         size_t len = ptr->len;
         if (!strcmp(k, "$id") && is_root)
             continue;
@@ -539,8 +568,7 @@ static void check_schema(struct schema *s, const json_t *sch, struct buf *ptr, b
             if (!strcmp(k, "patternProperties") && json_is_object(v)) {
                 const char *pat;
                 json_t *sub;
-                json_object_foreach(v, pat, sub)
-                {
+                json_object_foreach (v, pat, sub) {
                     bool ok;
                     regex_get(s, pat, &ok);
                     if (!ok)
@@ -556,7 +584,7 @@ static void check_schema(struct schema *s, const json_t *sch, struct buf *ptr, b
             const char *name;
             json_t *dep;
             json_pointer_add(ptr, k);
-            json_object_foreach(v, name, dep)
+            json_object_foreach (v, name, dep)
                 if (!json_is_array(dep))
                     check_sub(s, dep, ptr, name, problems, depth);
             buf_setlen(ptr, len);
@@ -651,8 +679,8 @@ void schema_free(struct schema *s)
 static bool validate(struct ctx *c, const json_t *sch, const json_t *inst, int depth);
 
 /* Validates a child instance (object member or array item) with the pointer extended. */
-static bool validate_member(struct ctx *c, const json_t *sch, const json_t *inst,
-                            const char *key, size_t index, int depth)
+static bool validate_member(struct ctx *c, const json_t *sch, const json_t *inst, const char *key,
+                            size_t index, int depth)
 {
     size_t len = c->ptr.len;
     if (key)
@@ -770,12 +798,12 @@ static bool check_numeric(struct ctx *c, const json_t *sch, const json_t *inst)
     double x = json_number_value(inst);
     const json_t *v;
     struct buf d = BUF_INIT; /* the value as text, made on the first failure */
-#define FAIL_NUM(kw, fmt, bound)                                                                  \
-    do {                                                                                          \
-        if (c->errs && !d.len)                                                                    \
-            describe(&d, inst);                                                                   \
-        add_error(c->errs, c->ptr.data, kw, false, fmt, d.data, bound);                           \
-        ok = false;                                                                               \
+#define FAIL_NUM(kw, fmt, bound)                                                                   \
+    do {                                                                                           \
+        if (c->errs && !d.len)                                                                     \
+            describe(&d, inst);                                                                    \
+        add_error(c->errs, c->ptr.data, kw, false, fmt, d.data, bound);                            \
+        ok = false;                                                                                \
     } while (0)
     if ((v = json_object_get(sch, "minimum")) && json_is_number(v) && x < json_number_value(v))
         FAIL_NUM("minimum", "%s is less than the minimum %g", json_number_value(v));
@@ -817,8 +845,8 @@ static bool check_string(struct ctx *c, const json_t *sch, const json_t *inst)
     }
     if ((v = json_object_get(sch, "maxLength")) && json_is_number(v) &&
         (double)n > json_number_value(v)) {
-        add_error(c->errs, c->ptr.data, "maxLength", false,
-                  "string is longer than %g character(s)", json_number_value(v));
+        add_error(c->errs, c->ptr.data, "maxLength", false, "string is longer than %g character(s)",
+                  json_number_value(v));
         ok = false;
     }
     if ((v = json_object_get(sch, "pattern")) && json_is_string(v) &&
@@ -893,8 +921,7 @@ static bool check_array(struct ctx *c, const json_t *sch, const json_t *inst, in
         for (size_t i = 0; i < n && !found; i++)
             found = probe(c, v, json_array_get(inst, i), depth, NULL);
         if (!found) {
-            add_error(c->errs, c->ptr.data, "contains", false,
-                      "no item matches the required form");
+            add_error(c->errs, c->ptr.data, "contains", false, "no item matches the required form");
             ok = false;
         }
     }
@@ -910,8 +937,7 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
         for (size_t i = 0; i < json_array_size(v); i++) {
             const char *k = json_string_value(json_array_get(v, i));
             if (k && !json_object_get(inst, k)) {
-                add_error(c->errs, c->ptr.data, "required", false, "missing required key '%s'",
-                          k);
+                add_error(c->errs, c->ptr.data, "required", false, "missing required key '%s'", k);
                 ok = false;
             }
         }
@@ -935,8 +961,7 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
     const json_t *deps = json_object_get(sch, "dependencies");
     const char *k;
     json_t *member;
-    json_object_foreach((json_t *)inst, k, member)
-    {
+    json_object_foreach ((json_t *)inst, k, member) {
         bool matched = false;
         const json_t *ps = props ? json_object_get(props, k) : NULL;
         if (ps) {
@@ -946,8 +971,7 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
         if (pprops) {
             const char *pat;
             json_t *psch;
-            json_object_foreach((json_t *)pprops, pat, psch)
-            {
+            json_object_foreach ((json_t *)pprops, pat, psch) {
                 if (regex_match(c->s, pat, k)) {
                     matched = true;
                     ok &= validate_member(c, psch, member, k, 0, depth);
@@ -964,7 +988,7 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
                     const char **names = xcalloc(np + 1, sizeof *names);
                     const char *pk;
                     json_t *pv;
-                    json_object_foreach((json_t *)props, pk, pv)
+                    json_object_foreach ((json_t *)props, pk, pv)
                         names[i++] = pk;
                     sugg = suggest_closest(k, names, i);
                     if (sugg)
@@ -987,8 +1011,9 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
             if (!probe(c, pnames, name, depth, c->errs ? &sub : NULL)) {
                 size_t len = c->ptr.len;
                 json_pointer_add(&c->ptr, k);
-                add_error(c->errs, c->ptr.data, "propertyNames", true, "key '%s' is not allowed%s%s",
-                          k, sub.count ? ": " : "", sub.count ? sub.items[0].message : "");
+                add_error(c->errs, c->ptr.data, "propertyNames", true,
+                          "key '%s' is not allowed%s%s", k, sub.count ? ": " : "",
+                          sub.count ? sub.items[0].message : "");
                 buf_setlen(&c->ptr, len);
                 ok = false;
             }
@@ -1000,8 +1025,8 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
             for (size_t i = 0; i < json_array_size(dep); i++) {
                 const char *need = json_string_value(json_array_get(dep, i));
                 if (need && !json_object_get(inst, need)) {
-                    add_error(c->errs, c->ptr.data, "dependencies", false,
-                              "'%s' requires '%s'", k, need);
+                    add_error(c->errs, c->ptr.data, "dependencies", false, "'%s' requires '%s'", k,
+                              need);
                     ok = false;
                 }
             }

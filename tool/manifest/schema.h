@@ -23,7 +23,7 @@ struct schema_error {
     char *pointer; /* JSON Pointer into the instance (or, from schema_new, into the schema) */
     char *keyword; /* the failing keyword, e.g. "required" */
     char *message;
-    bool at_key;   /* the finding is about the member's key (unknown key), not its value */
+    bool at_key; /* the finding is about the member's key (unknown key), not its value */
 };
 
 struct schema_errors {

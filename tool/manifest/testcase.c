@@ -201,8 +201,7 @@ static void load_params(struct test_case *tc, const struct manifest *m, const js
     const char *k;
     json_t *v;
     struct buf ptr = BUF_INIT;
-    json_object_foreach((json_t *)params, k, v)
-    {
+    json_object_foreach ((json_t *)params, k, v) {
         buf_reset(&ptr);
         buf_addstr(&ptr, "/parameters");
         json_pointer_add(&ptr, k);
@@ -233,8 +232,7 @@ static void load_params(struct test_case *tc, const struct manifest *m, const js
     int line, col;
     yaml_doc_loc(doc, "/parameters", params != NULL, &line, &col);
     struct diag_list found = DIAG_LIST_INIT;
-    params_render_at(m, tc->params, tc->n_params, &tc->env, &found, yaml_doc_path(doc), line,
-                     col);
+    params_render_at(m, tc->params, tc->n_params, &tc->env, &found, yaml_doc_path(doc), line, col);
     /* A case that expects the analytic to fail may pass bad parameters on purpose: Kestrel
      * does not check them either, so the findings are notes there. */
     for (size_t f = 0; f < found.count; f++) {
@@ -293,8 +291,7 @@ static void load_compare(struct test_case *tc, const json_t *cmp)
     tc->column_tolerances = xcalloc(json_object_size(cols) + 1, sizeof *tc->column_tolerances);
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)cols, k, v)
-    {
+    json_object_foreach ((json_t *)cols, k, v) {
         struct column_tolerance *ct = &tc->column_tolerances[tc->n_column_tolerances++];
         ct->column = xstrdup(k);
         /* a column's own rtol/atol replace the global ones; an absent one is inherited */

@@ -176,8 +176,7 @@ cleanup:
 
 static bool is_null_word(const char *s)
 {
-    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-           !strcmp(s, "NULL");
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
 static int bool_word(const char *s)
@@ -193,8 +192,8 @@ static int bool_word(const char *s)
 static bool yaml11_bool_like(const char *s)
 {
     static const char *const words[] = {
-        "y",   "Y",   "yes", "Yes", "YES", "n",   "N",     "no",    "No",    "NO",    "on",
-        "On",  "ON",  "off", "Off", "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
+        "y",  "Y",  "yes", "Yes", "YES", "n",    "N",    "no",   "No",    "NO",    "on",
+        "On", "ON", "off", "Off", "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
     };
     for (size_t i = 0; i < ARRAY_SIZE(words); i++)
         if (!strcmp(s, words[i]))
@@ -251,8 +250,8 @@ static bool is_inf_nan(const char *s)
 {
     if (*s == '-' || *s == '+')
         s++;
-    return !strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, ".INF") ||
-           !strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN");
+    return !strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, ".INF") || !strcmp(s, ".nan") ||
+           !strcmp(s, ".NaN") || !strcmp(s, ".NAN");
 }
 
 /* A number that does not fit json_int_t becomes a real, as JSON parsers do. */
@@ -308,8 +307,7 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
     if (tag) {
         if (!strcmp(tag, TAG_PREFIX "str") || !strcmp(tag, "!"))
             return json_stringn(v, len);
-        if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) != 0 &&
-            strcmp(tag, "?") != 0) {
+        if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) != 0 && strcmp(tag, "?") != 0) {
             load_error(l, ev->start_mark, "unsupported YAML tag '%s'", tag);
             return NULL;
         }
@@ -320,11 +318,12 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
         const char *t = tag + strlen(TAG_PREFIX);
         bool ok = (!strcmp(t, "null") && is_null_word(v)) ||
                   (!strcmp(t, "bool") && bool_word(v) >= 0) ||
-                  (!strcmp(t, "int") && is_decimal_int(v)) ||
-                  (!strcmp(t, "float") && is_float(v));
+                  (!strcmp(t, "int") && is_decimal_int(v)) || (!strcmp(t, "float") && is_float(v));
         if (!ok) {
-            load_error(l, ev->start_mark, "unsupported YAML tag '%s' (or a value that does not "
-                       "fit it)", tag);
+            load_error(l, ev->start_mark,
+                       "unsupported YAML tag '%s' (or a value that does not "
+                       "fit it)",
+                       tag);
             return NULL;
         }
     }
@@ -351,8 +350,10 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
         return json_real(d);
     }
     if (is_inf_nan(v)) {
-        load_error(l, ev->start_mark, "'%s': infinite and NaN numbers are not supported; quote "
-                   "it if you mean the string", v);
+        load_error(l, ev->start_mark,
+                   "'%s': infinite and NaN numbers are not supported; quote "
+                   "it if you mean the string",
+                   v);
         return NULL;
     }
     return json_stringn(v, len);
@@ -361,10 +362,10 @@ static json_t *resolve_scalar(struct loader *l, const yaml_event_t *ev)
 /* One open collection while loading. */
 struct frame {
     json_t *node;
-    size_t ptr_len;  /* length of the pointer of this node in the path buffer */
-    char *key;       /* mapping: pending key (NULL when the next scalar is a key) */
+    size_t ptr_len; /* length of the pointer of this node in the path buffer */
+    char *key;      /* mapping: pending key (NULL when the next scalar is a key) */
     yaml_mark_t key_mark;
-    size_t index;    /* sequence: next index */
+    size_t index; /* sequence: next index */
 };
 
 static void record(struct loader *l, const char *ptr, yaml_mark_t value, const yaml_mark_t *key,
@@ -421,7 +422,8 @@ static void parser_error(struct loader *l, const yaml_parser_t *p, const char *d
     }
     const char *problem = libyaml_problem(p);
     if (m.index < len && data[m.index] == '\t') {
-        load_error(l, m, "tab character where YAML expects indentation or a token (YAML "
+        load_error(l, m,
+                   "tab character where YAML expects indentation or a token (YAML "
                    "indents with spaces only)");
         return;
     }
@@ -521,24 +523,26 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
         }
         const char *anchor = event_anchor(&ev);
         if (anchor) {
-            load_error(&l, ev.start_mark, "anchors (&%s) and aliases are not supported; write "
-                       "the value out", anchor);
+            load_error(&l, ev.start_mark,
+                       "anchors (&%s) and aliases are not supported; write "
+                       "the value out",
+                       anchor);
             yaml_event_delete(&ev);
             break;
         }
         struct frame *top = depth ? &stack[depth - 1] : NULL;
         bool key_slot = top && json_is_object(top->node) && !top->key;
         switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
+        case YAML_STREAM_END_EVENT: done = true; break;
         case YAML_DOCUMENT_START_EVENT:
             if (++documents > 1)
                 load_error(&l, ev.start_mark, "more than one YAML document in the file");
             break;
         case YAML_ALIAS_EVENT:
-            load_error(&l, ev.start_mark, "aliases (*%s) and anchors are not supported; write "
-                       "the value out", (const char *)ev.data.alias.anchor);
+            load_error(&l, ev.start_mark,
+                       "aliases (*%s) and anchors are not supported; write "
+                       "the value out",
+                       (const char *)ev.data.alias.anchor);
             break;
         case YAML_SCALAR_EVENT:
             if (key_slot) {
@@ -580,8 +584,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
                 stack[depth].key = NULL;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         yaml_event_delete(&ev);
     }
@@ -686,8 +689,7 @@ bool yaml_doc_find(const struct yaml_doc *doc, const char *pointer, struct yaml_
     }
 }
 
-void yaml_doc_loc(const struct yaml_doc *doc, const char *pointer, bool at_key, int *line,
-                  int *col)
+void yaml_doc_loc(const struct yaml_doc *doc, const char *pointer, bool at_key, int *line, int *col)
 {
     struct yaml_pos p = {0, 0, 0, 0, NULL};
     yaml_doc_find(doc, pointer, &p);

@@ -25,8 +25,10 @@ int pq_codec_parse(const char *name, enum pq_codec *out)
         const char *name;
         enum pq_codec codec;
     } names[] = {
-        {"uncompressed", PQ_CODEC_UNCOMPRESSED}, {"none", PQ_CODEC_UNCOMPRESSED},
-        {"snappy", PQ_CODEC_SNAPPY},             {"gzip", PQ_CODEC_GZIP},
+        {"uncompressed", PQ_CODEC_UNCOMPRESSED},
+        {"none", PQ_CODEC_UNCOMPRESSED},
+        {"snappy", PQ_CODEC_SNAPPY},
+        {"gzip", PQ_CODEC_GZIP},
         {"zstd", PQ_CODEC_ZSTD},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

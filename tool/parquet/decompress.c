@@ -87,8 +87,7 @@ static int gunzip(struct pq_decompressor *d, const uint8_t *in, size_t in_len, u
             continue;
         }
         if (rc == Z_BUF_ERROR && z->avail_out == 0)
-            return err_set("gzip: page decompresses to more than its declared %zu bytes",
-                           out_len);
+            return err_set("gzip: page decompresses to more than its declared %zu bytes", out_len);
         if (rc == Z_OK)
             continue;
         if (rc == Z_BUF_ERROR)
@@ -109,8 +108,7 @@ int pq_decompress(struct pq_decompressor *d, int codec, const uint8_t *in, size_
     switch (codec) {
     case PQ_CODEC_UNCOMPRESSED:
         if (in_len != out_len)
-            return err_set("uncompressed page is %zu bytes, header declares %zu", in_len,
-                           out_len);
+            return err_set("uncompressed page is %zu bytes, header declares %zu", in_len, out_len);
         memcpy(out, in, in_len);
         return 0;
     case PQ_CODEC_SNAPPY: {
@@ -137,8 +135,7 @@ int pq_decompress(struct pq_decompressor *d, int codec, const uint8_t *in, size_
             return err_set("zstd: %s", ZSTD_getErrorName(n));
         }
         if (n != out_len)
-            return err_set("zstd: page decompressed to %zu bytes, header declares %zu", n,
-                           out_len);
+            return err_set("zstd: page decompressed to %zu bytes, header declares %zu", n, out_len);
         return 0;
     }
     case PQ_CODEC_LZ4_RAW: {
@@ -147,7 +144,8 @@ int pq_decompress(struct pq_decompressor *d, int codec, const uint8_t *in, size_
         int n = LZ4_decompress_safe((const char *)in, (char *)out, (int)in_len, (int)out_len);
         if (n < 0)
             return err_set("lz4: corrupt compressed data (or larger than the declared %zu "
-                           "bytes)", out_len);
+                           "bytes)",
+                           out_len);
         if ((size_t)n != out_len)
             return err_set("lz4: page decompressed to %d bytes, header declares %zu", n, out_len);
         return 0;

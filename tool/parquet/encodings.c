@@ -229,14 +229,13 @@ int rle_get_u8(struct rle_decoder *d, uint8_t *out, size_t n)
     return 0;
 }
 
-int enc_bitpacked_msb(const uint8_t *p, size_t len, int width, size_t n, uint8_t *out,
-                      size_t *used)
+int enc_bitpacked_msb(const uint8_t *p, size_t len, int width, size_t n, uint8_t *out, size_t *used)
 {
     uint64_t bits = (uint64_t)n * (uint64_t)width;
     uint64_t bytes = (bits + 7) / 8;
     if (bytes > len)
-        return err_set("BIT_PACKED levels need %llu bytes, %zu present",
-                       (unsigned long long)bytes, len);
+        return err_set("BIT_PACKED levels need %llu bytes, %zu present", (unsigned long long)bytes,
+                       len);
     uint64_t bit = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned v = 0;
@@ -269,8 +268,7 @@ int enc_plain_fixed(const uint8_t *p, size_t len, size_t n, size_t width, void *
 int enc_plain_bool(const uint8_t *p, size_t len, size_t n, uint8_t *out)
 {
     if (len < n / 8 + (n % 8 != 0))
-        return err_set("PLAIN booleans: %zu values need more than the %zu bytes present", n,
-                       len);
+        return err_set("PLAIN booleans: %zu values need more than the %zu bytes present", n, len);
     for (size_t i = 0; i < n; i++)
         out[i] = (p[i >> 3] >> (i & 7)) & 1;
     return 0;
@@ -341,8 +339,7 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
 
 /* ---- DELTA_BINARY_PACKED ---- */
 
-int enc_delta_binary(const uint8_t *p, size_t len, size_t n, int64_t *out, bool is32,
-                     size_t *used)
+int enc_delta_binary(const uint8_t *p, size_t len, size_t n, int64_t *out, bool is32, size_t *used)
 {
     const uint8_t *q = p, *end = p + len;
     uint64_t block, nmini, count, first;
@@ -423,7 +420,8 @@ int enc_delta_length_bytes(const uint8_t *p, size_t len, size_t n, struct pq_vec
             long long bad = (long long)lens[i];
             free(lens);
             return err_set("DELTA_LENGTH_BYTE_ARRAY value %zu: length %lld past the end of the "
-                           "page", i, bad);
+                           "page",
+                           i, bad);
         }
         total += (size_t)lens[i];
     }
@@ -470,8 +468,8 @@ int enc_delta_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
         sufs += (uint64_t)suf[i];
         prev = (uint64_t)pre[i] + (uint64_t)suf[i];
         if (fixed > 0 && prev != (uint64_t)fixed) {
-            err_set("DELTA_BYTE_ARRAY value %zu is %llu bytes, the column's fixed length is %d",
-                    i, (unsigned long long)prev, fixed);
+            err_set("DELTA_BYTE_ARRAY value %zu is %llu bytes, the column's fixed length is %d", i,
+                    (unsigned long long)prev, fixed);
             goto out;
         }
         total += prev;
@@ -508,7 +506,8 @@ int enc_byte_stream_split(const uint8_t *p, size_t len, size_t n, size_t width, 
     size_t need;
     if (size_mul_overflow(n, width, &need) || need != len)
         return err_set("BYTE_STREAM_SPLIT: %zu values of %zu bytes need exactly %zu bytes, "
-                       "page has %zu", n, width, n * width, len);
+                       "page has %zu",
+                       n, width, n * width, len);
     uint8_t *o = out;
     for (size_t k = 0; k < width; k++) {
         const uint8_t *s = p + k * n;

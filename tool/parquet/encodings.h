@@ -56,8 +56,7 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
 
 /* DELTA_BINARY_PACKED: exactly n values (the header must say n); *used = bytes consumed.
  * is32: INT32 column (widths <= 32, values wrap at 32 bits). */
-int enc_delta_binary(const uint8_t *p, size_t len, size_t n, int64_t *out, bool is32,
-                     size_t *used);
+int enc_delta_binary(const uint8_t *p, size_t len, size_t n, int64_t *out, bool is32, size_t *used);
 /* DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY: appends n values to v; decoded bytes may not
  * exceed max_bytes; fixed > 0 checks every value has that length (FLBA). */
 int enc_delta_length_bytes(const uint8_t *p, size_t len, size_t n, struct pq_vector *v,

@@ -149,7 +149,10 @@ static void parse_schema_element(struct thrift_reader *t, struct pq_schema_eleme
             WANT(is_int(type));
             e->type = enum_field(t, type, PQ_FIXED_LEN_BYTE_ARRAY, "invalid physical type");
             break;
-        case 2: WANT(is_int(type)); e->type_length = int_field32(t, type); break;
+        case 2:
+            WANT(is_int(type));
+            e->type_length = int_field32(t, type);
+            break;
         case 3:
             WANT(is_int(type));
             e->repetition = enum_field(t, type, PQ_REP_REPEATED, "invalid repetition type");
@@ -159,14 +162,26 @@ static void parse_schema_element(struct thrift_reader *t, struct pq_schema_eleme
             free(e->name);
             e->name = tr_string(t);
             break;
-        case 5: WANT(is_int(type)); e->num_children = int_field32(t, type); break;
+        case 5:
+            WANT(is_int(type));
+            e->num_children = int_field32(t, type);
+            break;
         case 6:
             WANT(is_int(type));
             e->converted_type = enum_field(t, type, PQ_CT_INTERVAL, "invalid converted type");
             break;
-        case 7: WANT(is_int(type)); e->scale = int_field32(t, type); break;
-        case 8: WANT(is_int(type)); e->precision = int_field32(t, type); break;
-        case 10: WANT(type == TT_STRUCT); parse_logical(t, &e->logical); break;
+        case 7:
+            WANT(is_int(type));
+            e->scale = int_field32(t, type);
+            break;
+        case 8:
+            WANT(is_int(type));
+            e->precision = int_field32(t, type);
+            break;
+        case 10:
+            WANT(type == TT_STRUCT);
+            parse_logical(t, &e->logical);
+            break;
         default: tr_skip(t, type);
         }
     }
@@ -222,15 +237,29 @@ static void parse_column_meta(struct thrift_reader *t, struct pq_column_meta *m)
             m->codec = enum_field(t, type, PQ_CODEC_LZ4_RAW, "invalid compression codec");
             seen |= 4;
             break;
-        case 5: WANT(is_int(type)); m->num_values = tr_int(t, type); seen |= 8; break;
-        case 6: WANT(is_int(type)); m->total_uncompressed_size = tr_int(t, type); break;
+        case 5:
+            WANT(is_int(type));
+            m->num_values = tr_int(t, type);
+            seen |= 8;
+            break;
+        case 6:
+            WANT(is_int(type));
+            m->total_uncompressed_size = tr_int(t, type);
+            break;
         case 7:
             WANT(is_int(type));
             m->total_compressed_size = tr_int(t, type);
             seen |= 16;
             break;
-        case 9: WANT(is_int(type)); m->data_page_offset = tr_int(t, type); seen |= 32; break;
-        case 11: WANT(is_int(type)); m->dictionary_page_offset = tr_int(t, type); break;
+        case 9:
+            WANT(is_int(type));
+            m->data_page_offset = tr_int(t, type);
+            seen |= 32;
+            break;
+        case 11:
+            WANT(is_int(type));
+            m->dictionary_page_offset = tr_int(t, type);
+            break;
         default: tr_skip(t, type);
         }
     }
@@ -248,15 +277,24 @@ static void parse_column_chunk(struct thrift_reader *t, struct pq_column_chunk *
     int type;
     while (tr_field(t, &last, &type, &id)) {
         switch (id) {
-        case 1: c->has_file_path = true; tr_skip(t, type); break;
-        case 2: WANT(is_int(type)); c->file_offset = tr_int(t, type); break;
+        case 1:
+            c->has_file_path = true;
+            tr_skip(t, type);
+            break;
+        case 2:
+            WANT(is_int(type));
+            c->file_offset = tr_int(t, type);
+            break;
         case 3:
             WANT(type == TT_STRUCT && !c->has_meta);
             c->has_meta = true;
             parse_column_meta(t, &c->meta);
             break;
         case 8:
-        case 9: c->encrypted = true; tr_skip(t, type); break;
+        case 9:
+            c->encrypted = true;
+            tr_skip(t, type);
+            break;
         default: tr_skip(t, type);
         }
     }
@@ -300,8 +338,15 @@ static void parse_row_group(struct thrift_reader *t, struct pq_row_group *g)
             seen |= 1;
             break;
         }
-        case 2: WANT(is_int(type)); g->total_byte_size = tr_int(t, type); break;
-        case 3: WANT(is_int(type)); g->num_rows = tr_int(t, type); seen |= 2; break;
+        case 2:
+            WANT(is_int(type));
+            g->total_byte_size = tr_int(t, type);
+            break;
+        case 3:
+            WANT(is_int(type));
+            g->num_rows = tr_int(t, type);
+            seen |= 2;
+            break;
         default: tr_skip(t, type);
         }
     }
@@ -373,7 +418,11 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
     while (tr_field(t, &last, &type, &id)) {
         long cnt;
         switch (id) {
-        case 1: WANT(is_int(type)); m->version = int_field32(t, type); seen |= 1; break;
+        case 1:
+            WANT(is_int(type));
+            m->version = int_field32(t, type);
+            seen |= 1;
+            break;
         case 2:
             WANT(type == TT_LIST && !m->schema);
             if ((cnt = struct_list(t, "schema is not a list of structures")) < 0)
@@ -385,7 +434,11 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
             }
             seen |= 2;
             break;
-        case 3: WANT(is_int(type)); m->num_rows = tr_int(t, type); seen |= 4; break;
+        case 3:
+            WANT(is_int(type));
+            m->num_rows = tr_int(t, type);
+            seen |= 4;
+            break;
         case 4:
             WANT(type == TT_LIST && !m->row_groups);
             if ((cnt = struct_list(t, "row_groups is not a list of structures")) < 0)
@@ -412,7 +465,10 @@ int pq_meta_parse(struct pq_file_meta *m, const uint8_t *p, size_t n)
             m->created_by = tr_string(t);
             break;
         case 8:
-        case 9: m->encrypted = true; tr_skip(t, type); break;
+        case 9:
+            m->encrypted = true;
+            tr_skip(t, type);
+            break;
         default: tr_skip(t, type);
         }
     }
@@ -445,8 +501,16 @@ int pq_page_header_parse(struct pq_page_header *h, const uint8_t *p, size_t n, s
             h->type = int_field32(t, type); /* unknown page types are skipped by the reader */
             seen |= 1;
             break;
-        case 2: WANT(is_int(type)); h->uncompressed_size = int_field32(t, type); seen |= 2; break;
-        case 3: WANT(is_int(type)); h->compressed_size = int_field32(t, type); seen |= 4; break;
+        case 2:
+            WANT(is_int(type));
+            h->uncompressed_size = int_field32(t, type);
+            seen |= 2;
+            break;
+        case 3:
+            WANT(is_int(type));
+            h->compressed_size = int_field32(t, type);
+            seen |= 4;
+            break;
         case 4:
             WANT(is_int(type));
             h->crc = (uint32_t)int_field32(t, type);
@@ -466,24 +530,52 @@ int pq_page_header_parse(struct pq_page_header *h, const uint8_t *p, size_t n, s
                     continue;
                 }
                 if (id == 5) { /* DataPageHeader */
-                    if (f == 1) { h->num_values = int_field32(t, ft); sub |= 1; }
-                    else if (f == 2) { h->encoding = int_field32(t, ft); sub |= 2; }
-                    else if (f == 3) { h->def_encoding = int_field32(t, ft); sub |= 4; }
-                    else if (f == 4) { h->rep_encoding = int_field32(t, ft); sub |= 8; }
-                    else tr_skip(t, ft);
+                    if (f == 1) {
+                        h->num_values = int_field32(t, ft);
+                        sub |= 1;
+                    } else if (f == 2) {
+                        h->encoding = int_field32(t, ft);
+                        sub |= 2;
+                    } else if (f == 3) {
+                        h->def_encoding = int_field32(t, ft);
+                        sub |= 4;
+                    } else if (f == 4) {
+                        h->rep_encoding = int_field32(t, ft);
+                        sub |= 8;
+                    } else
+                        tr_skip(t, ft);
                 } else if (id == 7) { /* DictionaryPageHeader */
-                    if (f == 1) { h->dict_num_values = int_field32(t, ft); sub |= 16; }
-                    else if (f == 2) { h->dict_encoding = int_field32(t, ft); sub |= 32; }
-                    else tr_skip(t, ft);
+                    if (f == 1) {
+                        h->dict_num_values = int_field32(t, ft);
+                        sub |= 16;
+                    } else if (f == 2) {
+                        h->dict_encoding = int_field32(t, ft);
+                        sub |= 32;
+                    } else
+                        tr_skip(t, ft);
                 } else { /* DataPageHeaderV2 */
-                    if (f == 1) { h->num_values = int_field32(t, ft); sub |= 64; }
-                    else if (f == 2) { h->num_nulls = int_field32(t, ft); sub |= 128; }
-                    else if (f == 3) { h->num_rows = int_field32(t, ft); sub |= 256; }
-                    else if (f == 4) { h->encoding = int_field32(t, ft); sub |= 512; }
-                    else if (f == 5) { h->def_len = int_field32(t, ft); sub |= 1024; }
-                    else if (f == 6) { h->rep_len = int_field32(t, ft); sub |= 2048; }
-                    else if (f == 7) h->is_compressed = tr_bool_field(ft);
-                    else tr_skip(t, ft);
+                    if (f == 1) {
+                        h->num_values = int_field32(t, ft);
+                        sub |= 64;
+                    } else if (f == 2) {
+                        h->num_nulls = int_field32(t, ft);
+                        sub |= 128;
+                    } else if (f == 3) {
+                        h->num_rows = int_field32(t, ft);
+                        sub |= 256;
+                    } else if (f == 4) {
+                        h->encoding = int_field32(t, ft);
+                        sub |= 512;
+                    } else if (f == 5) {
+                        h->def_len = int_field32(t, ft);
+                        sub |= 1024;
+                    } else if (f == 6) {
+                        h->rep_len = int_field32(t, ft);
+                        sub |= 2048;
+                    } else if (f == 7)
+                        h->is_compressed = tr_bool_field(ft);
+                    else
+                        tr_skip(t, ft);
                 }
             }
             tr_struct_end(t);
@@ -503,8 +595,8 @@ int pq_page_header_parse(struct pq_page_header *h, const uint8_t *p, size_t n, s
         tr_fail(t, "dictionary page header missing or incomplete");
     if (!t->failed && h->type == PQ_PAGE_DATA_V2 && (sub & 0xfc0) != 0xfc0)
         tr_fail(t, "data page v2 header missing or incomplete");
-    if (!t->failed && (h->num_values < 0 || h->num_nulls < 0 || h->num_rows < 0 ||
-                       h->def_len < 0 || h->rep_len < 0 || h->dict_num_values < 0))
+    if (!t->failed && (h->num_values < 0 || h->num_nulls < 0 || h->num_rows < 0 || h->def_len < 0 ||
+                       h->rep_len < 0 || h->dict_num_values < 0))
         tr_fail(t, "negative count in page header");
     if (t->failed)
         return err_set("corrupt page header: %s", tr_error(t));

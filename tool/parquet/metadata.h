@@ -77,21 +77,21 @@ enum pq_logical_id {
 };
 
 struct pq_logical_type {
-    int id; /* enum pq_logical_id, 0 when absent; unknown ids are kept as read */
-    int32_t scale, precision;   /* DECIMAL */
-    int bit_width;              /* INTEGER */
-    bool is_signed;             /* INTEGER */
-    bool utc;                   /* TIME, TIMESTAMP */
-    int unit;                   /* TIME, TIMESTAMP: enum pq_time_unit, 0 unknown */
+    int id;                   /* enum pq_logical_id, 0 when absent; unknown ids are kept as read */
+    int32_t scale, precision; /* DECIMAL */
+    int bit_width;            /* INTEGER */
+    bool is_signed;           /* INTEGER */
+    bool utc;                 /* TIME, TIMESTAMP */
+    int unit;                 /* TIME, TIMESTAMP: enum pq_time_unit, 0 unknown */
 };
 
 struct pq_schema_element {
-    int type;            /* enum pq_physical, -1 for groups */
+    int type; /* enum pq_physical, -1 for groups */
     int32_t type_length;
-    int repetition;      /* enum pq_repetition, -1 when absent (root) */
+    int repetition; /* enum pq_repetition, -1 when absent (root) */
     char *name;
     int32_t num_children;
-    int converted_type;  /* -1 when absent */
+    int converted_type; /* -1 when absent */
     int32_t scale, precision;
     struct pq_logical_type logical;
 };

@@ -52,7 +52,10 @@ struct pq_reader_options {
     bool verify_crc;     /* check page CRCs when present */
     size_t file_limit;   /* absolute cap on the bytes decoded from the whole file */
 };
-#define PQ_READER_OPTIONS_INIT {(size_t)2 << 30, false, (size_t)4 << 30}
+#define PQ_READER_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        (size_t)2 << 30, false, (size_t)4 << 30                                                    \
+    }
 
 /* A top-level column as the file's schema describes it. */
 struct pq_schema_column {
@@ -66,8 +69,7 @@ struct pq_schema_column {
 struct pq_reader;
 
 /* Opens path and reads its footer; display_name (may be NULL = path) prefixes errors. */
-int pq_reader_open(struct pq_reader **out, const char *path,
-                   const struct pq_reader_options *opts);
+int pq_reader_open(struct pq_reader **out, const char *path, const struct pq_reader_options *opts);
 /* Same over a caller-owned memory buffer that must outlive the reader (fuzzing, archives). */
 int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
                           const char *display_name, const struct pq_reader_options *opts);
@@ -101,16 +103,18 @@ int pq_read_memory(const void *data, size_t len, const char *display_name, struc
 
 struct pq_writer_options {
     enum pq_codec codec;
-    int compression_level;   /* 0 = codec default (gzip 6, zstd 3) */
-    bool dictionary;         /* dictionary-encode (falls back to PLAIN past 1 MiB) */
-    size_t row_group_rows;   /* rows per row group; 0 = 1 Mi rows */
-    const char *created_by;  /* NULL = "kanalytic version X" */
+    int compression_level;  /* 0 = codec default (gzip 6, zstd 3) */
+    bool dictionary;        /* dictionary-encode (falls back to PLAIN past 1 MiB) */
+    size_t row_group_rows;  /* rows per row group; 0 = 1 Mi rows */
+    const char *created_by; /* NULL = "kanalytic version X" */
 };
-#define PQ_WRITER_OPTIONS_INIT {PQ_CODEC_SNAPPY, 0, true, 0, NULL}
+#define PQ_WRITER_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        PQ_CODEC_SNAPPY, 0, true, 0, NULL                                                          \
+    }
 
 /* Writes t to path atomically (temporary file + rename): never a half-written file. */
-int pq_write_file(const char *path, const struct pq_table *t,
-                  const struct pq_writer_options *opts);
+int pq_write_file(const char *path, const struct pq_table *t, const struct pq_writer_options *opts);
 /* Serialises t into out (appended). */
 int pq_write_buffer(struct buf *out, const struct pq_table *t,
                     const struct pq_writer_options *opts);

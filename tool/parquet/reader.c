@@ -36,7 +36,7 @@ struct pq_reader {
     char *name;
     const uint8_t *data; /* the whole file in memory mode, else NULL */
     size_t size;
-    int fd;              /* file mode: chunks are mapped one at a time */
+    int fd; /* file mode: chunks are mapped one at a time */
     size_t footer_start;
     struct pq_file_meta meta;
     struct rcol *cols;
@@ -139,8 +139,7 @@ static bool logical_fits(const struct pq_type *t)
     case PQ_LOGICAL_JSON:
     case PQ_LOGICAL_BSON: return t->physical == PQ_BYTE_ARRAY;
     case PQ_LOGICAL_UUID: return t->physical == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length == 16;
-    case PQ_LOGICAL_FLOAT16:
-        return t->physical == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length == 2;
+    case PQ_LOGICAL_FLOAT16: return t->physical == PQ_FIXED_LEN_BYTE_ARRAY && t->type_length == 2;
     case PQ_LOGICAL_INTEGER:
         return (t->physical == PQ_INT32 &&
                 (t->bit_width == 8 || t->bit_width == 16 || t->bit_width == 32)) ||
@@ -263,7 +262,8 @@ static int check_leaf(const struct pq_schema_element *e)
 static int nested_error(const char *name, const char *what)
 {
     return err_set("column '%s': nested %s not supported (flat columns and lists of "
-                   "primitives only)", name, what);
+                   "primitives only)",
+                   name, what);
 }
 
 /* One top-level field at *i: a primitive, or a LIST of a primitive. */
@@ -493,8 +493,8 @@ static int reader_init(struct pq_reader *r)
                            rg->ncolumns, r->ncols);
     }
     if (total != (uint64_t)m->num_rows)
-        return err_set("row groups hold %llu rows, the footer says %lld",
-                       (unsigned long long)total, (long long)m->num_rows);
+        return err_set("row groups hold %llu rows, the footer says %lld", (unsigned long long)total,
+                       (long long)m->num_rows);
     uint64_t max_rows = (uint64_t)size > PQ_ROWS_MAX / PQ_ROWS_PER_BYTE
                             ? PQ_ROWS_MAX
                             : (uint64_t)size * PQ_ROWS_PER_BYTE;
@@ -547,8 +547,7 @@ int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
     return 0;
 }
 
-int pq_reader_open(struct pq_reader **out, const char *path,
-                   const struct pq_reader_options *opts)
+int pq_reader_open(struct pq_reader **out, const char *path, const struct pq_reader_options *opts)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -676,15 +675,14 @@ static int decode_levels(const uint8_t *p, size_t len, int enc, int max, size_t 
     }
     for (size_t i = 0; i < n; i++)
         if (out[i] > max)
-            return err_set("%s level %u at value %zu exceeds the maximum %d", what, out[i], i,
-                           max);
+            return err_set("%s level %u at value %zu exceeds the maximum %d", what, out[i], i, max);
     return 0;
 }
 
 /* ---- values ---- */
 
-static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *h,
-                                  const uint8_t *p, size_t len)
+static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *h, const uint8_t *p,
+                                  size_t len)
 {
     if (c->has_dict)
         return err_set("second dictionary page");
@@ -696,10 +694,11 @@ static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *
     size_t n = (size_t)h->dict_num_values;
     struct pq_vector *d = &c->dict;
     size_t w = pqv_width(d->type.physical);
-    size_t minw = d->type.physical == PQ_BYTE_ARRAY ? 4
-                  : d->type.physical == PQ_INT96    ? 12
+    size_t minw = d->type.physical == PQ_BYTE_ARRAY             ? 4
+                  : d->type.physical == PQ_INT96                ? 12
                   : d->type.physical == PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)d->type.type_length
-                  : d->type.physical == PQ_BOOLEAN ? 0 : w;
+                  : d->type.physical == PQ_BOOLEAN              ? 0
+                                                                : w;
     if (minw && n > len / minw)
         return err_set("dictionary of %zu entries does not fit in %zu bytes", n, len);
     if (charge(c, n * (w ? w : 8) + len) < 0 || pqv_reserve(d, n) < 0)
@@ -746,8 +745,8 @@ static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, si
     size_t dn = d->len;
     for (size_t i = 0; i < nn; i++)
         if (idx[i] >= dn)
-            return err_set("dictionary index %u out of range (dictionary has %zu entries)",
-                           idx[i], dn);
+            return err_set("dictionary index %u out of range (dictionary has %zu entries)", idx[i],
+                           dn);
     size_t w8 = pqv_width(v->type.physical);
     switch (w8) {
     case 1:
@@ -850,9 +849,8 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
         if (ph == PQ_BYTE_ARRAY || ph == PQ_FIXED_LEN_BYTE_ARRAY) {
             size_t room = r->opts.memory_limit - *c->used;
             size_t before = v->data_len;
-            int rc = enc_delta_bytes(p, len, nn,
-                                     ph == PQ_FIXED_LEN_BYTE_ARRAY ? v->type.type_length : 0, v,
-                                     room);
+            int rc = enc_delta_bytes(
+                p, len, nn, ph == PQ_FIXED_LEN_BYTE_ARRAY ? v->type.type_length : 0, v, room);
             return rc < 0 ? rc : charge(c, v->data_len - before);
         }
         break;
@@ -862,8 +860,8 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
         if (ph == PQ_FIXED_LEN_BYTE_ARRAY) {
             size_t fl = (size_t)v->type.type_length;
             if (nn && len / nn != fl)
-                return err_set("BYTE_STREAM_SPLIT: %zu bytes for %zu values of %zu bytes", len,
-                               nn, fl);
+                return err_set("BYTE_STREAM_SPLIT: %zu bytes for %zu values of %zu bytes", len, nn,
+                               fl);
             uint8_t *tmp = try_malloc(len ? len : 1);
             if (!tmp)
                 return -1;
@@ -874,8 +872,7 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
             return rc;
         }
         break;
-    default:
-        return err_set("unsupported encoding %s (%d)", pq_encoding_name(enc), enc);
+    default: return err_set("unsupported encoding %s (%d)", pq_encoding_name(enc), enc);
     }
     return err_set("encoding %s is not valid for this column's type", pq_encoding_name(enc));
 }
@@ -966,8 +963,7 @@ static uint8_t *page_buffer(struct chunk *c, size_t n)
     return r->page;
 }
 
-static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
-                            const uint8_t *payload)
+static int decode_data_page(struct chunk *c, const struct pq_page_header *h, const uint8_t *payload)
 {
     struct pq_reader *r = c->r;
     const struct rcol *col = c->col;
@@ -980,10 +976,10 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
     /* A head read of a flat column decodes only the rows it wants from a page whose values
      * are sequential (PLAIN, dictionary indices); other encodings decode the whole page. */
     int enc = h->encoding;
-    bool partial = !col->pub.is_list && c->levels + n > c->limit &&
-                   (enc == PQ_ENC_PLAIN || enc == PQ_ENC_PLAIN_DICTIONARY ||
-                    enc == PQ_ENC_RLE_DICTIONARY) &&
-                   (v2 || h->def_encoding == PQ_ENC_RLE || col->max_def == 0);
+    bool partial =
+        !col->pub.is_list && c->levels + n > c->limit &&
+        (enc == PQ_ENC_PLAIN || enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY) &&
+        (v2 || h->def_encoding == PQ_ENC_RLE || col->max_def == 0);
     if (partial)
         n = (size_t)(c->limit - c->levels);
     /* each level takes at least one bit of the uncompressed page, except in RLE runs: cap
@@ -1110,7 +1106,8 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h,
             c->rows++;
         } else if (!c->row_open) {
             return err_set("first value of the column chunk continues a row (repetition "
-                           "level %u)", reps[i]);
+                           "level %u)",
+                           reps[i]);
         } else if (defs[i] < col->elem_def) {
             return err_set("repeated value %zu is an empty or null list", i);
         }
@@ -1155,8 +1152,7 @@ static int read_pages(struct chunk *c, const uint8_t *start, size_t len, uint64_
         if ((uint64_t)h.uncompressed_size > (uint64_t)(r->decode_budget - r->decoded))
             return budget_error(r);
         const uint8_t *payload = start + pos + hlen;
-        if (r->opts.verify_crc && h.has_crc &&
-            (uint32_t)crc32(0, payload, (uInt)comp) != h.crc)
+        if (r->opts.verify_crc && h.has_crc && (uint32_t)crc32(0, payload, (uInt)comp) != h.crc)
             return err_set("page CRC mismatch");
         if (h.type == PQ_PAGE_DICTIONARY) {
             const uint8_t *p = payload;
@@ -1198,8 +1194,7 @@ static int read_chunk(struct chunk *c)
         return err_set("chunk type %d differs from the schema's %d", m->type,
                        (int)c->col->pub.type.physical);
     if (m->path_len == 0 || strcmp(m->path[0], c->col->pub.name))
-        return err_set("chunk path '%s' does not match the column",
-                       m->path_len ? m->path[0] : "");
+        return err_set("chunk path '%s' does not match the column", m->path_len ? m->path[0] : "");
     if (pq_codec_check(m->codec) < 0)
         return -1;
     size_t start, len;
@@ -1278,8 +1273,8 @@ static int read_chunk(struct chunk *c)
         if (c->row_open && !cut && list_push(c->out, v->len, c->row_valid) < 0)
             return -1;
         if (!cut && c->rows != rg_rows)
-            return err_set("column has %llu rows, the row group %llu",
-                           (unsigned long long)c->rows, (unsigned long long)rg_rows);
+            return err_set("column has %llu rows, the row group %llu", (unsigned long long)c->rows,
+                           (unsigned long long)rg_rows);
         if (c->limit < rg_rows && c->out->list_len > c->limit) {
             c->out->list_len = (size_t)c->limit;
             vector_truncate(v, (size_t)c->out->list_offsets[c->limit]);
@@ -1320,8 +1315,7 @@ static void empty_table(const struct pq_reader *r, const bool *want, struct pq_t
     }
 }
 
-int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
-                             struct pq_table *out)
+int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want, struct pq_table *out)
 {
     return pq_reader_read_row_group_head(r, rg, want, UINT64_MAX, out);
 }
@@ -1334,8 +1328,7 @@ static int read_row_group_into(struct pq_reader *r, size_t rg, const bool *want,
 {
     if (rg >= r->meta.nrow_groups) {
         table_free(out);
-        return err_set("%s: no row group %zu (the file has %u)", r->name, rg,
-                       r->meta.nrow_groups);
+        return err_set("%s: no row group %zu (the file has %u)", r->name, rg, r->meta.nrow_groups);
     }
     size_t used = 0, k = 0;
     const uint64_t rg_rows = (uint64_t)r->meta.row_groups[rg].num_rows;

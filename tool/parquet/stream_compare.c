@@ -218,8 +218,8 @@ static bool compare_streams(struct producer *pa, struct producer *pb, uint64_t r
                 break;
             }
             size_t n = ca.rows - ia < cb.rows - ib ? ca.rows - ia : cb.rows - ib;
-            same = compare_column_range_identical(&ca.t.cols[0], ia, &cb.t.cols[0], ib, n,
-                                                  nan_equal);
+            same =
+                compare_column_range_identical(&ca.t.cols[0], ia, &cb.t.cols[0], ib, n, nan_equal);
             ia += n, ib += n, done += n;
         }
     }
@@ -243,8 +243,8 @@ static bool groups_add_up(struct pq_reader *r, uint64_t rows)
     return sum == rows;
 }
 
-int pq_stream_identical(const char *expected, const char *actual,
-                        const struct compare_options *o, struct compare_result *res)
+int pq_stream_identical(const char *expected, const char *actual, const struct compare_options *o,
+                        struct compare_result *res)
 {
     struct pq_reader *ra = NULL, *rb = NULL;
     size_t *cols_a = NULL, *cols_b = NULL, n = 0;

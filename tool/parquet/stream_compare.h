@@ -13,7 +13,7 @@
 /* 1 when the files are equal under o (res filled: equal, fast_path, rows, compared columns),
  * 0 when it cannot tell. Honours o's ignored columns, column order and NaN rule; keys and
  * tolerances need not be consulted, since identical values are equal under any of them. */
-int pq_stream_identical(const char *expected, const char *actual,
-                        const struct compare_options *o, struct compare_result *res);
+int pq_stream_identical(const char *expected, const char *actual, const struct compare_options *o,
+                        struct compare_result *res);
 
 #endif

@@ -28,8 +28,8 @@ enum thrift_type {
 };
 
 #define THRIFT_MAX_DEPTH 64
-#define THRIFT_MAX_STRING (100u << 20)  /* bytes in one binary field */
-#define THRIFT_MAX_ELEMENTS (1u << 20)  /* elements in one list */
+#define THRIFT_MAX_STRING (100u << 20) /* bytes in one binary field */
+#define THRIFT_MAX_ELEMENTS (1u << 20) /* elements in one list */
 
 struct thrift_reader {
     const uint8_t *start, *p, *end;

@@ -499,15 +499,14 @@ static int slots_build(struct slots *s, const struct pq_column *c, size_t r0, si
         }
         return 0;
     }
-    uint32_t d_list = c->optional;        /* empty list */
-    uint32_t d_elem = d_list + 1;          /* present element (null when element_optional) */
+    uint32_t d_list = c->optional; /* empty list */
+    uint32_t d_elem = d_list + 1;  /* present element (null when element_optional) */
     s->max_def = (int)d_elem + c->element_optional;
     s->max_rep = 1;
     for (size_t r = r0; r < r1; r++) {
         if (column_is_null(c, r)) {
             if (!c->optional)
-                return err_set("column '%s': null list in REQUIRED column at row %zu", c->name,
-                               r);
+                return err_set("column '%s': null list in REQUIRED column at row %zu", c->name, r);
             slots_push(s, 0, 0, NO_VALUE);
             continue;
         }
@@ -542,11 +541,11 @@ struct chunk {
     bool use_dict;      /* dictionary mode for the pages being built now */
     bool any_dict_page; /* some data page is dictionary-encoded */
     bool any_plain_page;
-    struct buf pages;   /* encoded data pages (headers + compressed payloads) */
+    struct buf pages;            /* encoded data pages (headers + compressed payloads) */
     uint64_t uncompressed_total; /* headers + uncompressed payloads */
     struct buf payload, compressed, header;
-    size_t *page_vi;    /* PLAIN page: value indexes */
-    uint32_t *page_di;  /* dictionary page: indices */
+    size_t *page_vi;   /* PLAIN page: value indexes */
+    uint32_t *page_di; /* dictionary page: indices */
     size_t page_nvals, page_cap;
     struct stats stats;
 };
@@ -809,15 +808,15 @@ static int type_check(const struct pq_column *c)
     if (!ok) {
         char desc[64];
         pq_type_describe(t, false, desc, sizeof desc);
-        return err_set("column '%s': logical type %s does not fit physical type %d", c->name,
-                       desc, (int)p);
+        return err_set("column '%s': logical type %s does not fit physical type %d", c->name, desc,
+                       (int)p);
     }
     if (t->logical == PQ_LOGICAL_NULL) {
         const struct pq_vector *v = &c->values;
         for (size_t i = 0; i < v->len; i++)
             if (!v->valid || v->valid[i])
-                return err_set("column '%s' is of the null type but row %zu holds a value",
-                               c->name, i);
+                return err_set("column '%s' is of the null type but row %zu holds a value", c->name,
+                               i);
     }
     if ((t->logical == PQ_LOGICAL_TIME || t->logical == PQ_LOGICAL_TIMESTAMP) &&
         (t->unit < PQ_MILLIS || t->unit > PQ_NANOS))
@@ -825,7 +824,8 @@ static int type_check(const struct pq_column *c)
     if (p == PQ_FIXED_LEN_BYTE_ARRAY) {
         const struct pq_vector *v = &c->values;
         for (size_t i = 0; i < v->len; i++)
-            if (!vector_is_null(v, i) && v->offsets[i + 1] - v->offsets[i] != (uint64_t)t->type_length)
+            if (!vector_is_null(v, i) &&
+                v->offsets[i + 1] - v->offsets[i] != (uint64_t)t->type_length)
                 return err_set("column '%s': value %zu is not %d bytes long", c->name, i,
                                (int)t->type_length);
     }
@@ -895,7 +895,7 @@ static void logical_type_write(struct tw *w, const struct pq_type *t)
     case PQ_LOGICAL_UUID: tw_field_struct_begin(w, 14); break;
     case PQ_LOGICAL_FLOAT16: tw_field_struct_begin(w, 15); break;
     case PQ_LOGICAL_NULL: tw_field_struct_begin(w, 11); break; /* UNKNOWN */
-    case PQ_LOGICAL_NONE: return; /* not reached */
+    case PQ_LOGICAL_NONE: return;                              /* not reached */
     }
     tw_struct_end(w);
     tw_struct_end(w);
@@ -1034,7 +1034,8 @@ static int write_table(struct sink *sink, const struct pq_table *t,
     tw_field_i64(&w, 3, (int64_t)t->nrows);
     tw_field_list_begin(&w, 4, TW_STRUCT, nrg);
     buf_add(&footer, row_groups.data, row_groups.len);
-    tw_field_string(&w, 6, opts.created_by ? opts.created_by : "kanalytic version " KANALYTIC_VERSION);
+    tw_field_string(&w, 6,
+                    opts.created_by ? opts.created_by : "kanalytic version " KANALYTIC_VERSION);
     tw_struct_end(&w);
     if (footer.len > UINT32_MAX) {
         err_set("footer too large");
@@ -1052,8 +1053,7 @@ out:
     return rc;
 }
 
-int pq_write_buffer(struct buf *out, const struct pq_table *t,
-                    const struct pq_writer_options *opts)
+int pq_write_buffer(struct buf *out, const struct pq_table *t, const struct pq_writer_options *opts)
 {
     size_t at = out->len;
     struct sink s = {out, -1, "buffer", 0};
@@ -1064,8 +1064,7 @@ int pq_write_buffer(struct buf *out, const struct pq_table *t,
     return 0;
 }
 
-int pq_write_file(const char *path, const struct pq_table *t,
-                  const struct pq_writer_options *opts)
+int pq_write_file(const char *path, const struct pq_table *t, const struct pq_writer_options *opts)
 {
     struct fs_atomic a;
     if (fs_atomic_open(&a, path) < 0)

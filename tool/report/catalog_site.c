@@ -423,16 +423,14 @@ static void attach(struct site *s, struct entry *e)
     size_t i;
     json_t *v;
     if (s->report) {
-        json_array_foreach(json_object_get(s->report, "cases"), i, v)
-        {
+        json_array_foreach (json_object_get(s->report, "cases"), i, v) {
             const char *a = json_string_value(json_object_get(v, "analytic"));
             if (a && !strcmp(a, name))
                 json_array_append(e->results, v);
         }
     }
     if (s->index) {
-        json_array_foreach(json_object_get(s->index, "analytics"), i, v)
-        {
+        json_array_foreach (json_object_get(s->index, "analytics"), i, v) {
             const char *a = json_string_value(json_object_get(v, "name"));
             if (a && !strcmp(a, name))
                 json_array_append(e->versions, v);
@@ -508,7 +506,8 @@ static void types_json(const struct manifest *m, json_t *arr)
             bool seen = false;
             size_t j;
             json_t *v;
-            json_array_foreach(arr, j, v) seen |= !strcmp(json_string_value(v), t);
+            json_array_foreach (arr, j, v)
+                seen |= !strcmp(json_string_value(v), t);
             if (!seen)
                 json_array_append_new(arr, json_string(t));
         }
@@ -562,8 +561,8 @@ static void render_index(struct site *s, struct buf *b)
             bool seen = false;
             size_t j;
             json_t *v;
-            json_array_foreach(all_params, j, v) seen |=
-                !strcmp(json_string_value(v), m->params[k].name);
+            json_array_foreach (all_params, j, v)
+                seen |= !strcmp(json_string_value(v), m->params[k].name);
             if (!seen)
                 json_array_append_new(all_params, json_string(m->params[k].name));
         }
@@ -582,7 +581,8 @@ static void render_index(struct site *s, struct buf *b)
     const char **sorted = xcalloc(json_array_size(all_types) + 1, sizeof *sorted);
     size_t nt = 0, j;
     json_t *v;
-    json_array_foreach(all_types, j, v) sorted[nt++] = json_string_value(v);
+    json_array_foreach (all_types, j, v)
+        sorted[nt++] = json_string_value(v);
     qsort(sorted, nt, sizeof *sorted, cmp_str);
     for (size_t k = 0; k < nt; k++) {
         buf_addstr(b, "<option value=\"");
@@ -594,8 +594,7 @@ static void render_index(struct site *s, struct buf *b)
     free(sorted);
     buf_addstr(b, "</select><select id=\"param\" aria-label=\"parameter\"><option value=\"\">"
                   "any parameter</option>");
-    json_array_foreach(all_params, j, v)
-    {
+    json_array_foreach (all_params, j, v) {
         buf_addstr(b, "<option value=\"");
         html_escape(b, json_string_value(v));
         buf_addstr(b, "\">");
@@ -622,8 +621,7 @@ static void render_index(struct site *s, struct buf *b)
         buf_addstr(b, "</p><p>");
         json_t *types = json_array();
         types_json(m, types);
-        json_array_foreach(types, j, v)
-        {
+        json_array_foreach (types, j, v) {
             buf_addstr(b, "<span class=\"type\">");
             html_escape(b, json_string_value(v));
             buf_addstr(b, "</span>");
@@ -727,8 +725,7 @@ static void render_cases(struct buf *b, const struct entry *e, bool have_report)
         const char *cname = e->cases.items[i];
         json_t *hit = NULL, *v;
         size_t j;
-        json_array_foreach(e->results, j, v)
-        {
+        json_array_foreach (e->results, j, v) {
             const char *c = json_string_value(json_object_get(v, "case"));
             if (c && !strcmp(c, cname))
                 hit = v;
@@ -866,8 +863,7 @@ static int render_all(struct site *s, const char *tmp, struct catalog_site_stats
         for (size_t k = 0; k < e->cases.count; k++) {
             size_t j;
             json_t *v;
-            json_array_foreach(e->results, j, v)
-            {
+            json_array_foreach (e->results, j, v) {
                 const char *c = json_string_value(json_object_get(v, "case"));
                 if (c && !strcmp(c, e->cases.items[k])) {
                     st->cases_with_result++;

@@ -58,8 +58,7 @@ void ci_report_list(const struct changes *c, size_t total, unsigned shard_index,
     if (c->nskipped) {
         fprintf(out, "skipped:\n");
         for (size_t i = 0; i < c->nskipped; i++)
-            fprintf(out, "  %-*s  %s\n", (int)w, qpath(c->skipped[i].name),
-                    c->skipped[i].reason);
+            fprintf(out, "  %-*s  %s\n", (int)w, qpath(c->skipped[i].name), c->skipped[i].reason);
     }
 }
 
@@ -75,8 +74,8 @@ void ci_report_text(const struct ci_result *r, FILE *out)
         const struct ci_step *s = &r->steps[i];
         if (s->analytic)
             continue;
-        fprintf(out, "  %-28s %s%s%s\n", s->command, ci_status_name(s->status),
-                s->note ? ": " : "", s->note ? s->note : "");
+        fprintf(out, "  %-28s %s%s%s\n", s->command, ci_status_name(s->status), s->note ? ": " : "",
+                s->note ? s->note : "");
     }
     if (r->policy_error)
         fprintf(out, "  %-28s error: %s\n", "policy", r->policy_error);
@@ -96,9 +95,12 @@ void ci_report_text(const struct ci_result *r, FILE *out)
         }
         fprintf(out, "\n");
     }
-    size_t failed_steps = count_status(r, NULL, CI_FAIL), err_steps = count_status(r, NULL, CI_ERROR);
+    size_t failed_steps = count_status(r, NULL, CI_FAIL),
+           err_steps = count_status(r, NULL, CI_ERROR);
     fprintf(out, "%s%s%s%s", bold,
-            term_color(out, r->exit_code == 0 ? TC_GREEN : r->exit_code == 1 ? TC_RED : TC_YELLOW),
+            term_color(out, r->exit_code == 0   ? TC_GREEN
+                            : r->exit_code == 1 ? TC_RED
+                                                : TC_YELLOW),
             verdict(r->exit_code), reset);
     if (r->exit_code)
         fprintf(out, " (%zu policy finding%s, %zu failed step%s, %zu step%s could not run)",
@@ -129,16 +131,16 @@ static json_t *selection_json(const struct changes *c, size_t total, unsigned si
                 json_object_set_new(f, "old_path", json_string(s->files[j].old_path));
             json_array_append_new(files, f);
         }
-        json_array_append_new(sel, json_pack("{s:s,s:s,s:b,s:b,s:s,s:o}", "name", s->name,
-                                             "base_name", s->base_name, "new", s->is_new,
-                                             "own_change", s->own_change, "reason", s->reason,
-                                             "files", files));
+        json_array_append_new(sel,
+                              json_pack("{s:s,s:s,s:b,s:b,s:s,s:o}", "name", s->name, "base_name",
+                                        s->base_name, "new", s->is_new, "own_change", s->own_change,
+                                        "reason", s->reason, "files", files));
     }
     json_object_set_new(o, "selected", sel);
     json_t *sk = json_array();
     for (size_t i = 0; i < c->nskipped; i++)
-        json_array_append_new(sk, json_pack("{s:s,s:s}", "name", c->skipped[i].name, "reason",
-                                            c->skipped[i].reason));
+        json_array_append_new(
+            sk, json_pack("{s:s,s:s}", "name", c->skipped[i].name, "reason", c->skipped[i].reason));
     json_object_set_new(o, "skipped", sk);
     json_t *tp = json_array();
     for (size_t i = 0; i < c->ntrigger; i++)
@@ -182,9 +184,9 @@ int ci_report_json(const struct ci_result *r, FILE *out)
     json_t *steps = json_array();
     for (size_t i = 0; i < r->nsteps; i++) {
         const struct ci_step *s = &r->steps[i];
-        json_t *j = json_pack("{s:s,s:s,s:s,s:i,s:f,s:b}", "check", s->check, "command",
-                              s->command, "status", ci_status_name(s->status), "exit_code",
-                              s->exit_code, "seconds", s->seconds, "truncated", s->truncated);
+        json_t *j = json_pack("{s:s,s:s,s:s,s:i,s:f,s:b}", "check", s->check, "command", s->command,
+                              "status", ci_status_name(s->status), "exit_code", s->exit_code,
+                              "seconds", s->seconds, "truncated", s->truncated);
         json_object_set_new(j, "analytic", s->analytic ? json_string(s->analytic) : json_null());
         json_object_set_new(j, "note", s->note ? json_string(s->note) : json_null());
         json_object_set_new(j, "output", output_json(&s->output));
@@ -202,9 +204,10 @@ int ci_report_json(const struct ci_result *r, FILE *out)
     json_object_set_new(o, "findings", f);
     json_object_set_new(o, "policy_error",
                         r->policy_error ? json_string(r->policy_error) : json_null());
-    json_object_set_new(o, "result", json_string(r->exit_code == 0   ? "mergeable"
-                                                 : r->exit_code == 1 ? "not-mergeable"
-                                                                     : "error"));
+    json_object_set_new(o, "result",
+                        json_string(r->exit_code == 0   ? "mergeable"
+                                    : r->exit_code == 1 ? "not-mergeable"
+                                                        : "error"));
     json_object_set_new(o, "exit_code", json_integer(r->exit_code));
     return dump(o, out);
 }
@@ -233,8 +236,9 @@ static void junit_step(FILE *out, const struct ci_step *s)
     xml_str(out, s->check);
     fprintf(out, "\" time=\"%.3f\">\n", s->seconds);
     if (s->status != CI_PASS) {
-        const char *tag = s->status == CI_FAIL ? "failure" : s->status == CI_ERROR ? "error"
-                                                                                  : "skipped";
+        const char *tag = s->status == CI_FAIL    ? "failure"
+                          : s->status == CI_ERROR ? "error"
+                                                  : "skipped";
         fprintf(out, "      <%s message=\"", tag);
         if (s->note)
             xml_str(out, s->note);
@@ -277,7 +281,8 @@ void ci_report_junit(const struct ci_result *r, FILE *out)
     size_t failures = count_status(r, NULL, CI_FAIL) + policy_failed;
     size_t errors = count_status(r, NULL, CI_ERROR) + (r->policy_error ? 1 : 0);
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites name=\"kanalytic ci\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+    fprintf(out,
+            "<testsuites name=\"kanalytic ci\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
             tests, failures, errors);
 
     fprintf(out, "  <testsuite name=\"policy\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\">\n",
@@ -321,8 +326,9 @@ void ci_report_junit(const struct ci_result *r, FILE *out)
     }
     fputs("  </testsuite>\n", out);
 
-    fprintf(out, "  <testsuite name=\"checks\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-                 "skipped=\"%zu\">\n",
+    fprintf(out,
+            "  <testsuite name=\"checks\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "skipped=\"%zu\">\n",
             r->nsteps, count_status(r, NULL, CI_FAIL), count_status(r, NULL, CI_ERROR),
             count_status(r, NULL, CI_SKIP));
     for (size_t i = 0; i < r->nsteps; i++)
@@ -377,7 +383,9 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
 {
     const struct changes *c = r->changes;
     fprintf(out, "## kanalytic ci: %s\n\n",
-            r->exit_code == 0 ? "mergeable" : r->exit_code == 1 ? "not mergeable" : "could not run");
+            r->exit_code == 0   ? "mergeable"
+            : r->exit_code == 1 ? "not mergeable"
+                                : "could not run");
     fprintf(out, "Base `%.7s` (", c->base_oid);
     md_text(out, c->base_desc ? c->base_desc : "");
     fprintf(out, "). %zu of %zu analytics selected", c->count, r->total_analytics);
@@ -399,7 +407,9 @@ void ci_report_markdown(const struct ci_result *r, FILE *out)
     }
     size_t nf = diag_count(&r->findings, DIAG_ERROR);
     fprintf(out, "| policy | (changed) | **%s** | |\n\n",
-            r->policy_error ? "error" : nf ? "fail" : "pass");
+            r->policy_error ? "error"
+            : nf            ? "fail"
+                            : "pass");
     if (c->count) {
         fputs("### Selected analytics\n\n", out);
         for (size_t i = 0; i < c->count; i++) {
@@ -496,8 +506,8 @@ void ci_report_html(const struct ci_result *r, const char *test_reports_dir, str
                   "</style></head><body>\n<header><h1 id=\"verdict\">");
     html_escape(b, verdict);
     buf_addf(b, "</h1><div>%zu analytic%s selected of %zu</div></header><main>",
-             r->changes ? r->changes->count : 0,
-             r->changes && r->changes->count == 1 ? "" : "s", r->total_analytics);
+             r->changes ? r->changes->count : 0, r->changes && r->changes->count == 1 ? "" : "s",
+             r->total_analytics);
     if (r->policy_error || r->findings.count) {
         buf_addstr(b, "<h2>Policy</h2><ul id=\"findings\">");
         if (r->policy_error) {

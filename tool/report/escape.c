@@ -26,11 +26,26 @@ void xml_escape(struct buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char ch = p[i];
         switch (ch) {
-        case '<': buf_addstr(out, "&lt;"); i++; continue;
-        case '>': buf_addstr(out, "&gt;"); i++; continue;
-        case '&': buf_addstr(out, "&amp;"); i++; continue;
-        case '"': buf_addstr(out, "&quot;"); i++; continue;
-        case '\'': buf_addstr(out, "&apos;"); i++; continue;
+        case '<':
+            buf_addstr(out, "&lt;");
+            i++;
+            continue;
+        case '>':
+            buf_addstr(out, "&gt;");
+            i++;
+            continue;
+        case '&':
+            buf_addstr(out, "&amp;");
+            i++;
+            continue;
+        case '"':
+            buf_addstr(out, "&quot;");
+            i++;
+            continue;
+        case '\'':
+            buf_addstr(out, "&apos;");
+            i++;
+            continue;
         default: break;
         }
         if (ch < 0x20) {

@@ -234,10 +234,11 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
     buf_addf(b, "</title><style>%s</style><script>%s</script></head><body>\n", style, script);
     buf_addstr(b, "<header><h1>");
     html_escape(b, title);
-    buf_addf(b, "</h1><div class=\"counts\"><span id=\"total\">%zu cases</span>"
-                "<span id=\"passed\">%zu passed</span><span id=\"failed\">%zu failed</span>"
-                "<span id=\"errors\">%zu errors</span><span id=\"skipped\">%zu skipped</span>"
-                "<span>%.1fs, -j %u</span></div></header>\n<main>",
+    buf_addf(b,
+             "</h1><div class=\"counts\"><span id=\"total\">%zu cases</span>"
+             "<span id=\"passed\">%zu passed</span><span id=\"failed\">%zu failed</span>"
+             "<span id=\"errors\">%zu errors</span><span id=\"skipped\">%zu skipped</span>"
+             "<span>%.1fs, -j %u</span></div></header>\n<main>",
              r->ncases, pass, fail, error, run_result_skipped(r), r->seconds,
              r->jobs ? r->jobs : 1);
     buf_addstr(b, "<nav><button onclick=\"show('all')\">all</button>"
@@ -273,8 +274,7 @@ void report_html_render(const struct run_result *r, const struct html_report_opt
     buf_addf(b, " · %s</footer></body></html>\n", when);
 }
 
-int report_html(const struct run_result *r, const struct html_report_options *o,
-                const char *path)
+int report_html(const struct run_result *r, const struct html_report_options *o, const char *path)
 {
     struct buf b = BUF_INIT;
     report_html_render(r, o, &b);

@@ -19,7 +19,6 @@ struct html_report_options {
 void report_html_render(const struct run_result *r, const struct html_report_options *o,
                         struct buf *out);
 /* Renders it to path atomically; -1 with the error slot set on failure. */
-int report_html(const struct run_result *r, const struct html_report_options *o,
-                const char *path);
+int report_html(const struct run_result *r, const struct html_report_options *o, const char *path);
 
 #endif

@@ -41,8 +41,8 @@ void report_compare_text(const struct compare_result *c, FILE *out, const char *
             wc = b > wc ? b : wc;
             we = e > we ? e : we;
         }
-        fprintf(out, "%s%-*s  %-*s  %-*s  %s\n", indent, (int)wr, "row", (int)wc, "column",
-                (int)we, "expected", "actual");
+        fprintf(out, "%s%-*s  %-*s  %-*s  %s\n", indent, (int)wr, "row", (int)wc, "column", (int)we,
+                "expected", "actual");
         for (size_t i = 0; i < c->ncells; i++)
             fprintf(out, "%s%-*s  %-*s  %-*s  %s\n", indent, (int)wr, c->cells[i].row, (int)wc,
                     qpath(c->cells[i].column), (int)we, c->cells[i].expected, c->cells[i].actual);
@@ -244,8 +244,7 @@ static void case_details(const struct case_result *c, FILE *out, bool guard)
         fprintf(out, "    created %s\n", qpath(c->created[i]));
     for (size_t i = 0; i < c->nupdated; i++)
         fprintf(out, "    updated %s\n", qpath(c->updated[i]));
-    if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->stderr_text &&
-        *c->stderr_text) {
+    if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->stderr_text && *c->stderr_text) {
         fprintf(out, "    stderr (exit code %d):\n", c->exit_code);
         print_tail(out, c->stderr_text, 10, "      | ");
     }
@@ -284,8 +283,7 @@ void report_console_summary(const struct run_result *r, FILE *out)
     }
     size_t pass, fail, error;
     run_result_counts(r, &pass, &fail, &error);
-    fprintf(out, "\n%zu passed, %zu failed, %zu error%s", pass, fail, error,
-            error == 1 ? "" : "s");
+    fprintf(out, "\n%zu passed, %zu failed, %zu error%s", pass, fail, error, error == 1 ? "" : "s");
     if (run_result_skipped(r))
         fprintf(out, ", %zu skipped (Kestrel would not run them)", run_result_skipped(r));
     fprintf(out, " in %.2fs", r->seconds);
@@ -325,8 +323,8 @@ static json_t *case_json(const struct case_result *c)
     json_object_set_new(o, "status", json_string(case_status_name(c->status)));
     json_object_set_new(o, "seconds", json_real(c->seconds));
     json_object_set_new(o, "runs", json_integer(c->runs));
-    json_object_set_new(o, "exit_code", c->exit_code >= 0 ? json_integer(c->exit_code)
-                                                          : json_null());
+    json_object_set_new(o, "exit_code",
+                        c->exit_code >= 0 ? json_integer(c->exit_code) : json_null());
     json_object_set_new(o, "timed_out", json_boolean(c->timed_out));
     json_object_set_new(o, "stderr", json_str_or_null(c->stderr_text));
     json_object_set_new(o, "problems", problems_json(c->problems, c->nproblems));
@@ -394,8 +392,9 @@ int report_junit(const struct run_result *r, const char *path)
     run_result_counts(r, &pass, &fail, &error);
     struct buf b = BUF_INIT;
     buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    buf_addf(&b, "<testsuites name=\"kanalytic test\" tests=\"%zu\" failures=\"%zu\" "
-                 "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+    buf_addf(&b,
+             "<testsuites name=\"kanalytic test\" tests=\"%zu\" failures=\"%zu\" "
+             "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
              r->ncases, fail, error, run_result_skipped(r), r->seconds);
     /* one testsuite per analytic, in order of appearance */
     for (size_t i = 0; i < r->ncases; i++) {

@@ -8,7 +8,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-
 size_t text_table_terminal_width(void)
 {
     struct winsize ws;
@@ -143,8 +142,7 @@ static void table_layout(struct text_table *tp, const struct pq_table *t, size_t
     tp->ready = true;
 }
 
-void text_table_rows(struct text_table *tp, struct buf *out, const struct pq_table *t,
-                     size_t nrows)
+void text_table_rows(struct text_table *tp, struct buf *out, const struct pq_table *t, size_t nrows)
 {
     if (!tp->ready)
         table_layout(tp, t, nrows, out);

@@ -18,7 +18,10 @@ struct text_table {
     bool more;    /* columns left out on the right */
     bool ready;
 };
-#define TEXT_TABLE_INIT {0, NULL, NULL, 0, false, false}
+#define TEXT_TABLE_INIT                                                                            \
+    {                                                                                              \
+        0, NULL, NULL, 0, false, false                                                             \
+    }
 
 /* Appends nrows rows of t; the first call lays out the columns and prints the header, so
  * later calls (next row groups) line up with it. Call with nrows 0 for a header alone. */

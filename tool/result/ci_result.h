@@ -18,16 +18,16 @@ struct ci_step {
     char *analytic; /* NULL for a repository-wide step */
     char *command;  /* the command line, for people */
     enum ci_status status;
-    int exit_code;  /* of the subprocess; -1 when it did not run */
+    int exit_code; /* of the subprocess; -1 when it did not run */
     double seconds;
     struct buf output; /* stdout and stderr, interleaved; the tail when it was long */
     bool truncated;
-    char *note;     /* why it was skipped or could not run, or NULL */
+    char *note; /* why it was skipped or could not run, or NULL */
 };
 
 struct ci_result {
     const struct changes *changes;
-    size_t total_analytics; /* in the working tree */
+    size_t total_analytics;            /* in the working tree */
     unsigned shard_index, shard_count; /* 0/0: no sharding */
     struct diag_list findings;         /* the policy's */
     char *policy_error;                /* the policy could not run: why */

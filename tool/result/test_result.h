@@ -49,8 +49,8 @@ enum case_status {
 
 struct case_problem {
     char *rule;
-    char *file;    /* "output/0.parquet.gz", "display/plot.html", or NULL */
-    char *message; /* one line */
+    char *file;                 /* "output/0.parquet.gz", "display/plot.html", or NULL */
+    char *message;              /* one line */
     struct compare_result *cmp; /* RULE_GOLDEN / RULE_REPEAT details, or NULL */
     char *detail;               /* multi-line text (a masked display diff), or NULL */
 };
@@ -58,19 +58,19 @@ struct case_problem {
 struct case_result {
     char *analytic;
     char *case_name;
-    char *id; /* "analytic/case" */
+    char *id;          /* "analytic/case" */
     char *description; /* may be NULL */
     enum case_status status;
     double seconds;
-    int exit_code;  /* of the container; -1 when it never ran to the end */
+    int exit_code; /* of the container; -1 when it never ran to the end */
     bool timed_out;
     unsigned runs;
-    char *stderr_text; /* the container's stderr (capped), may be NULL */
+    char *stderr_text;  /* the container's stderr (capped), may be NULL */
     char *display_html; /* the display the analytic wrote (last run), may be NULL */
     struct case_problem *problems;
     size_t nproblems;
     char *skip_reason; /* CASE_SKIP: why the case was not run */
-    char **created; /* goldens written because they were missing */
+    char **created;    /* goldens written because they were missing */
     size_t ncreated;
     char **updated; /* goldens rewritten by --update */
     size_t nupdated;

@@ -195,17 +195,12 @@ static const char *attribute_type_mismatch(const struct pq_column *c, const stru
                    (t->logical == PQ_LOGICAL_NONE || t->logical == PQ_LOGICAL_INTEGER);
     bool real = t->physical == PQ_FLOAT || t->physical == PQ_DOUBLE;
     switch (a->type) {
-    case ATTR_INTEGER:
-        return integer ? NULL : "not integer";
-    case ATTR_NUMBER:
-        return integer || real ? NULL : "not a number";
-    case ATTR_BOOLEAN:
-        return t->physical == PQ_BOOLEAN ? NULL : "not boolean";
-    case ATTR_STRING:
-        return is_text(t) ? NULL : "not text";
+    case ATTR_INTEGER: return integer ? NULL : "not integer";
+    case ATTR_NUMBER: return integer || real ? NULL : "not a number";
+    case ATTR_BOOLEAN: return t->physical == PQ_BOOLEAN ? NULL : "not boolean";
+    case ATTR_STRING: return is_text(t) ? NULL : "not text";
     case ATTR_LIST:
-    case ATTR_TIMESTAMP:
-        return "a type the manifest may not declare";
+    case ATTR_TIMESTAMP: return "a type the manifest may not declare";
     }
     return NULL;
 }

@@ -9,8 +9,8 @@
  *   - display/ holds nothing, or exactly one regular file whose name ends in ".html";
  *   - and the manifest's outputs, a contract of kanalytic's own: every declared attribute is
  *     written with its declared type, and nothing undeclared is added.
- * Each check adds its findings to a case_result (result/test_result.h) under a rule of its own; nothing
- * here prints. */
+ * Each check adds its findings to a case_result (result/test_result.h) under a rule of its own;
+ * nothing here prints. */
 #ifndef KANALYTIC_RUNNER_CONTRACT_H
 #define KANALYTIC_RUNNER_CONTRACT_H
 

@@ -168,8 +168,8 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int rootfd,
         close(dirfd);
         return 0;
     }
-    int fd = openat(dirfd, comps[n - 1], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    0600);
+    int fd =
+        openat(dirfd, comps[n - 1], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     close(dirfd);
     if (fd < 0)
         return err_set("entry '%s': cannot create the file: %s%s", name, strerror(errno),
@@ -238,8 +238,7 @@ int extract_tar(const void *data, size_t len, const char *dest_dir,
         }
         if (skipped(name, lim.skip))
             continue;
-        if (check_type(e, name) < 0 ||
-            extract_entry(a, e, rootfd, name, &total, &lim, out) < 0) {
+        if (check_type(e, name) < 0 || extract_entry(a, e, rootfd, name, &total, &lim, out) < 0) {
             rc = -1;
             break;
         }

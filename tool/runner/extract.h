@@ -20,7 +20,10 @@ struct extract_limits {
      * counted against max_bytes; NULL: none */
     const char *skip;
 };
-#define EXTRACT_LIMITS_INIT {EXTRACT_DEFAULT_MAX_BYTES, EXTRACT_DEFAULT_MAX_ENTRIES, NULL}
+#define EXTRACT_LIMITS_INIT                                                                        \
+    {                                                                                              \
+        EXTRACT_DEFAULT_MAX_BYTES, EXTRACT_DEFAULT_MAX_ENTRIES, NULL                               \
+    }
 
 struct extract_file {
     char *path; /* relative, normalised: "output/0.parquet.gz" */

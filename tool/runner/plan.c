@@ -34,9 +34,10 @@ static void plan_apply_policy(const struct plan *pc, struct plan_analytic *a,
             buf_addf(&why, "%s%s", i > before ? ", " : "", diags->items[i].rule);
         buf_addf(&why, "; see above)");
     } else if (n == 0 && pc->o->timeout > lim.timeout) {
-        buf_addf(&why, "refused (policy-timeout): --timeout %u is more than the %u seconds the "
-                       "repository policy (%s) allows %s", pc->o->timeout, lim.timeout,
-                 pc->policy->path, a->name);
+        buf_addf(&why,
+                 "refused (policy-timeout): --timeout %u is more than the %u seconds the "
+                 "repository policy (%s) allows %s",
+                 pc->o->timeout, lim.timeout, pc->policy->path, a->name);
     } else if (n < 0) {
         buf_addf(&why, "%s", err_last());
     }
@@ -46,8 +47,8 @@ static void plan_apply_policy(const struct plan *pc, struct plan_analytic *a,
     buf_free(&disp);
 }
 
-static struct plan_analytic *plan_add_analytic(struct plan *p, const char *root,
-                                               const char *name, struct diag_list *diags)
+static struct plan_analytic *plan_add_analytic(struct plan *p, const char *root, const char *name,
+                                               struct diag_list *diags)
 {
     for (size_t i = 0; i < p->nanalytics; i++)
         if (!strcmp(p->analytics[i].name, name))
@@ -158,8 +159,8 @@ int plan_build(struct plan *p, const char *root, const struct repo_policy *polic
             bool exists = fs_is_file(cd.data);
             buf_free(&cd);
             if (!exists || strchr(case_name, '/')) {
-                err_set("%s: no such test case (expected analytics/%s/tests/%s/%s)", argv[i],
-                        arg, case_name, CASE_FILE);
+                err_set("%s: no such test case (expected analytics/%s/tests/%s/%s)", argv[i], arg,
+                        case_name, CASE_FILE);
                 free(arg);
                 return -1;
             }
@@ -171,8 +172,7 @@ int plan_build(struct plan *p, const char *root, const struct repo_policy *polic
             bool exists = fs_is_file(ad.data);
             buf_free(&ad);
             if (!exists) {
-                err_set("%s: no such analytic (no analytics/%s/%s)", argv[i], arg,
-                        MANIFEST_FILE);
+                err_set("%s: no such analytic (no analytics/%s/%s)", argv[i], arg, MANIFEST_FILE);
                 free(arg);
                 return -1;
             }

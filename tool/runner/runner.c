@@ -159,7 +159,8 @@ static int tar_add(struct archive *a, const char *name, bool dir, const void *da
     if (rc == ARCHIVE_OK && !dir && len && archive_write_data(a, data, len) != (la_ssize_t)len)
         rc = ARCHIVE_FATAL;
     archive_entry_free(e);
-    return rc == ARCHIVE_OK ? 0 : err_set("building the input archive: %s", archive_error_string(a));
+    return rc == ARCHIVE_OK ? 0
+                            : err_set("building the input archive: %s", archive_error_string(a));
 }
 
 /* input/N.parquet.gz for each input, and empty output/ and display/. */
@@ -530,7 +531,9 @@ static bool check_output(const char *path, const char *name, struct pq_table *t,
     if (idc < 0 || typec < 0) {
         case_result_fail(r, RULE_ID_TYPE, name, NULL,
                          "%s has no '%s' column (Kestrel requires 'id' and 'type')", name,
-                         idc < 0 && typec < 0 ? "id' or 'type" : idc < 0 ? "id" : "type");
+                         idc < 0 && typec < 0 ? "id' or 'type"
+                         : idc < 0            ? "id"
+                                              : "type");
         ok = false;
     }
     if (typec >= 0) {
@@ -713,8 +716,8 @@ static void check_run(const struct runner_case *c, const struct runner_options *
         return;
     }
     if (ro->exit_code != tc->exit_code)
-        case_result_fail(r, RULE_EXIT_CODE, NULL, NULL, "exit code %d, expected %d",
-                         ro->exit_code, tc->exit_code);
+        case_result_fail(r, RULE_EXIT_CODE, NULL, NULL, "exit code %d, expected %d", ro->exit_code,
+                         tc->exit_code);
     if (tc->stderr_contains && !strstr(r->stderr_text, tc->stderr_contains))
         case_result_fail(r, RULE_STDERR, NULL, NULL, "stderr does not contain \"%s\"",
                          tc->stderr_contains);
@@ -936,7 +939,8 @@ static bool only_golden_mismatches(const struct case_result *r)
     if (r->status != CASE_FAIL)
         return false;
     for (size_t i = 0; i < r->nproblems; i++)
-        if (strcmp(r->problems[i].rule, RULE_GOLDEN) && strcmp(r->problems[i].rule, RULE_DISPLAY_GOLDEN))
+        if (strcmp(r->problems[i].rule, RULE_GOLDEN) &&
+            strcmp(r->problems[i].rule, RULE_DISPLAY_GOLDEN))
             return false;
     return true;
 }
@@ -971,8 +975,8 @@ static int update_goldens(const struct runner_case *c, const struct run_output *
 }
 
 static void run_case_once(struct docker *d, const struct runner_case *c,
-                          const struct runner_options *o, struct case_result *r,
-                          char ***updated, size_t *nupdated, bool may_update)
+                          const struct runner_options *o, struct case_result *r, char ***updated,
+                          size_t *nupdated, bool may_update)
 {
     unsigned repeat = o->repeat ? o->repeat : 1;
     struct run_output first;
@@ -1023,8 +1027,8 @@ static void explain_image_user(struct docker *d, const struct manifest *m, struc
     free(ref);
 }
 
-void runner_run_case(struct docker *d, const struct runner_case *c,
-                     const struct runner_options *o, struct case_result *out)
+void runner_run_case(struct docker *d, const struct runner_case *c, const struct runner_options *o,
+                     struct case_result *out)
 {
     double t0 = clock_seconds();
     case_result_init(out, c->analytic, c->case_name);

@@ -16,20 +16,23 @@
 
 #define RUNNER_LABEL "io.kanalytic"
 #define RUNNER_LABEL_CASE "io.kanalytic.case"
-#define RUNNER_LABEL_PID "io.kanalytic.pid" /* of the kanalytic process that runs it */
+#define RUNNER_LABEL_PID "io.kanalytic.pid"   /* of the kanalytic process that runs it */
 #define RUNNER_LABEL_HOST "io.kanalytic.host" /* the machine that process runs on */
 #define RUNNER_PIDS_LIMIT 256
 
 struct runner_options {
-    bool ci;            /* a missing golden fails instead of being created */
-    bool update;        /* rewrite the goldens of failing cases, then rerun them */
-    unsigned repeat;    /* runs per case (>= 1); any difference between runs fails */
+    bool ci;             /* a missing golden fails instead of being created */
+    bool update;         /* rewrite the goldens of failing cases, then rerun them */
+    unsigned repeat;     /* runs per case (>= 1); any difference between runs fails */
     uint64_t output_cap; /* bytes of output + display fetched back (default 256 MiB) */
-    size_t max_entries; /* files and directories fetched back */
-    unsigned timeout;   /* seconds; 0: the case's (else the manifest's) */
-    size_t log_cap;     /* stderr kept per case */
+    size_t max_entries;  /* files and directories fetched back */
+    unsigned timeout;    /* seconds; 0: the case's (else the manifest's) */
+    size_t log_cap;      /* stderr kept per case */
 };
-#define RUNNER_OPTIONS_INIT {false, false, 1, (uint64_t)256 << 20, 10000, 0, 64 << 10}
+#define RUNNER_OPTIONS_INIT                                                                        \
+    {                                                                                              \
+        false, false, 1, (uint64_t)256 << 20, 10000, 0, 64 << 10                                   \
+    }
 
 /* One case to run: the analytic's manifest is shared (read-only) between cases. */
 struct runner_case {
@@ -43,8 +46,8 @@ struct runner_case {
 };
 
 /* Runs one case (with --repeat and --update as the options say) and fills out. */
-void runner_run_case(struct docker *d, const struct runner_case *c,
-                     const struct runner_options *o, struct case_result *out);
+void runner_run_case(struct docker *d, const struct runner_case *c, const struct runner_options *o,
+                     struct case_result *out);
 
 /* The container JSON for a case (exposed for tests): image, env, labels, sandbox. */
 char *runner_container_config(const struct manifest *m, const char *image,

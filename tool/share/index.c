@@ -74,8 +74,8 @@ static int check_entry(const char *src, size_t i, json_t *e)
             return err_set("%s: analytics[%zu] has no string \"%s\"", src, i, need[k]);
     const char *dg = json_string_value(json_object_get(e, "digest"));
     if (strncmp(dg, "sha256:", 7) || strlen(dg) != 71)
-        return err_set("%s: analytics[%zu] (%s): digest \"%s\" is not sha256:<64 hex digits>",
-                       src, i, json_string_value(json_object_get(e, "name")), dg);
+        return err_set("%s: analytics[%zu] (%s): digest \"%s\" is not sha256:<64 hex digits>", src,
+                       i, json_string_value(json_object_get(e, "name")), dg);
     return 0;
 }
 
@@ -130,8 +130,7 @@ char *share_default_text(const json_t *param)
         struct buf b = BUF_INIT;
         size_t i;
         const json_t *item;
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             if (i)
                 buf_addch(&b, ',');
             char *t = json_is_string(item) ? xstrdup(json_string_value(item))
@@ -177,10 +176,8 @@ json_t *share_index_entry(const json_t *m, const char *image, const char *digest
     json_t *inputs = json_object_get(m, "inputs");
     size_t i, k;
     json_t *in, *t;
-    json_array_foreach(inputs, i, in)
-    {
-        json_array_foreach(json_object_get(in, "entity_types"), k, t)
-        {
+    json_array_foreach (inputs, i, in) {
+        json_array_foreach (json_object_get(in, "entity_types"), k, t) {
             bool seen = false;
             for (size_t s = 0; s < json_array_size(types) && !seen; s++)
                 seen = json_equal(json_array_get(types, s), t);
@@ -192,13 +189,13 @@ json_t *share_index_entry(const json_t *m, const char *image, const char *digest
     json_object_set_new(e, "inputs", json_integer((json_int_t)json_array_size(inputs)));
     json_t *params = json_array();
     json_t *p;
-    json_array_foreach(json_object_get(m, "parameters"), i, p)
-    {
+    json_array_foreach (json_object_get(m, "parameters"), i, p) {
         char *def = share_default_text(p);
         json_t *q = json_object();
         add_str(q, "name", json_string_value(json_object_get(p, "name")));
         add_str(q, "type", json_string_value(json_object_get(p, "type")));
-        json_object_set_new(q, "required", json_boolean(json_is_true(json_object_get(p, "required"))));
+        json_object_set_new(q, "required",
+                            json_boolean(json_is_true(json_object_get(p, "required"))));
         add_str(q, "default", def);
         add_str(q, "description", json_string_value(json_object_get(p, "description")));
         json_array_append_new(params, q);
@@ -263,8 +260,7 @@ json_t *share_index_find(const json_t *index, const char *name, const char *vers
     json_t *found = NULL;
     size_t i;
     json_t *e;
-    json_array_foreach(list, i, e)
-    {
+    json_array_foreach (list, i, e) {
         if (strcmp(str_of(e, "name"), name))
             continue;
         if (!version) {

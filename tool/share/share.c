@@ -78,8 +78,7 @@ char *share_apply_line(const json_t *m)
         buf_addf(&b, i ? ", v%zu" : "v%zu", i);
     size_t k = 0, i;
     json_t *p;
-    json_array_foreach(json_object_get(m, "parameters"), i, p)
-    {
+    json_array_foreach (json_object_get(m, "parameters"), i, p) {
         char *def = share_default_text(p);
         bool req = json_is_true(json_object_get(p, "required"));
         const char *type = json_string_value(json_object_get(p, "type"));
@@ -119,8 +118,7 @@ static bool has_repo_digest(const struct docker_image *img, const char *repo, co
     bool found = false;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(img->json, "RepoDigests"), i, v)
-    {
+    json_array_foreach (json_object_get(img->json, "RepoDigests"), i, v) {
         if (json_is_string(v) && !strcmp(json_string_value(v), want.data))
             found = true;
     }
@@ -209,8 +207,8 @@ done:
     return r;
 }
 
-int share_install(struct docker *d, const char *name, const char *version,
-                  const char *want_digest, const struct share_opts *o, struct share_result *out)
+int share_install(struct docker *d, const char *name, const char *version, const char *want_digest,
+                  const struct share_opts *o, struct share_result *out)
 {
     memset(out, 0, sizeof *out);
     char *repo = share_repo(o->registry, name);
@@ -248,8 +246,8 @@ int share_install(struct docker *d, const char *name, const char *version,
     } else if (want_digest && (!digest || strcmp(digest, want_digest)) &&
                !has_repo_digest(&img, repo, want_digest)) {
         r = SHARE_FINDING;
-        err_set("%s has digest %s in the registry, but the index says %s: not installed",
-                ref.data, digest ? digest : "(none reported)", want_digest);
+        err_set("%s has digest %s in the registry, but the index says %s: not installed", ref.data,
+                digest ? digest : "(none reported)", want_digest);
     }
     if (r)
         goto done;

@@ -89,7 +89,7 @@ int share_publish(struct docker *d, const char *name, const struct share_opts *o
  * kanalytic manifest naming NAME, the version asked for) and want_digest (may be NULL; from
  * the index), then tags it kestrel-analytics-NAME:latest and :VERSION. A mismatch is
  * SHARE_FINDING and leaves the local kestrel-analytics-NAME tags alone. */
-int share_install(struct docker *d, const char *name, const char *version,
-                  const char *want_digest, const struct share_opts *o, struct share_result *out);
+int share_install(struct docker *d, const char *name, const char *version, const char *want_digest,
+                  const struct share_opts *o, struct share_result *out);
 
 #endif

@@ -133,8 +133,8 @@ static void plan_columns(const struct pq_table *e, const struct pq_table *a,
         long j = table_find_column(a, ec->name);
         describe(ec, te, sizeof te);
         if (j < 0) {
-            add_issue(r, SCHEMA_MISSING_COLUMN, ec->name, te, NULL,
-                      "column '%s' (%s) is missing", ec->name, te);
+            add_issue(r, SCHEMA_MISSING_COLUMN, ec->name, te, NULL, "column '%s' (%s) is missing",
+                      ec->name, te);
             continue;
         }
         const struct pq_column *ac = &a->cols[j];
@@ -156,8 +156,8 @@ static void plan_columns(const struct pq_table *e, const struct pq_table *a,
         if (in_list(o->ignore, o->nignore, ac->name) || table_find_column(e, ac->name) >= 0)
             continue;
         describe(ac, ta, sizeof ta);
-        add_issue(r, SCHEMA_EXTRA_COLUMN, ac->name, NULL, ta, "column '%s' (%s) is new",
-                  ac->name, ta);
+        add_issue(r, SCHEMA_EXTRA_COLUMN, ac->name, NULL, ta, "column '%s' (%s) is new", ac->name,
+                  ta);
     }
     if (o->strict_column_order) {
         struct buf be = BUF_INIT, ba = BUF_INIT;
@@ -174,8 +174,8 @@ static void plan_columns(const struct pq_table *e, const struct pq_table *a,
 
 /* Resolves the key columns on both sides; -1 (with a schema issue) when one is unusable. */
 static int plan_keys(const struct pq_table *e, const struct pq_table *a,
-                     const struct compare_options *o, struct compare_result *r,
-                     struct keyset *ke, struct keyset *ka)
+                     const struct compare_options *o, struct compare_result *r, struct keyset *ke,
+                     struct keyset *ka)
 {
     ke->cols = xcalloc(o->nkey, sizeof *ke->cols);
     ka->cols = xcalloc(o->nkey, sizeof *ka->cols);
@@ -196,8 +196,7 @@ static int plan_keys(const struct pq_table *e, const struct pq_table *a,
         if (!same_type(&e->cols[i], &a->cols[j])) {
             /* reported as a type change already unless ignored; say why rows cannot match */
             add_issue(r, SCHEMA_BAD_KEY, o->key[k], NULL, NULL,
-                      "key column '%s' has different types: rows cannot be matched",
-                      o->key[k]);
+                      "key column '%s' has different types: rows cannot be matched", o->key[k]);
             rc = -1;
             continue;
         }
@@ -243,8 +242,8 @@ static bool value_equal(const struct pq_vector *e, size_t i, const struct pq_vec
         if (!tol)
             return false;
         if (is_unsigned)
-            return numbers_close((double)(uint32_t)e->v.i32[i], (double)(uint32_t)a->v.i32[j],
-                                 rtol, atol, nan_equal);
+            return numbers_close((double)(uint32_t)e->v.i32[i], (double)(uint32_t)a->v.i32[j], rtol,
+                                 atol, nan_equal);
         return numbers_close(e->v.i32[i] * scale_of(t), a->v.i32[j] * scale_of(t), rtol, atol,
                              nan_equal);
     case PQ_INT64:
@@ -254,8 +253,8 @@ static bool value_equal(const struct pq_vector *e, size_t i, const struct pq_vec
         if (!tol)
             return false;
         if (is_unsigned)
-            return numbers_close((double)(uint64_t)e->v.i64[i], (double)(uint64_t)a->v.i64[j],
-                                 rtol, atol, nan_equal);
+            return numbers_close((double)(uint64_t)e->v.i64[i], (double)(uint64_t)a->v.i64[j], rtol,
+                                 atol, nan_equal);
         return numbers_close((double)e->v.i64[i] * scale_of(t), (double)a->v.i64[j] * scale_of(t),
                              rtol, atol, nan_equal);
     case PQ_FLOAT: return numbers_close(e->v.f32[i], a->v.f32[j], rtol, atol, nan_equal);
@@ -382,8 +381,7 @@ static bool column_identical(const struct pq_column *e, size_t ei, const struct 
 {
     if (!e->is_list)
         return vector_identical(&e->values, ei, &a->values, ai, rows, nan_equal);
-    if (e->list_len < ei || e->list_len - ei < rows || a->list_len < ai ||
-        a->list_len - ai < rows)
+    if (e->list_len < ei || e->list_len - ei < rows || a->list_len < ai || a->list_len - ai < rows)
         return false;
     if (rows == 0)
         return true;
@@ -402,9 +400,8 @@ bool compare_column_identical(const struct pq_column *e, const struct pq_column 
     return same_type(e, a) && column_identical(e, 0, a, 0, rows, nan_equal);
 }
 
-bool compare_column_range_identical(const struct pq_column *e, size_t ei,
-                                    const struct pq_column *a, size_t ai, size_t rows,
-                                    bool nan_equal)
+bool compare_column_range_identical(const struct pq_column *e, size_t ei, const struct pq_column *a,
+                                    size_t ai, size_t rows, bool nan_equal)
 {
     return same_type(e, a) && column_identical(e, ei, a, ai, rows, nan_equal);
 }
@@ -552,8 +549,7 @@ static void add_row_ref(struct row_ref **list, size_t *n, size_t *total, size_t 
 
 /* Builds the index of rows [0, nrows) of k; notes keys seen twice as duplicates. */
 static void index_build(struct key_index *ix, const struct keyset *k, size_t nrows,
-                        const char *side, const struct compare_options *o,
-                        struct compare_result *r)
+                        const char *side, const struct compare_options *o, struct compare_result *r)
 {
     size_t cap = 16;
     while (cap < nrows * 2)
@@ -659,14 +655,13 @@ static void compare_by_position(const struct pq_table *e, const struct pq_table 
         add_row_ref(&r->missing, &r->nmissing, &r->missing_total, o->max_rows,
                     row_label(NULL, false, i));
     for (size_t i = common; i < a->nrows; i++)
-        add_row_ref(&r->extra, &r->nextra, &r->extra_total, o->max_rows,
-                    row_label(NULL, false, i));
+        add_row_ref(&r->extra, &r->nextra, &r->extra_total, o->max_rows, row_label(NULL, false, i));
 }
 
 static void compare_by_key(const struct pq_table *e, const struct pq_table *a,
                            const struct keyset *ke, const struct keyset *ka,
-                           const struct pair *pairs, size_t npairs,
-                           const struct compare_options *o, struct compare_result *r)
+                           const struct pair *pairs, size_t npairs, const struct compare_options *o,
+                           struct compare_result *r)
 {
     struct key_index ie, ia;
     index_build(&ie, ke, e->nrows, "expected", o, r);

@@ -27,12 +27,15 @@ struct compare_options {
     double atol;
     const struct compare_tolerance *tolerances; /* per column, override the default */
     size_t ntolerances;
-    bool nan_equal;          /* NaN equals NaN (default true) */
+    bool nan_equal;           /* NaN equals NaN (default true) */
     bool strict_column_order; /* column order must match (default false) */
-    size_t max_cells;        /* differing cells kept in the result (0 = 20) */
-    size_t max_rows;         /* missing / extra / duplicate rows kept (0 = 20) */
+    size_t max_cells;         /* differing cells kept in the result (0 = 20) */
+    size_t max_rows;          /* missing / extra / duplicate rows kept (0 = 20) */
 };
-#define COMPARE_OPTIONS_INIT {NULL, 0, NULL, 0, 0.0, 0.0, NULL, 0, true, false, 20, 20}
+#define COMPARE_OPTIONS_INIT                                                                       \
+    {                                                                                              \
+        NULL, 0, NULL, 0, 0.0, 0.0, NULL, 0, true, false, 20, 20                                   \
+    }
 
 enum schema_issue_kind {
     SCHEMA_MISSING_COLUMN, /* in expected, not in actual */
@@ -47,11 +50,11 @@ struct schema_issue {
     char *column;   /* NULL for SCHEMA_ORDER */
     char *expected; /* type (or column order) on the expected side, may be NULL */
     char *actual;
-    char *message;  /* "column 'bytes': int64 became double" */
+    char *message; /* "column 'bytes': int64 became double" */
 };
 
 struct cell_diff {
-    char *row;      /* "id=\"a\", port=80" with keys, else "row 12" (0-based) */
+    char *row; /* "id=\"a\", port=80" with keys, else "row 12" (0-based) */
     char *column;
     char *expected; /* canonical JSON (table/format.h) */
     char *actual;
@@ -80,7 +83,7 @@ struct compare_result {
     struct row_ref *missing; /* expected rows absent from actual (first max_rows) */
     size_t nmissing;
     size_t missing_total;
-    struct row_ref *extra;   /* actual rows absent from expected */
+    struct row_ref *extra; /* actual rows absent from expected */
     size_t nextra;
     size_t extra_total;
     struct row_ref *duplicates; /* keys seen more than once (either side) */
@@ -105,9 +108,8 @@ bool compare_column_identical(const struct pq_column *e, const struct pq_column 
                               bool nan_equal);
 /* The same for rows [ei, ei+rows) of e against rows [ai, ai+rows) of a: windows of column
  * chunks cut from files whose row groups do not line up. */
-bool compare_column_range_identical(const struct pq_column *e, size_t ei,
-                                    const struct pq_column *a, size_t ai, size_t rows,
-                                    bool nan_equal);
+bool compare_column_range_identical(const struct pq_column *e, size_t ei, const struct pq_column *a,
+                                    size_t ai, size_t rows, bool nan_equal);
 
 /* One-line summary: "equal (1000 rows)" or "3 cells differ in 2 rows, 1 missing row, ...". */
 void compare_summary(const struct compare_result *r, struct buf *out);

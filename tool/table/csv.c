@@ -47,8 +47,8 @@ static int csv_record(char *d, size_t n, size_t *pos, size_t *line, struct csv_f
                 d[w++] = d[i++];
             }
             f->len = w - f->off;
-            if (i < n && d[i] != ',' && d[i] != '\n' && !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') &&
-                !(d[i] == '\r' && i + 1 == n))
+            if (i < n && d[i] != ',' && d[i] != '\n' &&
+                !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') && !(d[i] == '\r' && i + 1 == n))
                 return text_line_error(*line, "unexpected character after a closing quote");
         } else {
             f->off = i;
@@ -114,7 +114,7 @@ int csv_parse(char *d, size_t n, struct text_grid *g)
             continue; /* a blank line */
         if (nf != g->ncols) {
             text_line_error(row_line, "%zu field%s, the header has %zu", nf, nf == 1 ? "" : "s",
-                       g->ncols);
+                            g->ncols);
             goto out;
         }
         struct text_cell *row = grid_add_row(g, row_line);

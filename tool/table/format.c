@@ -308,8 +308,7 @@ static void open_q(struct buf *out, bool json)
         buf_addch(out, '"');
 }
 
-static void add_integer(struct buf *out, const struct pq_type *t, int64_t x, bool wide,
-                        bool json)
+static void add_integer(struct buf *out, const struct pq_type *t, int64_t x, bool wide, bool json)
 {
     switch (t->logical) {
     case PQ_LOGICAL_INTEGER:

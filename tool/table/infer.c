@@ -70,10 +70,10 @@ int text_spec_parse(const char *text, struct text_spec *out)
         const char *name;
         enum text_kind kind;
     } names[] = {
-        {"string", K_STRING}, {"str", K_STRING},     {"utf8", K_STRING},   {"int64", K_INT64},
-        {"int", K_INT64},     {"bigint", K_INT64},   {"int32", K_INT32},   {"double", K_DOUBLE},
-        {"float64", K_DOUBLE}, {"float", K_FLOAT},   {"float32", K_FLOAT}, {"bool", K_BOOL},
-        {"boolean", K_BOOL},  {"date", K_DATE},      {"date32", K_DATE},
+        {"string", K_STRING},  {"str", K_STRING},   {"utf8", K_STRING},   {"int64", K_INT64},
+        {"int", K_INT64},      {"bigint", K_INT64}, {"int32", K_INT32},   {"double", K_DOUBLE},
+        {"float64", K_DOUBLE}, {"float", K_FLOAT},  {"float32", K_FLOAT}, {"bool", K_BOOL},
+        {"boolean", K_BOOL},   {"date", K_DATE},    {"date32", K_DATE},
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcasecmp(s, names[i].name)) {
@@ -256,8 +256,8 @@ int text_check_utf8(const char *data, size_t len)
     size_t line = 1;
     for (size_t i = 0; i < bad; i++)
         line += data[i] == '\n';
-    return text_line_error(line, "invalid UTF-8 (byte 0x%02x at offset %zu)", (unsigned char)data[bad],
-                      bad);
+    return text_line_error(line, "invalid UTF-8 (byte 0x%02x at offset %zu)",
+                           (unsigned char)data[bad], bad);
 }
 
 long grid_column(struct text_grid *g, const char *name)
@@ -444,8 +444,9 @@ static const char *cell_text(const struct text_grid *g, const struct text_cell *
 }
 
 /* Appends one scalar JSON value or text to v as kind; NULL message on success. */
-static const char *value_append(struct pq_vector *v, const struct text_spec *s, const struct text_grid *g,
-                                const struct text_cell *c, struct buf *tmp)
+static const char *value_append(struct pq_vector *v, const struct text_spec *s,
+                                const struct text_grid *g, const struct text_cell *c,
+                                struct buf *tmp)
 {
     bool text = c->state == CELL_TEXT || json_is_string(c->j);
     if (c->state == CELL_JSON && (json_is_array(c->j) || json_is_object(c->j)))
@@ -582,7 +583,7 @@ static int cell_append(struct pq_column *col, const struct text_spec *s, const s
     es.is_list = false;
     size_t i;
     json_t *e;
-    json_array_foreach(arr, i, e) {
+    json_array_foreach (arr, i, e) {
         if (json_is_null(e)) {
             vector_append_null(&col->values);
             continue;
@@ -604,7 +605,7 @@ done:
     struct pq_type type = spec_type(s);
     pq_type_describe(&type, s->is_list, tname, sizeof tname);
     text_line_error(line, "column '%s': \"%s%s\" does not fit %s: %s", col->name, shown.data,
-               t2.len > 60 ? "..." : "", tname, why);
+                    t2.len > 60 ? "..." : "", tname, why);
     buf_free(&shown);
     buf_free(&t2);
     return -1;
@@ -612,8 +613,14 @@ done:
 
 /* ---- inference ---- */
 
-enum seen { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_ARRAY = 16,
-            SEEN_OBJECT = 32 };
+enum seen {
+    SEEN_INT = 1,
+    SEEN_REAL = 2,
+    SEEN_BOOL = 4,
+    SEEN_STRING = 8,
+    SEEN_ARRAY = 16,
+    SEEN_OBJECT = 32
+};
 
 static unsigned json_seen(const json_t *j)
 {
@@ -677,8 +684,11 @@ static int infer(const struct text_grid *g, size_t c, struct text_spec *out, str
             if (!can_int && !can_double && !can_bool)
                 break;
         }
-        out->kind = !any ? K_STRING : can_int ? K_INT64 : can_double ? K_DOUBLE
-                                    : can_bool ? K_BOOL : K_STRING;
+        out->kind = !any         ? K_STRING
+                    : can_int    ? K_INT64
+                    : can_double ? K_DOUBLE
+                    : can_bool   ? K_BOOL
+                                 : K_STRING;
         return 0;
     }
     unsigned seen = 0, elem_seen = 0;
@@ -690,7 +700,7 @@ static int infer(const struct text_grid *g, size_t c, struct text_spec *out, str
         unsigned s = json_seen(cell->j);
         if (s == SEEN_OBJECT)
             return text_line_error(g->lines[r], "column '%s': objects are not supported",
-                              g->names[c]);
+                                   g->names[c]);
         if (!(seen & s))
             first_line[__builtin_ctz(s)] = g->lines[r];
         seen |= s;
@@ -698,11 +708,11 @@ static int infer(const struct text_grid *g, size_t c, struct text_spec *out, str
             continue;
         size_t i;
         json_t *e;
-        json_array_foreach(cell->j, i, e) {
+        json_array_foreach (cell->j, i, e) {
             unsigned es = json_is_null(e) ? 0 : json_seen(e);
             if (es == SEEN_ARRAY || es == SEEN_OBJECT)
                 return text_line_error(g->lines[r], "column '%s': nested %ss are not supported",
-                                  g->names[c], seen_name(es));
+                                       g->names[c], seen_name(es));
             elem_seen |= es;
         }
     }
@@ -710,17 +720,17 @@ static int infer(const struct text_grid *g, size_t c, struct text_spec *out, str
         unsigned other = seen & ~(unsigned)SEEN_ARRAY;
         unsigned bit = other & -other;
         return text_line_error(first_line[__builtin_ctz(bit)],
-                          "column '%s' mixes arrays (line %zu) and %ss; give its type with "
-                          "--schema",
-                          g->names[c], first_line[__builtin_ctz(SEEN_ARRAY)], seen_name(bit));
+                               "column '%s' mixes arrays (line %zu) and %ss; give its type with "
+                               "--schema",
+                               g->names[c], first_line[__builtin_ctz(SEEN_ARRAY)], seen_name(bit));
     }
     if (seen == SEEN_ARRAY) {
         out->is_list = true;
         if (seen_to_kind(elem_seen, &out->kind) < 0)
             return text_line_error(first_line[__builtin_ctz(SEEN_ARRAY)],
-                              "column '%s': list elements of mixed types; give its type with "
-                              "--schema",
-                              g->names[c]);
+                                   "column '%s': list elements of mixed types; give its type with "
+                                   "--schema",
+                                   g->names[c]);
         return 0;
     }
     if (seen_to_kind(seen, &out->kind) < 0) {
@@ -731,9 +741,9 @@ static int infer(const struct text_grid *g, size_t c, struct text_spec *out, str
         }
         size_t la = first_line[__builtin_ctz(a)], lb = first_line[__builtin_ctz(b)];
         return text_line_error(la > lb ? la : lb,
-                          "column '%s' mixes %ss (line %zu) and %ss (line %zu); give its type "
-                          "with --schema",
-                          g->names[c], seen_name(a), la, seen_name(b), lb);
+                               "column '%s' mixes %ss (line %zu) and %ss (line %zu); give its type "
+                               "with --schema",
+                               g->names[c], seen_name(a), la, seen_name(b), lb);
     }
     return 0;
 }
@@ -760,7 +770,7 @@ int grid_to_table(const struct text_grid *g, struct text_schema *schema, struct 
     for (size_t i = 0; i < schema->n; i++) {
         if (!schema->e[i].used) {
             text_line_error(1, "--schema names column '%s', which the input does not have",
-                       schema->e[i].name);
+                            schema->e[i].name);
             goto out;
         }
     }

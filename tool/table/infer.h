@@ -48,17 +48,20 @@ struct text_cell {
 
 /* The cells of a text table, row-major, with the line each row starts at. */
 struct text_grid {
-    const char *text;    /* the CSV input */
+    const char *text; /* the CSV input */
     char **names;
     size_t ncols;
-    struct text_cell *cells;  /* row-major, nrows * ncols */
-    size_t nrows, cap;   /* cap in rows */
-    size_t *lines;       /* line where each row starts */
-    json_t **objects;    /* JSON Lines: the row objects (owned) */
-    bool from_text;      /* cells are text to parse (CSV) */
+    struct text_cell *cells; /* row-major, nrows * ncols */
+    size_t nrows, cap;       /* cap in rows */
+    size_t *lines;           /* line where each row starts */
+    json_t **objects;        /* JSON Lines: the row objects (owned) */
+    bool from_text;          /* cells are text to parse (CSV) */
 };
 
-#define TEXT_SCHEMA_INIT {NULL, 0, 0}
+#define TEXT_SCHEMA_INIT                                                                           \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 enum text_format { TEXT_CSV, TEXT_JSONL };
 

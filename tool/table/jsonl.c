@@ -51,7 +51,7 @@ int jsonl_parse(const char *d, size_t n, struct text_grid *g)
         obj_lines[nobj++] = line;
         const char *key;
         json_t *val;
-        json_object_foreach(o, key, val) {
+        json_object_foreach (o, key, val) {
             (void)val;
             if (grid_column(g, key) < 0) {
                 if (!key[0]) {
@@ -73,7 +73,7 @@ int jsonl_parse(const char *d, size_t n, struct text_grid *g)
         objs[r] = NULL;
         const char *key;
         json_t *val;
-        json_object_foreach(g->objects[g->nrows - 1], key, val) {
+        json_object_foreach (g->objects[g->nrows - 1], key, val) {
             long c = grid_column(g, key);
             if (!json_is_null(val)) {
                 row[c].state = CELL_JSON;

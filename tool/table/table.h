@@ -41,10 +41,10 @@ struct pq_type {
     enum pq_physical physical;
     int32_t type_length; /* FIXED_LEN_BYTE_ARRAY only */
     enum pq_logical logical;
-    int bit_width;  /* INTEGER: 8, 16, 32, 64 */
-    bool is_signed; /* INTEGER */
-    int precision;  /* DECIMAL */
-    int scale;      /* DECIMAL */
+    int bit_width;          /* INTEGER: 8, 16, 32, 64 */
+    bool is_signed;         /* INTEGER */
+    int precision;          /* DECIMAL */
+    int scale;              /* DECIMAL */
     enum pq_time_unit unit; /* TIME, TIMESTAMP */
     bool utc;               /* TIME, TIMESTAMP: isAdjustedToUTC */
 };
@@ -96,7 +96,10 @@ struct pq_table {
     struct pq_column *cols;
 };
 
-#define PQ_TABLE_INIT {0, 0, NULL}
+#define PQ_TABLE_INIT                                                                              \
+    {                                                                                              \
+        0, 0, NULL                                                                                 \
+    }
 
 /* Adds an empty column (name copied) and returns it. */
 struct pq_column *table_add_column(struct pq_table *t, const char *name, struct pq_type type,

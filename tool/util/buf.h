@@ -12,7 +12,10 @@ struct buf {
     size_t cap;
 };
 
-#define BUF_INIT {buf_empty_, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        buf_empty_, 0, 0                                                                           \
+    }
 extern char buf_empty_[];
 
 void buf_init(struct buf *b);

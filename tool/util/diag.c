@@ -98,7 +98,8 @@ static void print_text(const struct diag *d, FILE *out)
 static void print_github(const struct diag *d, FILE *out)
 {
     struct buf b = BUF_INIT;
-    buf_addf(&b, "::%s file=", d->severity == DIAG_NOTE ? "notice" : diag_severity_name(d->severity));
+    buf_addf(&b,
+             "::%s file=", d->severity == DIAG_NOTE ? "notice" : diag_severity_name(d->severity));
     quote_github(&b, d->file, true);
     if (d->line > 0)
         buf_addf(&b, ",line=%d,col=%d", d->line, d->col > 0 ? d->col : 1);

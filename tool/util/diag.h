@@ -27,7 +27,10 @@ struct diag_list {
     size_t cap;
 };
 
-#define DIAG_LIST_INIT {NULL, 0, 0}
+#define DIAG_LIST_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void diag_add(struct diag_list *list, enum diag_severity sev, const char *file, int line, int col,
               const char *rule, const char *fmt, ...) __attribute__((format(printf, 7, 8)));

@@ -56,22 +56,14 @@ bool quote_path_needed(const char *path)
 static char c_escape_letter(unsigned char c)
 {
     switch (c) {
-    case '\a':
-        return 'a';
-    case '\b':
-        return 'b';
-    case '\t':
-        return 't';
-    case '\n':
-        return 'n';
-    case '\v':
-        return 'v';
-    case '\f':
-        return 'f';
-    case '\r':
-        return 'r';
-    default:
-        return 0;
+    case '\a': return 'a';
+    case '\b': return 'b';
+    case '\t': return 't';
+    case '\n': return 'n';
+    case '\v': return 'v';
+    case '\f': return 'f';
+    case '\r': return 'r';
+    default: return 0;
     }
 }
 
@@ -339,23 +331,12 @@ void quote_github(struct buf *out, const char *s, bool property)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '%':
-            buf_addstr(out, "%25");
-            break;
-        case '\r':
-            buf_addstr(out, "%0D");
-            break;
-        case '\n':
-            buf_addstr(out, "%0A");
-            break;
-        case ':':
-            property ? buf_addstr(out, "%3A") : buf_addch(out, ':');
-            break;
-        case ',':
-            property ? buf_addstr(out, "%2C") : buf_addch(out, ',');
-            break;
-        default:
-            buf_addch(out, *s);
+        case '%': buf_addstr(out, "%25"); break;
+        case '\r': buf_addstr(out, "%0D"); break;
+        case '\n': buf_addstr(out, "%0A"); break;
+        case ':': property ? buf_addstr(out, "%3A") : buf_addch(out, ':'); break;
+        case ',': property ? buf_addstr(out, "%2C") : buf_addch(out, ','); break;
+        default: buf_addch(out, *s);
         }
     }
 }

@@ -26,7 +26,7 @@ bool term_use_color(FILE *f)
 
 const char *term_color(FILE *f, enum term_color c)
 {
-    static const char *const seq[] = {"\033[0m", "\033[31m", "\033[32m", "\033[33m",
-                                      "\033[34m", "\033[1m", "\033[2m"};
+    static const char *const seq[] = {"\033[0m",  "\033[31m", "\033[32m", "\033[33m",
+                                      "\033[34m", "\033[1m",  "\033[2m"};
     return term_use_color(f) ? seq[c] : "";
 }
