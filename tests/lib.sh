@@ -55,3 +55,17 @@ EOF
   printf 'FROM debian:sid-slim\nCOPY run.sh /run.sh\nCMD ["/bin/sh", "/run.sh"]\n' >"$d/Dockerfile"
   printf '# %s\n\n%s\n' "$2" "$3" >"$d/README.md"
 }
+
+# Headless Chromium (Debian's chromium) for the HTML pages kanalytic writes: need_chromium ends
+# the script when it is missing; chrome runs it with the flags this machine's closed network
+# needs, a private profile, and a window of CHROME_WINDOW (default 1280,900).
+need_chromium() {
+  command -v chromium >/dev/null && return 0
+  echo "$(basename "$0"): chromium is not installed (scripts/setup.sh installs it)" >&2
+  exit 1
+}
+chrome() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$TMP/chrome" --window-size="${CHROME_WINDOW:-1280,900}" "$@" 2>>"$TMP/chrome.log"
+}

@@ -6,10 +6,7 @@
 # screenshot is kept in build/catalog-screenshot.png for a person to look at.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
-if ! command -v chromium >/dev/null; then
-  echo "test_catalog.sh: chromium is not installed (scripts/setup.sh installs it)" >&2
-  exit 1
-fi
+need_chromium
 repo=$TMP/repo
 mkdir -p "$repo/analytics"
 cp -r schemas template "$repo/"
@@ -95,11 +92,6 @@ expect_no_file "$TMP/s2"
 run "$KANALYTIC" catalog -o "$site" --report "$TMP/report.json" --index "$TMP/index.json"
 expect_rc 0 "catalog again"
 
-chrome() {
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$TMP/chrome" --window-size=1280,900 "$@" 2>>"$TMP/chrome.log"
-}
 dom() { chrome --dump-dom "$1" >"$2" || fail "chromium --dump-dom $1"; }
 dom "file://$site/index.html" "$TMP/all.html"
 dom "file://$site/index.html#q=cluster+outliers" "$TMP/q.html"

@@ -3,10 +3,7 @@
 # one fails because its golden was changed on purpose (one cluster cell).
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
-if ! command -v chromium >/dev/null; then
-  echo "test_html_report.sh: chromium is not installed (scripts/setup.sh installs it)" >&2
-  exit 1
-fi
+need_chromium
 repo=$TMP/repo
 mkdir -p "$repo/analytics"
 cp -r schemas "$repo/"
@@ -28,11 +25,7 @@ expect_rc 1 "one case fails"
 expect_file "$TMP/report.html"
 grep -qE '(src|href)="(https?:)?//' "$TMP/report.html" && fail "the report loads external assets"
 
-chrome() {
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$TMP/chrome" --window-size=1280,1600 "$@" 2>>"$TMP/chrome.log"
-}
+CHROME_WINDOW=1280,1600
 chrome --dump-dom "file://$TMP/report.html" >"$TMP/dom.html" || fail "chromium --dump-dom"
 python3 - "$TMP/dom.html" <<'PY' || fail "DOM queries"
 import sys
