@@ -104,9 +104,11 @@ FUZZ_SECONDS ?= 20
 # make fuzz-long FUZZ_RUNS=N: each target to N executions (-runs=N) from its seeds, one after the
 # other, printing its executions, execs/s and seconds (libFuzzer's final stats; the log is
 # build/fuzz/long-TARGET.log). 10 million per parser is the goal (docs/testing.md, "Fuzzing").
+# FUZZ_TARGETS="fuzz_with fuzz_ignore" picks some (two makes in parallel use both cores).
 FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS ?= $(FUZZ_SRC:fuzz/%.c=%)
 fuzz-long: fuzz
-	@set -e; for f in $(FUZZ_SRC:fuzz/%.c=%); do \
+	@set -e; for f in $(FUZZ_TARGETS); do \
 		corpus=$(BUILD)/fuzz/corpus-$$f; mkdir -p $$corpus; \
 		seeds=$$(ls -d fuzz/seeds/$$f 2>/dev/null || true); \
 		log=$(BUILD)/fuzz/long-$$f.log; start=$$(date +%s); \

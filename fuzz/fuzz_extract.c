@@ -26,7 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 1 << 20)
         return 0;
-    char dir[] = "/tmp/kanalytic-fuzz-extract.XXXXXX";
+    /* on tmpfs when there is one: on disk, creating and removing the tree took 80% of the time
+     * (1.6k exec/s in /tmp, 8.6k in /dev/shm) */
+    static const char *parent;
+    if (!parent)
+        parent = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    char dir[64];
+    snprintf(dir, sizeof dir, "%s/kanalytic-fuzz-extract.XXXXXX", parent);
     if (!mkdtemp(dir))
         return 0;
     struct extract_limits lim = {64 << 10, 64, "data/input"};
