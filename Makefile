@@ -34,7 +34,7 @@ LIB := $(BUILD)/libkanalytic.a
 BIN := $(BUILD)/kanalytic
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: check-library all test unit cli integration check check-sanitize fuzz fuzz-run fuzz-long demo setup install \
+.PHONY: check-layers check-library all test unit cli integration check check-sanitize fuzz fuzz-run fuzz-long demo setup install \
 	clean format bench bench-quick
 all: $(BIN)
 
@@ -70,8 +70,13 @@ check-library: $(PQLIB_OBJ)
 		$(PQLIB_LIBS) || { echo "tool/parquet/library.mk: the library reaches outside its boundary" >&2; exit 1; }
 	@echo "== the Parquet library links on its own ($(words $(PQLIB_SRC)) sources)"
 
+# The include graph runs one way and nothing below tool/cmd/ prints or exits
+# (scripts/check-layers.sh holds the layers; docs/conventions.md).
+check-layers:
+	@scripts/check-layers.sh
+
 # Unit tests run from the repository root so they find tests/fixtures and ../shared.
-unit: $(UNIT_BIN) check-library
+unit: $(UNIT_BIN) check-library check-layers
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 cli: $(BIN)
