@@ -1,6 +1,7 @@
 /* kanalytic catalog: writes the catalogue site (report/catalog_site.h) of the repository's
  * analytics; options, messages and the exit code only. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "report/catalog_site.h"
 #include "util/error.h"
 #include "util/repo.h"
@@ -13,6 +14,17 @@
 #define KANALYTIC_VERSION "0.0.0-dev"
 #endif
 
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG('o', "output", 'o', "DIR", "where to write the site (required)"),
+    CMD_OPT_ARG('r', "report", 'r', "FILE",
+                "the last test report (kanalytic test --format json > FILE)"),
+    CMD_OPT_ARG('i', "index", 'i', "FILE",
+                "the published-analytics index (kanalytic publish --index;\n"
+                "docs/sharing.md); copied into DIR as index.json"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -24,11 +36,9 @@ static void usage(FILE *out)
             "APPLY line, outputs, a golden display in a sandboxed frame, test cases with their\n"
             "last result, published versions, the README). DIR is replaced atomically; it must\n"
             "be missing, empty or a previous catalogue.\n"
-            "\n"
-            "  -o, --output DIR   where to write the site (required)\n"
-            "  -r, --report FILE  the last test report (kanalytic test --format json > FILE)\n"
-            "  -i, --index FILE   the published-analytics index (kanalytic publish --index;\n"
-            "                     docs/sharing.md); copied into DIR as index.json\n"
+            "\n");
+    cmd_options_print(out, options);
+    fprintf(out,
             "\n"
             "exit: 0 written, 1 an analytic does not validate (nothing written), 2 usage,\n"
             "a broken report or index, or an I/O error\n"
@@ -41,23 +51,22 @@ static void usage(FILE *out)
 
 int cmd_catalog(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"report", required_argument, NULL, 'r'},
-        {"index", required_argument, NULL, 'i'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct catalog_site_options o = {.version = KANALYTIC_VERSION};
     const char *out_dir = NULL;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic catalog: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:r:i:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out_dir = optarg; break;
         case 'r': o.report_path = optarg; break;
         case 'i': o.index_path = optarg; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

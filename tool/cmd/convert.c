@@ -4,8 +4,10 @@
  * with --schema) and writes with the Parquet writer; Parquet input is read with the reader and
  * rendered by table/csv.h or table/jsonl.h. Every output is written atomically. */
 #include "cmd.h"
+#include "cmd/options.h"
 #include "parquet/parquet.h"
 #include "table/csv.h"
+#include "table/detect.h"
 #include "table/infer.h"
 #include "table/jsonl.h"
 #include "util/buf.h"
@@ -13,16 +15,30 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define INPUT_MAX ((size_t)4 << 30)
 
-static const char usage_text[] =
+enum { OPT_COMPRESSION = 256, OPT_SCHEMA, OPT_FORMAT, OPT_NO_DICTIONARY, OPT_ROW_GROUP_ROWS };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_ARG(0, "compression", OPT_COMPRESSION, "C",
+                "snappy (default, also for .parquet.gz: Kestrel writes its\n"
+                "inputs so), gzip, zstd, none"),
+    CMD_OPT_ARG(0, "schema", OPT_SCHEMA, "S",
+                "column types, e.g.\n'ts:timestamp[us,utc],port:int32,tags:list<string>'"),
+    CMD_OPT_ARG(0, "format", OPT_FORMAT, "F", "output format: csv, jsonl or parquet"),
+    CMD_OPT_FLAG(0, "no-dictionary", OPT_NO_DICTIONARY, "write PLAIN values only"),
+    CMD_OPT_ARG(0, "row-group-rows", OPT_ROW_GROUP_ROWS, "N",
+                "rows per row group (default 1048576)"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
+static const char usage_head[] =
     "usage: kanalytic convert IN OUT [--compression C] [--schema name:type,...]\n"
     "                         [--format csv|jsonl|parquet] [--no-dictionary]\n"
     "                         [--row-group-rows N]\n"
@@ -40,68 +56,28 @@ static const char usage_text[] =
     "Parquet to text: JSON Lines is exactly `kanalytic show --format jsonl`; CSV prints nulls\n"
     "as empty fields, empty strings as \"\", lists as JSON arrays.\n"
     "\n"
-    "options:\n"
-    "  --compression C    snappy (default, also for .parquet.gz: Kestrel writes its\n"
-    "                     inputs so), gzip, zstd, none\n"
-    "  --schema S         column types, e.g. 'ts:timestamp[us,utc],port:int32,tags:list<string>'\n"
-    "  --format F         output format: csv, jsonl or parquet\n"
-    "  --no-dictionary    write PLAIN values only\n"
-    "  --row-group-rows N rows per row group (default 1048576)\n"
-    "  -h, --help         this help\n"
+    "options:\n";
+
+static const char usage_tail[] =
     "\n"
     "Bad input (ragged rows, broken quoting, invalid UTF-8, a value that does not fit its\n"
-    "type) is reported as IN:LINE: error: ..., exits 1 and leaves no output file.\n"
+    "type) is reported as IN:LINE: error: ..., exits 2 and leaves no output file.\n"
     "\n"
     "examples:\n"
     "  kanalytic convert procs.csv tests/basic/input/0.parquet.gz\n"
     "  kanalytic convert conns.jsonl conns.parquet --schema 'first_observed:timestamp[us,utc]'\n"
     "  kanalytic convert output.parquet.gz output.jsonl\n";
 
-enum fmt { FMT_NONE, FMT_CSV, FMT_JSONL, FMT_PARQUET };
-
-/* ---- formats ---- */
-
-static bool ends_with(const char *s, const char *suffix)
+static void usage(FILE *out)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
-static enum fmt fmt_from_name(const char *path)
-{
-    if (ends_with(path, ".parquet") || ends_with(path, ".parquet.gz") || ends_with(path, ".pq"))
-        return FMT_PARQUET;
-    if (ends_with(path, ".csv"))
-        return FMT_CSV;
-    if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson") || ends_with(path, ".json"))
-        return FMT_JSONL;
-    return FMT_NONE;
-}
-
-static enum fmt fmt_parse(const char *s)
-{
-    if (!strcasecmp(s, "csv"))
-        return FMT_CSV;
-    if (!strcasecmp(s, "jsonl") || !strcasecmp(s, "ndjson"))
-        return FMT_JSONL;
-    if (!strcasecmp(s, "parquet"))
-        return FMT_PARQUET;
-    return FMT_NONE;
-}
-
-static enum fmt fmt_sniff(const struct buf *data)
-{
-    if (data->len >= 4 && !memcmp(data->data, "PAR1", 4))
-        return FMT_PARQUET;
-    for (size_t i = 0; i < data->len; i++)
-        if (!isspace((unsigned char)data->data[i]))
-            return data->data[i] == '{' ? FMT_JSONL : FMT_CSV;
-    return FMT_CSV;
+    fputs(usage_head, out);
+    cmd_options_print(out, options);
+    fputs(usage_tail, out);
 }
 
 struct options {
     const char *in, *out;
-    enum fmt out_fmt;
+    enum detect_format out_fmt;
     struct pq_writer_options w;
     struct text_schema schema;
 };
@@ -115,11 +91,11 @@ static int load_input(struct options *o, struct pq_table *t)
         fprintf(stderr, "kanalytic convert: %s\n", err_last());
         return EXIT_TROUBLE;
     }
-    enum fmt in_fmt = fmt_from_name(o->in);
-    if (in_fmt == FMT_NONE)
-        in_fmt = fmt_sniff(&data);
+    enum detect_format in_fmt = detect_from_name(o->in);
+    if (in_fmt == DETECT_NONE)
+        in_fmt = detect_sniff(data.data, data.len);
     int rc = 0;
-    if (in_fmt == FMT_PARQUET) {
+    if (in_fmt == DETECT_PARQUET) {
         if (o->schema.n) {
             fprintf(stderr, "kanalytic convert: --schema applies to CSV and JSON Lines input\n");
             rc = EXIT_TROUBLE;
@@ -130,8 +106,8 @@ static int load_input(struct options *o, struct pq_table *t)
         buf_free(&data);
         return rc;
     }
-    if (table_from_text(data.data, data.len, in_fmt == FMT_CSV ? TEXT_CSV : TEXT_JSONL, &o->schema,
-                        t) < 0) {
+    if (table_from_text(data.data, data.len, in_fmt == DETECT_CSV ? TEXT_CSV : TEXT_JSONL,
+                        &o->schema, t) < 0) {
         fprintf(stderr, "%s:%s\n", o->in, err_last());
         rc = EXIT_TROUBLE;
     }
@@ -141,7 +117,7 @@ static int load_input(struct options *o, struct pq_table *t)
 
 static int write_output(struct options *o, const struct pq_table *t)
 {
-    if (o->out_fmt == FMT_PARQUET) {
+    if (o->out_fmt == DETECT_PARQUET) {
         if (pq_write_file(o->out, t, &o->w) < 0) {
             fprintf(stderr, "kanalytic convert: %s\n", err_last());
             return EXIT_TROUBLE;
@@ -149,7 +125,7 @@ static int write_output(struct options *o, const struct pq_table *t)
         return 0;
     }
     struct buf text = BUF_INIT;
-    if (o->out_fmt == FMT_CSV) {
+    if (o->out_fmt == DETECT_CSV) {
         csv_write_header(&text, t, "\n");
         csv_write_rows(&text, t, 0, t->nrows, "\n");
     } else {
@@ -166,49 +142,46 @@ static int write_output(struct options *o, const struct pq_table *t)
 
 static int usage_error(const char *msg)
 {
-    fprintf(stderr, "kanalytic convert: %s\n%s", msg, usage_text);
+    fprintf(stderr, "kanalytic convert: %s\n", msg);
+    usage(stderr);
     return EXIT_TROUBLE;
 }
 
 int cmd_convert(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"compression", required_argument, NULL, 'c'},
-        {"schema", required_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'},
-        {"no-dictionary", no_argument, NULL, 'D'},
-        {"row-group-rows", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct options o = {0};
     struct pq_writer_options w = PQ_WRITER_OPTIONS_INIT;
     o.w = w;
     int rc = EXIT_TROUBLE, ch;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic convert: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c':
+        case OPT_COMPRESSION:
             if (pq_codec_parse(optarg, &o.w.codec) < 0) {
                 rc = usage_error("unknown --compression (snappy, gzip, zstd, none)");
                 goto out;
             }
             break;
-        case 's':
+        case OPT_SCHEMA:
             if (text_schema_parse(optarg, &o.schema) < 0) {
                 fprintf(stderr, "kanalytic convert: %s\n", err_last());
                 goto out;
             }
             break;
-        case 'f':
-            o.out_fmt = fmt_parse(optarg);
-            if (o.out_fmt == FMT_NONE) {
+        case OPT_FORMAT:
+            o.out_fmt = detect_from_word(optarg);
+            if (o.out_fmt == DETECT_NONE) {
                 rc = usage_error("unknown --format (csv, jsonl, parquet)");
                 goto out;
             }
             break;
-        case 'D': o.w.dictionary = false; break;
-        case 'r': {
+        case OPT_NO_DICTIONARY: o.w.dictionary = false; break;
+        case OPT_ROW_GROUP_ROWS: {
             char *end;
             unsigned long long n = strtoull(optarg, &end, 10);
             if (*end || n == 0 || optarg[0] == '-') {
@@ -219,7 +192,11 @@ int cmd_convert(int argc, char **argv)
             break;
         }
         case 'h':
-            fputs(usage_text, stdout);
+            usage(stdout);
+            rc = 0;
+            goto out;
+        case CMD_OPT_LIST_OPTIONS:
+            cmd_options_list(stdout, options);
             rc = 0;
             goto out;
         default: rc = usage_error("bad option"); goto out;
@@ -231,9 +208,9 @@ int cmd_convert(int argc, char **argv)
     }
     o.in = argv[optind];
     o.out = argv[optind + 1];
-    if (o.out_fmt == FMT_NONE)
-        o.out_fmt = fmt_from_name(o.out);
-    if (o.out_fmt == FMT_NONE) {
+    if (o.out_fmt == DETECT_NONE)
+        o.out_fmt = detect_from_name(o.out);
+    if (o.out_fmt == DETECT_NONE) {
         rc = usage_error("cannot tell OUT's format from its name: use --format");
         goto out;
     }

@@ -1,6 +1,7 @@
 /* kanalytic info NAME: the manifest an installed image carries in its label, for a hunter
  * without a checkout: entity types, parameters, outputs, display and a ready APPLY line. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "docker/docker.h"
 #include "manifest/manifest.h"
 #include "share/share.h"
@@ -12,6 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { OPT_JSON = 256 };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_FLAG(0, "json", OPT_JSON, "print the label's manifest as JSON"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out, "usage: kanalytic info NAME|IMAGE [--json]\n"
@@ -21,9 +30,9 @@ static void usage(FILE *out)
                  "revision, description, the entity types of each input, the parameters with\n"
                  "types and defaults, the attributes each output adds, the display, and an APPLY\n"
                  "line to paste into Kestrel. IMAGE (with ':' or '/') names any image instead.\n"
-                 "\n"
-                 "  --json   print the label's manifest as JSON\n"
-                 "\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
                  "exit: 0, 2 no such image or not a kanalytic image\n"
                  "\n"
                  "examples:\n"
@@ -39,18 +48,19 @@ static const char *str(const json_t *o, const char *k, const char *dflt)
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool as_json = false;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic info: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
-        case 'j': as_json = true; break;
+        case OPT_JSON: as_json = true; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

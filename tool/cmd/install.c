@@ -11,6 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct cmd_option options[] = {
+    SHARE_CLI_OPT_REGISTRY("R", "HOST[:PORT][/NAMESPACE] (default: the index's \"registry\")"),
+    SHARE_CLI_OPT_INDEX("FILE|URL", "the index `publish --index` wrote (a file, http(s):// or\n"
+                                    "file:// URL): versions and digests to check against"),
+    SHARE_CLI_OPT_CREDENTIALS,
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -22,12 +31,9 @@ static void usage(FILE *out)
             "version asked for, and, with an index, that its digest is the one published; then\n"
             "tags it kestrel-analytics-NAME:latest and :VERSION so `APPLY docker://NAME` runs\n"
             "it. Prints: installed NAME VERSION DIGEST, and a ready APPLY line.\n"
-            "\n"
-            "  --registry R       HOST[:PORT][/NAMESPACE] (default: the index's \"registry\")\n"
-            "  --index FILE|URL   the index `publish --index` wrote (a file, http(s):// or\n"
-            "                     file:// URL): versions and digests to check against\n"
-            "  --username USER    log in as USER with the password read from standard input\n"
-            "  --password-stdin   (without them: the docker CLI's config `auths`, or anonymous)\n"
+            "\n");
+    cmd_options_print(out, options);
+    fprintf(out,
             "\n"
             "exit: 0 installed, 1 labels, version or digest do not match (nothing tagged),\n"
             "      2 not found, wrong credentials, registry or engine unreachable, usage\n"
@@ -40,7 +46,7 @@ static void usage(FILE *out)
 int cmd_install(int argc, char **argv)
 {
     struct share_cli_opts opt;
-    int pr = share_cli_parse(argc, argv, &opt, usage);
+    int pr = share_cli_parse(argc, argv, options, &opt, usage);
     if (pr)
         return pr == 1 ? 0 : pr;
     const char *registry = opt.registry, *index_src = opt.index, *username = opt.username;

@@ -1,5 +1,6 @@
 /* kanalytic list --installed: the analytics images on the engine, from their labels alone. */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "docker/docker.h"
 #include "manifest/manifest.h"
 #include "share/share.h"
@@ -12,6 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { OPT_INSTALLED = 256, OPT_JSON };
+
+static const struct cmd_option options[] = {
+    CMD_OPT_FLAG(0, "installed", OPT_INSTALLED,
+                 "the images on the engine (the only listing there is for now)"),
+    CMD_OPT_FLAG(0, "json", OPT_JSON, "one JSON object per line instead of the table"),
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out, "usage: kanalytic list --installed [--json]\n"
@@ -20,10 +31,9 @@ static void usage(FILE *out)
                  "or installed, carrying a kanalytic manifest label): name, version, the git\n"
                  "revision it was built from, image id, size and the registry it came from. Needs\n"
                  "no checkout of the repository.\n"
-                 "\n"
-                 "  --installed   the images on the engine (the only listing there is for now)\n"
-                 "  --json        one JSON object per line instead of the table\n"
-                 "\n"
+                 "\n");
+    cmd_options_print(out, options);
+    fprintf(out, "\n"
                  "examples:\n"
                  "  kanalytic list --installed\n"
                  "  kanalytic list --installed --json | jq -r .name\n");
@@ -54,20 +64,20 @@ static int by_name(const void *a, const void *b)
 
 int cmd_list(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"installed", no_argument, NULL, 'I'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool installed = false, as_json = false;
     int c;
+    struct cmd_getopt g;
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic list: %s\n", err_last());
+        return EXIT_TROUBLE;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
-        case 'I': installed = true; break;
-        case 'j': as_json = true; break;
+        case OPT_INSTALLED: installed = true; break;
+        case OPT_JSON: as_json = true; break;
         case 'h': usage(stdout); return 0;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

@@ -13,6 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct cmd_option options[] = {
+    SHARE_CLI_OPT_REGISTRY("R", "HOST[:PORT][/NAMESPACE], e.g. registry.example:5000/kestrel"),
+    SHARE_CLI_OPT_INDEX("FILE", "add the published versions to this index (JSON, created when\n"
+                                "missing; see docs/sharing.md); `install --index` reads it"),
+    SHARE_CLI_OPT_CREDENTIALS,
+    CMD_OPT_HELP_ENTRY,
+    CMD_OPT_END,
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -25,13 +34,9 @@ static void usage(FILE *out)
             "VERSION with another digest, NAME is refused (raise its version); when it holds this\n"
             "very image, nothing is pushed. Without NAME: every analytic of the repository.\n"
             "Prints one line per analytic: published|unchanged NAME VERSION DIGEST.\n"
-            "\n"
-            "  --registry R       HOST[:PORT][/NAMESPACE], e.g. registry.example:5000/kestrel\n"
-            "  --index FILE       add the published versions to this index (JSON, created when\n"
-            "                     missing; see docs/sharing.md); `install --index` reads it\n"
-            "  --username USER    log in as USER with the password read from standard input\n"
-            "  --password-stdin   (without them: the docker CLI's config, $DOCKER_CONFIG or\n"
-            "                     ~/.docker/config.json, `auths`; credential helpers are not run)\n"
+            "\n");
+    cmd_options_print(out, options);
+    fprintf(out,
             "\n"
             "exit: 0 published, 1 a version already published with another digest,\n"
             "      2 no image, wrong credentials, registry or engine unreachable, usage\n"
@@ -45,7 +50,7 @@ static void usage(FILE *out)
 int cmd_publish(int argc, char **argv)
 {
     struct share_cli_opts opt;
-    int pr = share_cli_parse(argc, argv, &opt, usage);
+    int pr = share_cli_parse(argc, argv, options, &opt, usage);
     if (pr)
         return pr == 1 ? 0 : pr;
     const char *registry = opt.registry, *index_path = opt.index, *username = opt.username;

@@ -12,23 +12,25 @@
 #include <string.h>
 #include <unistd.h>
 
-int share_cli_parse(int argc, char **argv, struct share_cli_opts *o, void (*usage)(FILE *))
+int share_cli_parse(int argc, char **argv, const struct cmd_option *options,
+                    struct share_cli_opts *o, void (*usage)(FILE *))
 {
-    static const struct option longopts[] = {
-        {"registry", required_argument, NULL, 'r'}, {"index", required_argument, NULL, 'i'},
-        {"username", required_argument, NULL, 'u'}, {"password-stdin", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
+    struct cmd_getopt g;
     memset(o, 0, sizeof *o);
+    if (cmd_getopt_init(&g, options, false) < 0) {
+        fprintf(stderr, "kanalytic %s: %s\n", argv[0], err_last());
+        return EXIT_TROUBLE;
+    }
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:i:u:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         switch (c) {
         case 'r': o->registry = optarg; break;
         case 'i': o->index = optarg; break;
         case 'u': o->username = optarg; break;
-        case 'P': o->password_stdin = true; break;
+        case SHARE_CLI_OPT_PASSWORD_STDIN: o->password_stdin = true; break;
         case 'h': usage(stdout); return 1;
+        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
         default: usage(stderr); return EXIT_TROUBLE;
         }
     }

@@ -4,6 +4,7 @@
 #ifndef KANALYTIC_CMD_SHARE_CLI_H
 #define KANALYTIC_CMD_SHARE_CLI_H
 
+#include "cmd/options.h"
 #include "docker/docker.h"
 #include "share/share.h"
 
@@ -15,10 +16,23 @@ struct share_cli_opts {
     const char *registry, *index, *username;
     bool password_stdin;
 };
-/* Parses them (getopt_long, from optind 1) for command cmd; -h/--help prints usage to stdout.
- * Returns 0 to go on (operands from optind), 1 after --help, or EXIT_TROUBLE on a bad option
- * (usage printed to stderr). */
-int share_cli_parse(int argc, char **argv, struct share_cli_opts *o, void (*usage)(FILE *));
+/* The entries of an option table for them: each command gives its own help for -r and -i
+ * (what the registry and the index are to it); the credentials are the same for both. */
+#define SHARE_CLI_OPT_REGISTRY(arg, help) CMD_OPT_ARG('r', "registry", 'r', arg, help)
+#define SHARE_CLI_OPT_INDEX(arg, help) CMD_OPT_ARG('i', "index", 'i', arg, help)
+#define SHARE_CLI_OPT_PASSWORD_STDIN 0x7f10
+#define SHARE_CLI_OPT_CREDENTIALS                                                                  \
+    CMD_OPT_ARG('u', "username", 'u', "USER",                                                      \
+                "log in as USER with the password read from standard input"),                      \
+        CMD_OPT_FLAG(0, "password-stdin", SHARE_CLI_OPT_PASSWORD_STDIN,                            \
+                     "(without them: the docker CLI's config, $DOCKER_CONFIG or\n"                 \
+                     "~/.docker/config.json, `auths`, else anonymous;\n"                           \
+                     "credential helpers are not run)")
+/* Parses them with the command's table (getopt_long, from optind 1); -h/--help prints usage to
+ * stdout, --list-options the table's options. Returns 0 to go on (operands from optind), 1
+ * after --help or --list-options, or EXIT_TROUBLE on a bad option (usage printed to stderr). */
+int share_cli_parse(int argc, char **argv, const struct cmd_option *options,
+                    struct share_cli_opts *o, void (*usage)(FILE *));
 
 /* The X-Registry-Auth value for server: username given -> the password from stdin (one line);
  * else the docker CLI config's entry; else anonymous. NULL with err_set on failure. */
