@@ -20,7 +20,7 @@ done
 # --list-options), the help text from `kanalytic help CMD`; a mention in the synopsis or in
 # prose is not help, and no option line may be written by hand beside the table.
 # Commands whose options are not in a table yet (issue 16) answer --list-options with 2.
-not_converted=" new "
+not_converted=" "
 for c in $cmds; do
   run "$KANALYTIC" "$c" --list-options
   if [ "$rc" != 0 ]; then
