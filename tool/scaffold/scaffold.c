@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/repo.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #include <git2.h>
@@ -284,12 +285,6 @@ char *scaffold_author(const char *root, bool *from_user)
 
 /* ---- the copy ---- */
 
-static bool is_binary_name(const char *name)
-{
-    size_t n = strlen(name);
-    return n >= 11 && !strcmp(name + n - 11, ".parquet.gz");
-}
-
 /* Copies the template folder src into dst (which exists), filling text files. */
 static int copy_tree(const char *src, const char *dst, const struct scaffold_fills *f)
 {
@@ -307,7 +302,7 @@ static int copy_tree(const char *src, const char *dst, const struct scaffold_fil
         } else {
             struct buf in = BUF_INIT, out = BUF_INIT;
             rc = fs_read_file(s, MAX_TEMPLATE_FILE, &in);
-            if (rc == 0 && !is_binary_name(names.names[i]))
+            if (rc == 0 && !ends_with(names.names[i], ".parquet.gz"))
                 rc = scaffold_fill_text(s, in.data, in.len, f, &out);
             else if (rc == 0)
                 buf_add(&out, in.data, in.len);
