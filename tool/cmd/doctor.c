@@ -1,17 +1,15 @@
 /* kanalytic doctor: is the Docker engine usable for kanalytic? Reachability and version, the
  * API version in use, the storage driver, the base images the repository's Dockerfiles need
- * (FROM lines; scratch and earlier stage names skipped) and free disk. */
+ * (docker/dockerfile.h) and free disk. */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
 #include "docker/docker.h"
+#include "docker/dockerfile.h"
 #include "util/human.h"
 #include "util/error.h"
-#include "util/fs.h"
 #include "util/repo.h"
 #include "util/term.h"
-#include "util/xalloc.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,102 +37,6 @@ static void usage(FILE *out)
                  "examples:\n"
                  "  kanalytic doctor\n"
                  "  DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock kanalytic doctor\n");
-}
-
-struct base_image {
-    char *image;
-    char *used_by; /* first Dockerfile naming it */
-};
-
-struct base_list {
-    struct base_image *items;
-    size_t n, cap;
-};
-
-static void base_add(struct base_list *l, const char *image, const char *file)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->items[i].image, image))
-            return;
-    ARRAY_GROW(l->items, l->n + 1, l->cap);
-    l->items[l->n].image = xstrdup(image);
-    l->items[l->n].used_by = xstrdup(file);
-    l->n++;
-}
-
-/* Next white-space separated word of *p (advanced); NULL at the end. */
-static char *word(char **p)
-{
-    char *s = *p;
-    while (*s && isspace((unsigned char)*s))
-        s++;
-    if (!*s)
-        return NULL;
-    char *start = s;
-    while (*s && !isspace((unsigned char)*s))
-        s++;
-    if (*s)
-        *s++ = '\0';
-    *p = s;
-    return start;
-}
-
-/* Collects the FROM images of one Dockerfile. */
-static void scan_dockerfile(const char *path, const char *label, struct base_list *out)
-{
-    struct buf text = BUF_INIT;
-    if (fs_read_file(path, 1 << 20, &text) < 0) {
-        buf_free(&text);
-        return;
-    }
-    char **stages = NULL;
-    size_t nstages = 0, cap = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *p = line;
-        char *kw = word(&p);
-        if (!kw || strcasecmp(kw, "FROM"))
-            continue;
-        char *image = word(&p);
-        while (image && !strncmp(image, "--", 2))
-            image = word(&p);
-        if (!image)
-            continue;
-        char *as = word(&p);
-        char *stage = as && !strcasecmp(as, "AS") ? word(&p) : NULL;
-        bool skip = !strcasecmp(image, "scratch") || strchr(image, '$');
-        for (size_t i = 0; i < nstages && !skip; i++)
-            skip = !strcasecmp(stages[i], image);
-        if (!skip)
-            base_add(out, image, label);
-        if (stage) {
-            ARRAY_GROW(stages, nstages + 1, cap);
-            stages[nstages++] = xstrdup(stage);
-        }
-    }
-    for (size_t i = 0; i < nstages; i++)
-        free(stages[i]);
-    free(stages);
-    buf_free(&text);
-}
-
-static void collect_base_images(const char *root, struct base_list *out)
-{
-    struct fs_names names = {0};
-    if (repo_list_analytics(root, &names) == 0) {
-        for (size_t i = 0; i < names.count; i++) {
-            struct buf p = BUF_INIT, label = BUF_INIT;
-            buf_addf(&p, "%s/analytics/%s/Dockerfile", root, names.names[i]);
-            buf_addf(&label, "analytics/%s/Dockerfile", names.names[i]);
-            scan_dockerfile(p.data, label.data, out);
-            buf_free(&p);
-            buf_free(&label);
-        }
-    }
-    fs_names_free(&names);
-    char *t = path_join(root, "template/Dockerfile");
-    scan_dockerfile(t, "template/Dockerfile", out);
-    free(t);
 }
 
 int cmd_doctor(int argc, char **argv)
@@ -188,10 +90,12 @@ int cmd_doctor(int argc, char **argv)
     if (repo_find_root(&root) < 0) {
         printf("%sskip%s  base images: %s\n", warn, reset, err_last());
     } else {
-        struct base_list bases = {0};
-        collect_base_images(root, &bases);
+        struct dockerfile_bases bases = {0};
+        dockerfile_scan_repo(root, &bases);
         if (!bases.n)
-            printf("%sskip%s  base images: no FROM lines in analytics/*/Dockerfile\n", warn, reset);
+            printf("%sskip%s  base images: no FROM lines in analytics/*/Dockerfile or "
+                   "template/*/Dockerfile\n",
+                   warn, reset);
         for (size_t i = 0; i < bases.n; i++) {
             struct docker_image img;
             int r = docker_image_inspect(d, bases.items[i].image, &img);
@@ -211,10 +115,8 @@ int cmd_doctor(int argc, char **argv)
                        err_last());
                 status = EXIT_FINDINGS;
             }
-            free(bases.items[i].image);
-            free(bases.items[i].used_by);
         }
-        free(bases.items);
+        dockerfile_bases_free(&bases);
         free(root);
     }
 
