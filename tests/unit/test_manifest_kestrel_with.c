@@ -245,12 +245,62 @@ static void test_string_tokens(void **state)
     assert_false(kestrel_is_name("", 0));
 }
 
+/* kestrel_with_check finds what kestrel_with_parse finds; kestrel_with_pointer puts the
+ * caret under the error's column: a tab kept, a character of several bytes one column, the
+ * right line of a text of several lines. */
+static void test_check_and_pointer(void **state)
+{
+    (void)state;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(kestrel_with_check("n=3, cols=(a, b)", "--with", &diags), 0);
+    assert_int_equal(diags.count, 0);
+
+    static const struct {
+        const char *text;
+        const char *line; /* the line shown */
+        const char *pad;  /* the blanks before the caret */
+    } cases[] = {
+        {"num=1, x=-5", "num=1, x=-5", "         "},
+        {"\tx=-5", "\tx=-5", "\t  "},
+        {"s='é', x=-5", "s='é', x=-5", "         "},
+        {"a=1,\n  b=(x, y) c=2", "  b=(x, y) c=2", "           "},
+        {"WITH x=-5", "WITH x=-5", "       "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        diag_list_free(&diags);
+        assert_int_equal(kestrel_with_check(cases[i].text, "--with", &diags), -1);
+        assert_int_equal(diags.count, 1);
+        const char *line;
+        int len;
+        struct buf pad = BUF_INIT;
+        assert_int_equal(kestrel_with_pointer(cases[i].text, &diags.items[0], &line, &len, &pad),
+                         0);
+        char *shown = xstrndup(line, (size_t)len);
+        assert_string_equal(shown, cases[i].line);
+        assert_string_equal(pad.len ? pad.data : "", cases[i].pad);
+        free(shown);
+        buf_free(&pad);
+    }
+    /* another finding, or a line the text does not have: nothing to point at */
+    struct diag other = diags.items[0];
+    const char *line;
+    int len;
+    struct buf pad = BUF_INIT;
+    other.rule = (char *)"param";
+    assert_int_equal(kestrel_with_pointer("a=1", &other, &line, &len, &pad), -1);
+    other.rule = (char *)"with-syntax";
+    other.line = 3;
+    assert_int_equal(kestrel_with_pointer("a=1\nb=2", &other, &line, &len, &pad), -1);
+    assert_int_equal(pad.len, 0);
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_renders_like_kestrel), cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_kinds_and_positions),  cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_string_tokens),
+        cmocka_unit_test(test_string_tokens),  cmocka_unit_test(test_check_and_pointer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "manifest/manifest.h"
 #include "manifest/repo_policy.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 #include "git_fixture.h"
@@ -256,6 +257,25 @@ static void test_base_policy(void **state)
     assert_int_equal(diags.items[0].line, 3);
     diag_list_free(&diags);
     assert_int_equal(base_policy_load(fx.repo, fx.dir, "no-such-rev", &p, NULL, &diags), -1);
+
+    /* base_policy_load_at (kanalytic test --policy-rev): the working tree's file without a
+     * revision, the revision's with one, and no git repository refused */
+    fx_write(&fx, "kanalytic.yaml", "schema_version: 1\nlimits:\n  memory: 3g\n");
+    assert_int_equal(base_policy_load_at(fx.dir, NULL, &p, &diags), 0);
+    assert_int_equal(p->limits.memory, 3ULL << 30);
+    repo_policy_free(p);
+    assert_int_equal(base_policy_load_at(fx.dir, "HEAD~2", &p, &diags), 0);
+    assert_int_equal(p->limits.memory, 2ULL << 30);
+    assert_non_null(strstr(p->path, "(base "));
+    repo_policy_free(p);
+    assert_int_equal(base_policy_load_at(fx.dir, "HEAD", &p, &diags), 1);
+    char outside[] = "/tmp/kanalytic-nogit.XXXXXX";
+    assert_non_null(mkdtemp(outside));
+    assert_int_equal(base_policy_load_at(outside, "main", &p, &diags), -1);
+    assert_non_null(strstr(err_last(), "--policy-rev main: "));
+    assert_non_null(strstr(err_last(), "is not in a git repository"));
+    rmdir(outside);
+    diag_list_free(&diags);
     fx_free(&fx);
 }
 

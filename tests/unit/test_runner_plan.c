@@ -272,6 +272,46 @@ static void test_run_reports_in_order(void **state)
     diag_list_free(&diags);
 }
 
+/* A fake image check: alpha's is ready, beta's is not. */
+static int fake_image(void *ctx, const struct manifest *m, char **problem)
+{
+    struct buf *asked = ctx;
+    buf_addf(asked, "%s;", m->name);
+    if (!strcmp(m->name, "alpha"))
+        return 0;
+    *problem = xstrdup("image kestrel-analytics-beta:latest not found");
+    return -1;
+}
+
+/* Every analytic with a case that loaded is asked once, in plan order; one without such a
+ * case is not; the answer lands in image_ok and image_problem (which plan_free frees). */
+static void test_check_images(void **state)
+{
+    (void)state;
+    make_analytic("gamma"); /* no case that loads: its image is never needed */
+    make_case("gamma", "broken", "description: [\n");
+    struct plan p = {0};
+    struct diag_list diags = DIAG_LIST_INIT;
+    char *argv[] = {"beta", "alpha/one", "gamma"};
+    assert_int_equal(plan_build(&p, root, NULL, &defaults, false, 3, argv, &diags), 0);
+    struct buf asked = BUF_INIT;
+    plan_check_images(&p, fake_image, &asked);
+    assert_string_equal(asked.data, "beta;alpha;");
+    const struct plan_analytic *a = plan_find_analytic(&p, "alpha");
+    const struct plan_analytic *b = plan_find_analytic(&p, "beta");
+    const struct plan_analytic *g = plan_find_analytic(&p, "gamma");
+    assert_true(a->image_ok);
+    assert_null(a->image_problem);
+    assert_false(b->image_ok);
+    assert_string_equal(b->image_problem, "image kestrel-analytics-beta:latest not found");
+    assert_non_null(g);
+    assert_false(g->image_ok);
+    assert_null(g->image_problem);
+    buf_free(&asked);
+    plan_free(&p);
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_case_carried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_reports_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_images, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

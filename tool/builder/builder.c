@@ -34,6 +34,33 @@ static char *utc_now(void)
     return xstrdup(s);
 }
 
+int builder_arg_parse(const char *s, struct builder_arg *out)
+{
+    const char *eq = strchr(s, '=');
+    if (eq == s || !*s)
+        return err_set("--build-arg '%s': expected KEY=VALUE", s);
+    if (eq) {
+        out->key = xstrndup(s, (size_t)(eq - s));
+        out->value = xstrdup(eq + 1);
+        return 0;
+    }
+    const char *env = getenv(s);
+    if (!env)
+        return err_set("--build-arg %s: no value given and no such environment variable", s);
+    out->key = xstrdup(s);
+    out->value = xstrdup(env);
+    return 0;
+}
+
+void builder_args_free(struct builder_arg *args, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(args[i].key);
+        free(args[i].value);
+    }
+    free(args);
+}
+
 int builder_prepare(const char *root, const char *arg, const struct builder_arg *args, size_t nargs,
                     struct builder_job *j, struct diag_list *diags)
 {
@@ -152,6 +179,32 @@ void builder_job_free(struct builder_job *j)
         free(j->tail[i]);
     buf_free(&j->partial);
     memset(j, 0, sizeof *j);
+}
+
+int builder_prepare_all(const char *root, char **names, size_t n, const struct builder_arg *args,
+                        size_t nargs, bool cache_from_own, struct builder_job **out,
+                        size_t *njobs, builder_prepared_fn prepared, void *ctx)
+{
+    struct fs_names all = {0};
+    *out = NULL;
+    *njobs = 0;
+    if (!n && repo_list_analytics(root, &all) < 0)
+        return -1;
+    size_t count = n ? n : all.count;
+    struct builder_job *jobs = xcalloc(count + 1, sizeof *jobs);
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        struct diag_list diags = DIAG_LIST_INIT;
+        jobs[i].cache_from_own = cache_from_own;
+        rc = builder_prepare(root, n ? names[i] : all.names[i], args, nargs, &jobs[i], &diags);
+        if (prepared)
+            prepared(ctx, &jobs[i], rc, &diags);
+        diag_list_free(&diags);
+    }
+    fs_names_free(&all);
+    *out = jobs;
+    *njobs = count;
+    return rc;
 }
 
 /* ---- the worker pool ------------------------------------------------------------------------- */

@@ -49,12 +49,30 @@ struct builder_job {
     int row; /* free for the caller (a progress row on a terminal) */
 };
 
+/* Reads a --build-arg: KEY=VALUE, or KEY alone for the value of the environment variable KEY.
+ * 0, or -1 with err_last(). */
+int builder_arg_parse(const char *s, struct builder_arg *out);
+void builder_args_free(struct builder_arg *args, size_t n);
+
 /* Loads, validates (as `validate`, non-strict) and scans one analytic, NAME or a path, under
  * root. Validation findings go to diags. Returns -1 on an I/O problem that should end the run
  * (error slot set); else 0, with j->invalid and j->error set when the analytic cannot be built. */
 int builder_prepare(const char *root, const char *arg, const struct builder_arg *args, size_t nargs,
                     struct builder_job *j, struct diag_list *diags);
 void builder_job_free(struct builder_job *j);
+
+/* Hears each job as it is prepared: rc what builder_prepare returned (-1: err_last() says
+ * why, and the preparation stops), diags its validation findings (e.g. to print them). */
+typedef void (*builder_prepared_fn)(void *ctx, struct builder_job *j, int rc,
+                                    const struct diag_list *diags);
+/* The jobs of a build, in order: one per name (NAME or a path; root may then be NULL), or
+ * with n 0 one per analytic under root (none: *njobs 0), each prepared with builder_prepare
+ * and cache_from_own set as given; prepared (may be NULL) hears each. 0, or -1 (err_last())
+ * when the analytics cannot be listed (*njobs 0) or a preparation fails (*njobs > 0). *out and
+ * *njobs hold the jobs, prepared or not: free each with builder_job_free, then *out. */
+int builder_prepare_all(const char *root, char **names, size_t n, const struct builder_arg *args,
+                        size_t nargs, bool cache_from_own, struct builder_job **out,
+                        size_t *njobs, builder_prepared_fn prepared, void *ctx);
 
 /* What a build says, called one at a time (under the pool's lock). */
 struct builder_events {

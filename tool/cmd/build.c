@@ -166,22 +166,15 @@ static void print_summary(const struct builder_job *jobs, size_t n)
     }
 }
 
-static int parse_build_arg(const char *s, struct builder_arg *out)
+/* Each analytic's findings and why it cannot be built, as it is prepared. */
+static void on_prepared(void *ctx, struct builder_job *j, int rc, const struct diag_list *diags)
 {
-    const char *eq = strchr(s, '=');
-    if (eq == s || !*s)
-        return err_set("--build-arg '%s': expected KEY=VALUE", s);
-    if (eq) {
-        out->key = xstrndup(s, (size_t)(eq - s));
-        out->value = xstrdup(eq + 1);
-        return 0;
-    }
-    const char *env = getenv(s);
-    if (!env)
-        return err_set("--build-arg %s: no value given and no such environment variable", s);
-    out->key = xstrdup(s);
-    out->value = xstrdup(env);
-    return 0;
+    if (rc < 0)
+        fprintf(stderr, "kanalytic build: %s\n", err_last());
+    else if (diags->count)
+        diag_print(diags, diag_format_from_env(DIAG_FORMAT_TEXT), stderr);
+    if (j->invalid && j->error)
+        fprintf(stderr, "kanalytic build: %s: %s\n", qpath(j->name), j->error);
 }
 
 int cmd_build(int argc, char **argv)
@@ -198,6 +191,7 @@ int cmd_build(int argc, char **argv)
     long njobs_parallel = 1;
     int status = 0;
     int c;
+    char *root = NULL;
     struct cmd_getopt g;
     if (cmd_getopt_init(&g, options, false) < 0) {
         fprintf(stderr, "kanalytic build: %s\n", err_last());
@@ -216,7 +210,7 @@ int cmd_build(int argc, char **argv)
         case 'N': nocache = true; break;
         case 'b':
             ARRAY_GROW(args, nargs + 1, args_cap);
-            if (parse_build_arg(optarg, &args[nargs]) < 0) {
+            if (builder_arg_parse(optarg, &args[nargs]) < 0) {
                 fprintf(stderr, "kanalytic build: %s\n", err_last());
                 status = EXIT_TROUBLE;
             } else {
@@ -235,50 +229,23 @@ int cmd_build(int argc, char **argv)
     if (status)
         goto cleanup;
 
-    char *root = NULL;
     if (repo_find_root(&root) < 0 && optind == argc) {
         fprintf(stderr, "kanalytic build: %s\n", err_last());
         status = EXIT_TROUBLE;
         goto cleanup;
     }
-    struct fs_names names = {0};
-    if (optind == argc) {
-        if (repo_list_analytics(root, &names) < 0) {
-            fprintf(stderr, "kanalytic build: %s\n", err_last());
-            free(root);
-            status = EXIT_TROUBLE;
-            goto cleanup;
-        }
-        if (!names.count) {
-            fprintf(stderr, "kanalytic build: no analytics under %s/analytics\n", root);
-            free(root);
-            status = EXIT_FINDINGS;
-            goto cleanup;
-        }
-    } else {
-        for (int i = optind; i < argc; i++) {
-            ARRAY_GROW(names.names, names.count + 1, names.cap);
-            names.names[names.count++] = xstrdup(argv[i]);
-        }
-    }
-    njobs = names.count;
-    jobs = xcalloc(njobs, sizeof *jobs);
     const char *cache_from = getenv("KANALYTIC_BUILD_CACHE_FROM");
-    for (size_t i = 0; i < njobs && status == 0; i++) {
-        struct diag_list diags = DIAG_LIST_INIT;
-        jobs[i].cache_from_own = cache_from && !strcmp(cache_from, "1");
-        if (builder_prepare(root, names.names[i], args, nargs, &jobs[i], &diags) < 0) {
+    if (builder_prepare_all(root, argv + optind, (size_t)(argc - optind), args, nargs,
+                            cache_from && !strcmp(cache_from, "1"), &jobs, &njobs, on_prepared,
+                            NULL) < 0) {
+        if (!njobs) /* the analytics could not be listed (else on_prepared said why) */
             fprintf(stderr, "kanalytic build: %s\n", err_last());
-            status = EXIT_TROUBLE;
-        } else if (diags.count) {
-            diag_print(&diags, diag_format_from_env(DIAG_FORMAT_TEXT), stderr);
-        }
-        if (jobs[i].invalid && jobs[i].error)
-            fprintf(stderr, "kanalytic build: %s: %s\n", qpath(jobs[i].name), jobs[i].error);
-        diag_list_free(&diags);
+        status = EXIT_TROUBLE;
+    } else if (!njobs) {
+        fprintf(stderr, "kanalytic build: no analytics under %s/analytics\n", root);
+        status = EXIT_FINDINGS;
+        goto cleanup;
     }
-    fs_names_free(&names);
-    free(root);
 
     size_t buildable = 0;
     for (size_t i = 0; i < njobs; i++)
@@ -324,15 +291,12 @@ int cmd_build(int argc, char **argv)
     }
     if (njobs && term_verbosity >= 0 && d)
         print_summary(jobs, njobs);
+    docker_close(d);
+cleanup:
     for (size_t i = 0; i < njobs; i++)
         builder_job_free(&jobs[i]);
     free(jobs);
-    docker_close(d);
-cleanup:
-    for (size_t i = 0; i < nargs; i++) {
-        free(args[i].key);
-        free(args[i].value);
-    }
-    free(args);
+    free(root);
+    builder_args_free(args, nargs);
     return status;
 }

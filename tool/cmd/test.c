@@ -100,20 +100,17 @@ static void usage(FILE *out)
             "no image, bad manifest or case) or bad usage\n");
 }
 
-/* ---- images ---- */
+struct images {
+    struct docker *d;
+    bool no_build;
+    const char *announce; /* NULL: quiet */
+};
 
-static void check_images(struct docker *d, struct plan *p, bool no_build, bool quiet)
+static int image_of(void *ctx, const struct manifest *m, char **problem)
 {
-    for (size_t i = 0; i < p->nanalytics; i++) {
-        struct plan_analytic *a = &p->analytics[i];
-        if (!a->m || !plan_analytic_has_case(p, a->name))
-            continue;
-        a->image_ok =
-            image_ready(d, a->m, no_build, quiet ? NULL : "kanalytic test", &a->image_problem) == 0;
-    }
+    const struct images *im = ctx;
+    return image_ready(im->d, m, im->no_build, im->announce, problem);
 }
-
-/* ---- running ---- */
 
 /* Each case's line as it ends (in plan order), on the console. */
 static void print_case_line(const struct case_result *r, void *ctx)
@@ -125,62 +122,31 @@ static void print_case_line(const struct case_result *r, void *ctx)
     }
 }
 
-static int parse_uint(const char *s, const char *what, unsigned long long max,
-                      unsigned long long *out)
+#define MAX_CAP (1L << 40) /* --output-cap */
+
+static int bad_number(const char *what, long max, const char *s)
 {
-    long v;
-    if (parse_long(s, 1, (long)max, &v) < 0) {
-        fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %llu, not '%s'\n",
-                what, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %ld, not '%s'\n", what, max,
+            s);
+    return EXIT_TROUBLE;
 }
 
 #ifndef KANALYTIC_VERSION
 #define KANALYTIC_VERSION "dev"
 #endif
 
-/* ROOT/kanalytic.yaml, or with --policy-rev the file as that git revision has it. */
-static int load_policy(const char *root, const char *rev, struct repo_policy **out,
-                       struct diag_list *diags)
-{
-    if (!rev)
-        return repo_policy_load_root(root, out, diags);
-    git_libgit2_init();
-    git_repository *repo = NULL;
-    int r = -1;
-    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) {
-        const git_error *e = git_error_last();
-        err_set("--policy-rev %s: %s is not in a git repository (%s)", rev, root,
-                e ? e->message : "");
-    } else {
-        r = base_policy_load(repo, root, rev, out, NULL, diags);
-    }
-    git_repository_free(repo);
-    git_libgit2_shutdown();
-    return r;
-}
-
 int cmd_test(int argc, char **argv)
 {
     struct runner_options o = RUNNER_OPTIONS_INIT;
-    unsigned jobs = 1;
     bool no_build = false;
     const char *junit = NULL;
     const char *html = NULL;
     enum out_format fmt = OUT_TEXT;
     const char *policy_rev = NULL;
-    bool cap_given = false;
-    unsigned long long v;
+    long cap = 0, repeat = 1, timeout = 0, jobs = 1; /* cap 0: none given */
     const char *cap_env = getenv("KANALYTIC_OUTPUT_CAP");
-    if (cap_env && *cap_env) {
-        if (parse_uint(cap_env, "KANALYTIC_OUTPUT_CAP", (unsigned long long)1 << 40, &v) < 0)
-            return EXIT_TROUBLE;
-        o.output_cap = v;
-        cap_given = true;
-    }
+    if (cap_env && *cap_env && parse_long(cap_env, 1, MAX_CAP, &cap) < 0)
+        return bad_number("KANALYTIC_OUTPUT_CAP", MAX_CAP, cap_env);
     struct cmd_getopt g;
     if (cmd_getopt_init(&g, options, false) < 0) {
         fprintf(stderr, "kanalytic test: %s\n", err_last());
@@ -189,19 +155,13 @@ int cmd_test(int argc, char **argv)
     optind = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+        long max = 0, *num = NULL;
+        const char *what = NULL;
         switch (ch) {
-        case 'j':
-            if (parse_uint(optarg, "-j", 64, &v) < 0)
-                return EXIT_TROUBLE;
-            jobs = (unsigned)v;
-            break;
+        case 'j': num = &jobs, what = "-j", max = 64; break;
         case OPT_UPDATE: o.update = true; break;
         case OPT_CI: o.ci = true; break;
-        case OPT_REPEAT:
-            if (parse_uint(optarg, "--repeat", 100, &v) < 0)
-                return EXIT_TROUBLE;
-            o.repeat = (unsigned)v;
-            break;
+        case OPT_REPEAT: num = &repeat, what = "--repeat", max = 100; break;
         case OPT_NO_BUILD: no_build = true; break;
         case OPT_JUNIT: junit = optarg; break;
         case OPT_HTML: html = optarg; break;
@@ -219,23 +179,20 @@ int cmd_test(int argc, char **argv)
             }
             break;
         case OPT_TAP: fmt = OUT_TAP; break;
-        case OPT_TIMEOUT:
-            if (parse_uint(optarg, "--timeout", 86400, &v) < 0)
-                return EXIT_TROUBLE;
-            o.timeout = (unsigned)v;
-            break;
-        case OPT_OUTPUT_CAP:
-            if (parse_uint(optarg, "--output-cap", (unsigned long long)1 << 40, &v) < 0)
-                return EXIT_TROUBLE;
-            o.output_cap = v;
-            cap_given = true;
-            break;
+        case OPT_TIMEOUT: num = &timeout, what = "--timeout", max = 86400; break;
+        case OPT_OUTPUT_CAP: num = &cap, what = "--output-cap", max = MAX_CAP; break;
         case OPT_POLICY_REV: policy_rev = optarg; break;
         case 'h': usage(stdout); return 0;
         case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
         default: usage(stderr); return EXIT_TROUBLE;
         }
+        if (num && parse_long(optarg, 1, max, num) < 0)
+            return bad_number(what, max, optarg);
     }
+    o.repeat = (unsigned)repeat;
+    o.timeout = (unsigned)timeout;
+    if (cap)
+        o.output_cap = (uint64_t)cap;
     report_set_ci(o.ci); /* container logs inside stop-commands blocks */
     if (o.update && o.ci) {
         fprintf(stderr, "kanalytic test: --update and --ci exclude each other\n");
@@ -253,13 +210,13 @@ int cmd_test(int argc, char **argv)
     struct docker *d = NULL;
     struct run_result res = {0};
     struct repo_policy *policy = NULL;
-    if (load_policy(root, policy_rev, &policy, &diags) != 0) {
+    if (base_policy_load_at(root, policy_rev, &policy, &diags) != 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         if (!diags.count)
             fprintf(stderr, "kanalytic test: %s\n", err_last());
         goto out;
     }
-    if (plan_build(&plan, root, policy, &o, cap_given, argc - optind, argv + optind, &diags) < 0) {
+    if (plan_build(&plan, root, policy, &o, cap != 0, argc - optind, argv + optind, &diags) < 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         fprintf(stderr, "kanalytic test: %s\n", err_last());
         goto out;
@@ -281,10 +238,11 @@ int cmd_test(int argc, char **argv)
     bool guarded = fmt == OUT_TEXT && gh_actions();
     if (guarded)
         gh_block_begin(&guard, stdout);
-    check_images(d, &plan, no_build, fmt != OUT_TEXT || term_verbosity < 0);
+    struct images im = {d, no_build, fmt != OUT_TEXT || term_verbosity < 0 ? NULL : "kanalytic test"};
+    plan_check_images(&plan, image_of, &im);
 
     runner_install_signal_handlers();
-    plan_run(&plan, d, jobs, &res, print_case_line, &fmt);
+    plan_run(&plan, d, (unsigned)jobs, &res, print_case_line, &fmt);
 
     switch (fmt) {
     case OUT_TEXT:

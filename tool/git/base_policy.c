@@ -112,3 +112,23 @@ cleanup:
     buf_free(&display);
     return r;
 }
+
+int base_policy_load_at(const char *root, const char *rev, struct repo_policy **out,
+                        struct diag_list *diags)
+{
+    if (!rev)
+        return repo_policy_load_root(root, out, diags);
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    int r = -1;
+    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) {
+        const git_error *e = git_error_last();
+        err_set("--policy-rev %s: %s is not in a git repository (%s)", rev, root,
+                e ? e->message : "");
+    } else {
+        r = base_policy_load(repo, root, rev, out, NULL, diags);
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return r;
+}

@@ -18,4 +18,10 @@
 int base_policy_load(git_repository *repo, const char *root, const char *rev,
                      struct repo_policy **out, bool *differs, struct diag_list *diags);
 
+/* ROOT's policy as `kanalytic test` reads it: from the working tree (repo_policy_load_root),
+ * or, rev not NULL (--policy-rev), from revision rev of the git repository root is in (-1 when
+ * it is in none). Same return convention. */
+int base_policy_load_at(const char *root, const char *rev, struct repo_policy **out,
+                        struct diag_list *diags);
+
 #endif

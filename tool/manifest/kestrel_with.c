@@ -546,3 +546,37 @@ int kestrel_with_parse(const char *text, const char *file, struct param_value **
     }
     return 0;
 }
+
+int kestrel_with_check(const char *text, const char *file, struct diag_list *diags)
+{
+    struct param_value *v;
+    size_t n;
+    int rc = kestrel_with_parse(text, file, &v, &n, diags);
+    param_values_free(v, n);
+    return rc;
+}
+
+int kestrel_with_pointer(const char *text, const struct diag *d, const char **line, int *len,
+                         struct buf *pad)
+{
+    if (!d->rule || strcmp(d->rule, "with-syntax") || d->line < 1)
+        return -1;
+    const char *s = text;
+    for (int l = 1; l < d->line && s; l++) {
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+    }
+    if (!s)
+        return -1;
+    *line = s;
+    *len = (int)strcspn(s, "\n");
+    int col = 1;
+    for (const char *c = s; c < s + *len && col < d->col; c++) {
+        if (((unsigned char)*c & 0xC0) == 0x80) /* a UTF-8 continuation: the same character */
+            continue;
+        buf_addch(pad, *c == '\t' ? '\t' : ' ');
+        col++;
+    }
+    return 0;
+}

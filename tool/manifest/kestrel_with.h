@@ -46,4 +46,14 @@ int kestrel_string_value(const char *s, size_t len, struct buf *out, size_t *bad
 /* Whether s is a whole NAME (a WITH parameter name or a bare-word value). */
 bool kestrel_is_name(const char *s, size_t len);
 
+/* Only checks text's syntax (kestrel_with_parse, the values dropped): 0, or -1 after adding
+ * at least one error to diags. */
+int kestrel_with_check(const char *text, const char *file, struct diag_list *diags);
+/* Where d, a syntax error in text (rule with-syntax, at line:col), points, to show a caret
+ * under it: *line and *len its line of text (without the line break), pad (appended) the
+ * blanks that bring a caret under its column (a tab kept as a tab; a character of several
+ * UTF-8 bytes is one column). -1 for another finding, or a line that text does not have. */
+int kestrel_with_pointer(const char *text, const struct diag *d, const char **line, int *len,
+                         struct buf *pad);
+
 #endif

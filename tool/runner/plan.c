@@ -230,6 +230,18 @@ bool plan_analytic_has_case(const struct plan *p, const char *name)
     return has_case;
 }
 
+void plan_check_images(struct plan *p, plan_image_fn ready, void *ctx)
+{
+    for (size_t i = 0; i < p->nanalytics; i++) {
+        struct plan_analytic *a = &p->analytics[i];
+        if (!a->m || !plan_analytic_has_case(p, a->name))
+            continue;
+        free(a->image_problem);
+        a->image_problem = NULL;
+        a->image_ok = ready(ctx, a->m, &a->image_problem) == 0;
+    }
+}
+
 struct pool {
     const struct plan *plan;
     struct run_result *res;

@@ -48,6 +48,12 @@ int plan_build(struct plan *p, const char *root, const struct repo_policy *polic
 const struct plan_analytic *plan_find_analytic(const struct plan *p, const char *name);
 /* Whether an analytic has a case that loaded (and so needs its image). */
 bool plan_analytic_has_case(const struct plan *p, const char *name);
+/* Makes an analytic's image ready (e.g. cmd/image.h's image_ready over builder/): 0, or -1
+ * with *problem (then the plan's) saying why and what to do. */
+typedef int (*plan_image_fn)(void *ctx, const struct manifest *m, char **problem);
+/* Asks ready for the image of every analytic with a case that loaded, in plan order, and sets
+ * its image_ok and image_problem (then its cases end as image errors in plan_run). */
+void plan_check_images(struct plan *p, plan_image_fn ready, void *ctx);
 void plan_free(struct plan *p);
 
 /* Called once per case, in plan order (a case is reported when it and every case before it
