@@ -263,6 +263,7 @@ static void test_check_and_pointer(void **state)
         {"num=1, x=-5", "num=1, x=-5", "         "},
         {"\tx=-5", "\tx=-5", "\t  "},
         {"s='é', x=-5", "s='é', x=-5", "         "},
+        {"s='é',\tx=-5", "s='é',\tx=-5", "      \t  "},
         {"a=1,\n  b=(x, y) c=2", "  b=(x, y) c=2", "           "},
         {"WITH x=-5", "WITH x=-5", "       "},
     };
