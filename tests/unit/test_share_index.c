@@ -140,6 +140,50 @@ static void expect_refused(const char *text, const char *msg)
         fail_msg("expected \"%s\" in \"%s\"", msg, err_last());
 }
 
+/* publish's record: a new version gets today's date, a republished identical image keeps the
+ * date it was first published, a changed one (unchanged false) a new date. */
+static void test_record_keeps_first_date(void **state)
+{
+    (void)state;
+    struct share_registry reg;
+    assert_int_equal(share_registry_parse("127.0.0.1:5000/ns", &reg), 0);
+    json_t *ix = share_index_new(reg.prefix);
+    share_index_add(ix, entry("cluster", "1.2.0", D1, "2020-01-01T00:00:00Z"));
+    struct share_result r = {.name = "cluster",
+                             .version = "1.2.0",
+                             .digest = D1,
+                             .revision = "def456",
+                             .unchanged = true};
+    r.manifest = json_loads(MANIFEST, 0, NULL);
+    share_index_record(ix, &reg, &r);
+    assert_int_equal(json_array_size(json_object_get(ix, "analytics")), 1);
+    json_t *e = share_index_find(ix, "cluster", "1.2.0");
+    assert_string_equal(json_string_value(json_object_get(e, "published")), "2020-01-01T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(e, "image")),
+                        "127.0.0.1:5000/ns/kestrel-analytics-cluster");
+    assert_string_equal(json_string_value(json_object_get(e, "revision")), "def456");
+    r.unchanged = false;
+    r.digest = D2;
+    share_index_record(ix, &reg, &r);
+    e = share_index_find(ix, "cluster", "1.2.0");
+    assert_string_equal(json_string_value(json_object_get(e, "digest")), D2);
+    assert_string_not_equal(json_string_value(json_object_get(e, "published")),
+                            "2020-01-01T00:00:00Z");
+    /* unchanged, but not in the index yet: today */
+    json_object_set_new(r.manifest, "version", json_string("1.3.0"));
+    r.version = "1.3.0";
+    r.unchanged = true;
+    share_index_record(ix, &reg, &r);
+    e = share_index_find(ix, "cluster", "1.3.0");
+    assert_non_null(e);
+    assert_string_not_equal(json_string_value(json_object_get(e, "published")),
+                            "2020-01-01T00:00:00Z");
+    assert_int_equal(json_array_size(json_object_get(ix, "analytics")), 2);
+    json_decref(r.manifest);
+    json_decref(ix);
+    share_registry_free(&reg);
+}
+
 static void test_refuses_broken_indexes(void **state)
 {
     (void)state;
@@ -205,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entry_from_manifest),
         cmocka_unit_test(test_add_replace_sort_find_roundtrip),
+        cmocka_unit_test(test_record_keeps_first_date),
         cmocka_unit_test(test_refuses_broken_indexes),
         cmocka_unit_test(test_apply_line),
         cmocka_unit_test(test_registry_argument),

@@ -2,11 +2,9 @@
 #include "cmd/cmd.h"
 #include "cmd/options.h"
 #include "docker/docker.h"
-#include "manifest/manifest.h"
 #include "share/share.h"
 #include "util/error.h"
 #include "util/human.h"
-#include "util/xalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -37,29 +35,6 @@ static void usage(FILE *out)
                  "examples:\n"
                  "  kanalytic list --installed\n"
                  "  kanalytic list --installed --json | jq -r .name\n");
-}
-
-/* "kestrel-analytics-NAME:TAG" among the image's tags -> NAME (caller frees), or NULL. */
-static char *local_name(json_t *img)
-{
-    size_t i;
-    json_t *t;
-    json_array_foreach (json_object_get(img, "RepoTags"), i, t) {
-        const char *s = json_string_value(t);
-        if (!s || strncmp(s, IMAGE_PREFIX, strlen(IMAGE_PREFIX)))
-            continue;
-        const char *colon = strrchr(s, ':');
-        if (!colon)
-            continue;
-        return xstrndup(s + strlen(IMAGE_PREFIX), (size_t)(colon - s) - strlen(IMAGE_PREFIX));
-    }
-    return NULL;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "name")),
-                  json_string_value(json_object_get(*(json_t *const *)b, "name")));
 }
 
 int cmd_list(int argc, char **argv)
@@ -96,63 +71,36 @@ int cmd_list(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     docker_close(d);
-    size_t n = 0;
-    json_t **rows = xmalloc((json_array_size(imgs) + 1) * sizeof *rows);
-    size_t i;
-    json_t *img;
-    json_array_foreach (imgs, i, img) {
-        char *name = local_name(img);
-        if (!name)
-            continue;
-        json_t *labels = json_object_get(img, "Labels");
-        json_t *m =
-            json_loads(json_string_value(json_object_get(labels, SHARE_LABEL_MANIFEST)), 0, NULL);
-        const char *version = json_string_value(json_object_get(m, "version"));
-        const char *rev = json_string_value(json_object_get(labels, SHARE_LABEL_REVISION));
-        const char *id = json_string_value(json_object_get(img, "Id"));
-        const char *from =
-            json_string_value(json_array_get(json_object_get(img, "RepoDigests"), 0));
-        json_t *row = json_object();
-        json_object_set_new(row, "name", json_string(name));
-        json_object_set_new(row, "version", version ? json_string(version) : json_null());
-        json_object_set_new(row, "revision", rev ? json_string(rev) : json_null());
-        json_object_set_new(row, "id", id ? json_string(id) : json_null());
-        json_object_set(row, "size", json_object_get(img, "Size"));
-        json_object_set_new(row, "source", from ? json_string(from) : json_null());
-        rows[n++] = row;
-        json_decref(m);
-        free(name);
-    }
+    json_t *rows = share_installed(imgs);
     json_decref(imgs);
-    qsort(rows, n, sizeof *rows, by_name);
+    size_t n = json_array_size(rows), i;
     if (!as_json && n)
         printf("%-28s %-10s %-12s %-12s %9s  %s\n", "NAME", "VERSION", "REVISION", "IMAGE", "SIZE",
                "FROM");
     for (i = 0; i < n; i++) {
+        json_t *row = json_array_get(rows, i);
         if (as_json) {
-            char *s = json_dumps(rows[i], JSON_COMPACT);
+            char *s = json_dumps(row, JSON_COMPACT);
             printf("%s\n", s);
             free(s);
         } else {
-            const char *v = json_string_value(json_object_get(rows[i], "version"));
-            const char *rev = json_string_value(json_object_get(rows[i], "revision"));
-            const char *id = json_string_value(json_object_get(rows[i], "id"));
-            const char *from = json_string_value(json_object_get(rows[i], "source"));
+            const char *v = json_string_value(json_object_get(row, "version"));
+            const char *rev = json_string_value(json_object_get(row, "revision"));
+            const char *id = json_string_value(json_object_get(row, "id"));
+            const char *from = json_string_value(json_object_get(row, "source"));
             char size[32];
-            human_size(size, sizeof size,
-                       (double)json_integer_value(json_object_get(rows[i], "size")));
+            human_size(size, sizeof size, (double)json_integer_value(json_object_get(row, "size")));
             char fromrepo[256] = "-";
             if (from)
                 snprintf(fromrepo, sizeof fromrepo, "%.*s", (int)strcspn(from, "@"), from);
             printf("%-28s %-10s %-12.12s %-12.12s %9s  %s\n",
-                   json_string_value(json_object_get(rows[i], "name")), v ? v : "?",
+                   json_string_value(json_object_get(row, "name")), v ? v : "?",
                    rev && *rev ? rev : "-", id && !strncmp(id, "sha256:", 7) ? id + 7 : "?", size,
                    fromrepo);
         }
-        json_decref(rows[i]);
     }
     if (!n && !as_json)
         printf("no analytics images on the engine (kanalytic build, or kanalytic install)\n");
-    free(rows);
+    json_decref(rows);
     return 0;
 }

@@ -114,16 +114,8 @@ int cmd_publish(int argc, char **argv)
                    res.version, res.digest);
             fflush(stdout);
             published++;
-            if (index) {
-                char *image = share_repo(&reg, res.name);
-                json_t *old = share_index_find(index, res.name, res.version);
-                const char *when = res.unchanged && old
-                                       ? json_string_value(json_object_get(old, "published"))
-                                       : NULL;
-                share_index_add(
-                    index, share_index_entry(res.manifest, image, res.digest, res.revision, when));
-                free(image);
-            }
+            if (index)
+                share_index_record(index, &reg, &res);
         } else {
             fprintf(stderr, "kanalytic publish: %s: %s\n", names.names[i], err_last());
             int code = r == SHARE_FINDING ? EXIT_FINDINGS : EXIT_TROUBLE;

@@ -286,3 +286,14 @@ int share_index_write(const char *path, const json_t *index)
     buf_free(&b);
     return r < 0 ? err_prefix("writing the index") : 0;
 }
+
+void share_index_record(json_t *index, const struct share_registry *reg,
+                        const struct share_result *r)
+{
+    char *image = share_repo(reg, r->name);
+    json_t *old = share_index_find(index, r->name, r->version);
+    const char *when =
+        r->unchanged && old ? json_string_value(json_object_get(old, "published")) : NULL;
+    share_index_add(index, share_index_entry(r->manifest, image, r->digest, r->revision, when));
+    free(image);
+}

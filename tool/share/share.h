@@ -61,6 +61,14 @@ json_t *share_index_find(const json_t *index, const char *name, const char *vers
 /* Writes the index atomically (pretty, keys sorted, newline at the end). */
 int share_index_write(const char *path, const json_t *index);
 
+/* ---- the analytics images on an engine (installed.c) ---- */
+
+/* The analytics images of an engine's image list (GET /images/json, as docker_image_list
+ * returns it): one object per image tagged kestrel-analytics-NAME:TAG, {name, version (from
+ * the manifest label), revision, id, size, source (its first repo digest)}, null where the
+ * image does not say; sorted by name. New reference. */
+json_t *share_installed(const json_t *images);
+
 /* ---- publish and install (share.c) ---- */
 
 struct share_opts {
@@ -76,6 +84,12 @@ struct share_result {
     json_t *manifest;
 };
 void share_result_free(struct share_result *r);
+/* Records what share_publish returned in an index (index.c): its entry (image
+ * REGISTRY/kestrel-analytics-NAME) replaces the one of the same name and version; when the
+ * registry already held this very image (r->unchanged), the entry keeps the date it was first
+ * published. */
+void share_index_record(json_t *index, const struct share_registry *reg,
+                        const struct share_result *r);
 
 /* Pushes the local kestrel-analytics-NAME:latest as PREFIX/kestrel-analytics-NAME:VERSION
  * (VERSION from its label) and :latest. When the registry already has VERSION: the same image
