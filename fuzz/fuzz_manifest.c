@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int r = manifest_load_buffer((const char *)data, size, "fuzz.yaml", &m, &diags);
     if (r == 0) {
         /* a loaded manifest must be complete and consistent */
-        if (!m || !m->name || !m->json || !manifest_json(m)[0])
+        if (!m || !m->name || !manifest_json(m) || !manifest_json(m)[0])
             abort();
         for (size_t i = 0; i < m->n_outputs; i++)
             if (m->outputs[i].input >= m->n_inputs)

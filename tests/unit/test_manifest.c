@@ -13,6 +13,7 @@
 #include "util/xalloc.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,46 @@ static void test_load_buffer(void **state)
     diag_list_free(&diags);
 }
 
+static void *json_of(void *m)
+{
+    return (void *)manifest_json(m);
+}
+
+/* manifest_json() is made on first use (validate never asks for it): the same text every
+ * time, from every thread, after the loaded document is gone, keys sorted and compact. */
+static void test_manifest_json(void **state)
+{
+    (void)state;
+    static const char yaml[] = "schema_version: 1\nname: zeta\nversion: 0.1.0\n"
+                               "description: d\nlicense: MIT\nauthors: [a]\n"
+                               "inputs:\n  - entity_types: [process]\noutputs: []\n"
+                               "display: html\n";
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct manifest *m = NULL;
+    char *text = xstrdup(yaml);
+    if (manifest_load_buffer(text, strlen(text), "x.yaml", &m, &diags) != 0) {
+        dump(&diags);
+        fail_msg("did not load");
+    }
+    memset(text, 'x', strlen(text)); /* nothing may point into the source */
+    free(text);
+    pthread_t t[4];
+    void *got[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, json_of, m), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(t[i], &got[i]), 0);
+    const char *json = manifest_json(m);
+    for (int i = 0; i < 4; i++)
+        assert_ptr_equal(got[i], json);
+    assert_string_equal(json, "{\"authors\":[\"a\"],\"description\":\"d\",\"display\":"
+                              "\"html\",\"inputs\":[{\"entity_types\":[\"process\"]}],"
+                              "\"license\":\"MIT\",\"name\":\"zeta\",\"outputs\":[],"
+                              "\"schema_version\":1,\"version\":\"0.1.0\"}");
+    manifest_free(m);
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_parsed_struct),
         cmocka_unit_test(test_repository_manifests_load),
         cmocka_unit_test(test_load_buffer),
+        cmocka_unit_test(test_manifest_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

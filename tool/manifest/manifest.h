@@ -107,7 +107,10 @@ struct manifest {
     size_t n_includes;
     struct manifest_build_arg *build_args;
     size_t n_build_args;
-    char *json; /* the whole manifest as compact JSON (keys sorted), e.g. for an image label */
+    /* the whole manifest as compact JSON (keys sorted), e.g. for an image label: made from
+     * root by the first manifest_json() (validate never needs it); read it through that */
+    char *json;
+    struct json_t *root; /* the loaded document, held for manifest_json() */
 };
 
 /* Loads and checks analytic.yaml at path (findings are reported under path as given). */
