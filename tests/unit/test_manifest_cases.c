@@ -6,14 +6,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "manifest/check.h"
 #include "manifest/manifest.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static char root[64];
@@ -491,6 +494,56 @@ static void test_validate_all_threads(void **state)
     diag_list_free(&diags);
 }
 
+/* list_dir_optional: a missing folder, a file or a dangling link in its place are empty
+ * listings; a folder (or a link to one) is listed, sorted; a folder that cannot be listed is
+ * an error naming it. */
+static void test_list_dir_optional(void **state)
+{
+    (void)state;
+    put("d/b", "x");
+    put("d/a", "x");
+    put("file", "x");
+    char *d = path_join(root, "d"), *missing = path_join(root, "nope");
+    char *file = path_join(root, "file"), *dangling = path_join(root, "dangling");
+    char *dlink = path_join(root, "dlink");
+    assert_int_equal(symlink("/nonexistent", dangling), 0);
+    assert_int_equal(symlink(d, dlink), 0);
+    const char *empty[] = {missing, file, dangling};
+    for (size_t i = 0; i < 3; i++) {
+        struct fs_names n = {0};
+        assert_int_equal(list_dir_optional(empty[i], &n), 0);
+        assert_int_equal(n.count, 0);
+    }
+    const char *full[] = {d, dlink};
+    for (size_t i = 0; i < 2; i++) {
+        struct fs_names n = {0};
+        assert_int_equal(list_dir_optional(full[i], &n), 0);
+        assert_int_equal(n.count, 2);
+        assert_string_equal(n.names[0], "a");
+        assert_string_equal(n.names[1], "b");
+        fs_names_free(&n);
+    }
+    /* no descriptor left to open it with: the folder exists, so this is an error */
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int fd = dup(0);
+    assert_true(fd >= 0);
+    close(fd);
+    low = old;
+    low.rlim_cur = (rlim_t)fd;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    struct fs_names n = {0};
+    int r = list_dir_optional(d, &n);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(r, -1);
+    assert_non_null(strstr(err_last(), d));
+    free(d);
+    free(missing);
+    free(file);
+    free(dangling);
+    free(dlink);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_dir_optional, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

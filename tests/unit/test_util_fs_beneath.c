@@ -173,11 +173,58 @@ static void test_write_refuses_links(void **state)
     free(dst);
 }
 
+static void collect(void *ctx, const char *path, mode_t mode)
+{
+    struct buf *b = ctx;
+    buf_addf(b, "%s %s\n", path + strlen(tmp),
+             S_ISLNK(mode) ? "link" : S_ISFIFO(mode) ? "fifo" : "other");
+}
+
+/* fs_find_special: every link (to a file, to a folder: never descended), FIFO, ... below a
+ * folder, depth first in name order; files and folders pass. */
+static void test_find_special(void **state)
+{
+    (void)state;
+    put(base, "t/c/case.yaml", "x");
+    put(base, "t/c/input/0.parquet.gz", "x");
+    put(base, "t/c/expected/output/0.parquet.gz", "x");
+    put(base, "t/z/deep/er/file", "x");
+    put(outside, "dir/inside-link-target/f", "x");
+    char *odir = path_join(outside, "dir");
+    link_at("t/c/expected/output/1.parquet.gz", "/etc/passwd");
+    link_at("t/b-dirlink", odir);             /* a folder through a link: not walked */
+    link_at("t/z/deep/dangling", "/nonexistent");
+    char *fifo = path_join(base, "t/c/input/fifo");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    char *t = path_join(base, "t");
+    struct buf got = BUF_INIT;
+    assert_int_equal(fs_find_special(t, collect, &got), 0);
+    assert_string_equal(got.data, "/a/t/b-dirlink link\n"
+                                  "/a/t/c/expected/output/1.parquet.gz link\n"
+                                  "/a/t/c/input/fifo fifo\n"
+                                  "/a/t/z/deep/dangling link\n");
+    /* the start itself: a file passes, a link is reported, a missing path is an error */
+    buf_reset(&got);
+    char *f = path_join(base, "t/c/case.yaml"), *l = path_join(base, "t/b-dirlink");
+    assert_int_equal(fs_find_special(f, collect, &got), 0);
+    assert_int_equal(got.len, 0);
+    assert_int_equal(fs_find_special(l, collect, &got), 0);
+    assert_string_equal(got.data, "/a/t/b-dirlink link\n");
+    assert_int_equal(fs_find_special(odir + strlen(odir), collect, &got), -1);
+    buf_free(&got);
+    free(f);
+    free(l);
+    free(t);
+    free(fifo);
+    free(odir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_refuses_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_refuses_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_find_special, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

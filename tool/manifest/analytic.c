@@ -99,11 +99,12 @@ static int check_tests_folder(const char *dir, struct strlist *cases, struct dia
     char *tests = path_join(dir, "tests");
     struct stat st;
     int r = 0;
-    if (lstat(tests, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    bool exists = lstat(tests, &st) == 0;
+    if (exists && !S_ISDIR(st.st_mode)) {
         r = tests_refuse_special(tests, diags);
         strlist_free(cases);
         cases->items = xcalloc(1, sizeof *cases->items);
-    } else if (lstat(tests, &st) == 0) {
+    } else if (exists) {
         struct fs_names names = {0};
         r = fs_list_dir(tests, &names);
         for (size_t i = 0; i < names.count && r >= 0; i++) {

@@ -53,9 +53,14 @@ void test_case_free(struct test_case *tc)
 
 int list_dir_optional(const char *dir, struct fs_names *out)
 {
-    if (!fs_is_dir(dir))
+    /* listed first, asked about only when that fails: a stat less for every folder of
+     * every case validate reads */
+    if (fs_list_dir(dir, out) == 0)
         return 0;
-    return fs_list_dir(dir, out);
+    if (fs_is_dir(dir))
+        return -1;
+    err_clear();
+    return 0;
 }
 
 static bool names_have(const struct fs_names *n, const char *name)
