@@ -160,6 +160,16 @@ static void test_markers(void **state)
                      4); /* description, license, entity types (no input found), X's description */
     assert_string_equal(d.items[0].rule, "adopt-todo");
     assert_true(d.items[0].line > 0 && d.items[0].col > 1);
+    /* the same findings from the text already read */
+    struct diag_list t = DIAG_LIST_INIT;
+    adopt_check_markers_text(path, b.data, b.len, &t);
+    assert_int_equal(t.count, d.count);
+    for (size_t i = 0; i < t.count; i++) {
+        assert_int_equal(t.items[i].line, d.items[i].line);
+        assert_int_equal(t.items[i].col, d.items[i].col);
+        assert_string_equal(t.items[i].message, d.items[i].message);
+    }
+    diag_list_free(&t);
     diag_list_free(&d);
     unlink(path);
     buf_free(&b);

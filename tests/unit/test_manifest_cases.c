@@ -544,6 +544,52 @@ static void test_list_dir_optional(void **state)
     free(dlink);
 }
 
+/* test_case_load_text: the text given is what is parsed (validate reads case.yaml once for
+ * the adopt markers and the case), under the file's name; NULL reads the file; links in the
+ * case are refused before any text is looked at. */
+#define PARAMS "parameters: {columns: [a], n_clusters: 2}\n"
+static void test_load_text(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/basic/case.yaml", "description: on disk\ntimeout: 5\n" PARAMS);
+    put("analytics/foo/tests/basic/input/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *dir = path_join(root, "analytics/foo/tests/basic");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    static const char given[] = "description: given\ntimeout: 7\n" PARAMS;
+    if (test_case_load_text(dir, given, strlen(given), m, &tc, &diags) != 0) {
+        dump(&diags);
+        fail();
+    }
+    assert_string_equal(tc->description, "given");
+    assert_int_equal(tc->timeout, 7);
+    test_case_free(tc);
+    assert_int_equal(test_case_load_text(dir, NULL, 0, m, &tc, &diags), 0);
+    assert_string_equal(tc->description, "on disk");
+    assert_int_equal(tc->timeout, 5);
+    test_case_free(tc);
+    assert_int_equal(diags.count, 0);
+    /* findings in the given text carry the file's path and the text's positions */
+    static const char bad[] = "description: x\ntimeout: soon\n" PARAMS;
+    assert_int_equal(test_case_load_text(dir, bad, strlen(bad), m, &tc, &diags), 1);
+    assert_null(tc);
+    assert_true(has(&diags, DIAG_ERROR, "schema-type", "tests/basic/case.yaml", 2, 10, "timeout"));
+    diag_list_free(&diags);
+    /* a link in the case: refused, the text is not parsed */
+    char *l = path_join(dir, "input/1.parquet.gz");
+    assert_int_equal(symlink("/etc/passwd", l), 0);
+    assert_int_equal(test_case_load_text(dir, given, strlen(given), m, &tc, &diags), 1);
+    assert_null(tc);
+    assert_int_equal(diags.count, 1);
+    assert_string_equal(diags.items[0].rule, "tests-link");
+    diag_list_free(&diags);
+    free(l);
+    free(dir);
+    manifest_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +601,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_analytic_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_dir_optional, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_text, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -265,6 +265,35 @@ static void test_file_size_cap(void **state)
     assert_int_equal(diags.count, 0);
 }
 
+/* yaml_doc_text: the bytes yaml_load_file read, exactly (a second look needs no second read);
+ * none for a document parsed from memory. */
+static void test_doc_text(void **state)
+{
+    (void)state;
+    static const char text[] = "a: 1 # note\nb: [x, y]\n";
+    char path[] = "/tmp/kanalytic-yaml-text.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct yaml_doc *doc = NULL;
+    assert_int_equal(yaml_load_file(path, "t.yaml", &doc, &diags), 0);
+    unlink(path);
+    size_t len = 0;
+    const char *got = yaml_doc_text(doc, &len);
+    assert_non_null(got);
+    assert_int_equal(len, strlen(text));
+    assert_memory_equal(got, text, len);
+    assert_int_equal(got[len], '\0');
+    yaml_doc_free(doc);
+    doc = parse_ok(text, &diags);
+    assert_null(yaml_doc_text(doc, &len));
+    assert_int_equal(len, 0);
+    yaml_doc_free(doc);
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_other_refusals),
         cmocka_unit_test(test_empty_document_is_null),
         cmocka_unit_test(test_file_size_cap),
+        cmocka_unit_test(test_doc_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -830,9 +830,16 @@ void adopt_check_markers(const char *path, struct diag_list *diags)
         buf_free(&text);
         return;
     }
+    adopt_check_markers_text(path, text.data, text.len, diags);
+    buf_free(&text);
+}
+
+void adopt_check_markers_text(const char *path, const char *text, size_t len,
+                              struct diag_list *diags)
+{
     int line = 1;
-    const char *bol = text.data, *lim = text.data + text.len;
-    for (const char *p = text.data; p < lim; p++) {
+    const char *bol = text, *lim = text + len;
+    for (const char *p = text; p < lim; p++) {
         if (*p == '\n') {
             line++;
             bol = p + 1;
@@ -850,5 +857,4 @@ void adopt_check_markers(const char *path, struct diag_list *diags)
                  "left for the author by new --from: %.*s", (int)(eol - msg), msg);
         p = eol - 1;
     }
-    buf_free(&text);
 }

@@ -79,5 +79,8 @@ int adopt_create(const struct adopt_target *t, const struct adopt_info *a, struc
 /* One error finding (rule "adopt-todo") per ADOPT_MARKER in the file at path, at its
  * line:col, with the marker's text. A missing file adds nothing. */
 void adopt_check_markers(const char *path, struct diag_list *diags);
+/* The same over the file's text, already read (len bytes). */
+void adopt_check_markers_text(const char *path, const char *text, size_t len,
+                              struct diag_list *diags);
 
 #endif

@@ -234,16 +234,29 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
                      "no test cases (add tests/CASE/%s with input/ and expected/)", CASE_FILE);
             free(tests);
         }
-        adopt_check_markers(path, diags); /* what new --from left for the author */
+        /* what new --from left for the author, in the text manifest_load_doc read */
+        size_t len;
+        const char *text = yaml_doc_text(doc, &len);
+        if (text)
+            adopt_check_markers_text(path, text, len, diags);
+        else
+            adopt_check_markers(path, diags);
         for (size_t i = 0; i < cases.count && r >= 0; i++) {
             char *tests = path_join(dir, "tests");
             char *cdir = path_join(tests, cases.items[i]);
             char *cfile = path_join(cdir, CASE_FILE);
-            adopt_check_markers(cfile, diags);
+            /* read once for both: the markers, then (when no link refuses it) the case */
+            struct buf ctext = BUF_INIT;
+            bool have = fs_is_file(cfile) && fs_read_file(cfile, (size_t)4 << 20, &ctext) == 0;
+            if (have)
+                adopt_check_markers_text(cfile, ctext.data, ctext.len, diags);
+            else
+                err_clear();
             free(cfile);
             struct test_case *tc = NULL;
-            if (test_case_load(cdir, m, &tc, diags) < 0)
+            if (test_case_load_text(cdir, have ? ctext.data : NULL, ctext.len, m, &tc, diags) < 0)
                 r = -1;
+            buf_free(&ctext);
             if (tc)
                 check_input_shapes(tc, diags);
             test_case_free(tc);

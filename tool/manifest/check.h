@@ -31,6 +31,11 @@ bool manifest_parse_memory(const char *s, uint64_t *out);
 /* fs_list_dir, except that a missing folder (or a file in its place) is an empty listing. */
 int list_dir_optional(const char *dir, struct fs_names *out);
 
+/* test_case_load over case.yaml's text when the caller has read it already (len bytes);
+ * text NULL: reads the file. */
+int test_case_load_text(const char *case_dir, const char *text, size_t len,
+                        const struct manifest *m, struct test_case **out, struct diag_list *diags);
+
 /* manifest_load that also hands back the parsed document (for positions) on success. */
 int manifest_load_doc(const char *path, struct manifest **out, struct yaml_doc **doc,
                       struct diag_list *diags);

@@ -459,6 +459,12 @@ static void load_expect(struct test_case *tc, const struct manifest *m, const js
 int test_case_load(const char *case_dir, const struct manifest *m, struct test_case **out,
                    struct diag_list *diags)
 {
+    return test_case_load_text(case_dir, NULL, 0, m, out, diags);
+}
+
+int test_case_load_text(const char *case_dir, const char *text, size_t len,
+                        const struct manifest *m, struct test_case **out, struct diag_list *diags)
+{
     *out = NULL;
     if (catalog_load() < 0)
         return -1;
@@ -479,7 +485,8 @@ int test_case_load(const char *case_dir, const struct manifest *m, struct test_c
         return special < 0 ? -1 : 1;
     char *path = path_join(case_dir, CASE_FILE);
     struct yaml_doc *doc;
-    int r = yaml_load_file(path, path, &doc, diags);
+    int r = text ? catalog_parse_buffer(text, len, path, &doc, diags)
+                 : yaml_load_file(path, path, &doc, diags);
     if (r) {
         free(path);
         return r;

@@ -30,6 +30,7 @@ struct yaml_doc {
     struct pos_entry *slots;
     size_t nslots, used;
     char **plains; /* the texts yaml_pos.plain points to */
+    struct buf text; /* what yaml_load_file read; empty for yaml_parse */
     size_t nplains, plains_cap;
 };
 
@@ -489,6 +490,7 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
     *out = NULL;
     struct yaml_doc *doc = xcalloc(1, sizeof *doc);
     buf_init(&doc->keys);
+    buf_init(&doc->text);
     doc->path = xstrdup(display_path);
     struct loader l = {doc, diags, display_path, 0, false};
     int line, col;
@@ -656,7 +658,10 @@ int yaml_load_file(const char *path, const char *display_path, struct yaml_doc *
     }
     close(fd);
     int r = yaml_parse(b.data, b.len, display_path, out, diags);
-    buf_free(&b);
+    if (*out)
+        (*out)->text = b; /* kept for yaml_doc_text */
+    else
+        buf_free(&b);
     return r;
 }
 
@@ -668,6 +673,12 @@ json_t *yaml_doc_root(const struct yaml_doc *doc)
 const char *yaml_doc_path(const struct yaml_doc *doc)
 {
     return doc->path;
+}
+
+const char *yaml_doc_text(const struct yaml_doc *doc, size_t *len)
+{
+    *len = doc->text.len;
+    return doc->text.cap ? doc->text.data : NULL;
 }
 
 bool yaml_doc_find(const struct yaml_doc *doc, const char *pointer, struct yaml_pos *pos)
@@ -708,6 +719,7 @@ void yaml_doc_free(struct yaml_doc *doc)
         return;
     json_decref(doc->root);
     buf_free(&doc->keys);
+    buf_free(&doc->text);
     free(doc->slots);
     free(doc->path);
     for (size_t i = 0; i < doc->nplains; i++)

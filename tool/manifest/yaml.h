@@ -39,6 +39,9 @@ int yaml_load_file(const char *path, const char *display_path, struct yaml_doc *
                    struct diag_list *diags);
 
 json_t *yaml_doc_root(const struct yaml_doc *doc);
+/* The bytes yaml_load_file read (NUL-terminated; *len set), so that a second look at the
+ * file needs no second read; NULL for a document parsed from memory (yaml_parse). */
+const char *yaml_doc_text(const struct yaml_doc *doc, size_t *len);
 const char *yaml_doc_path(const struct yaml_doc *doc);
 /* Position of the node at `pointer` ("" is the root). When the node does not exist, the
  * position of its nearest existing ancestor; false only if nothing matched (never for a
