@@ -443,7 +443,7 @@ static void test_analytic_folder(void **state)
 
     /* repository-wide: bar claims the name baz; a second folder claiming it too */
     make_analytic("qux", "baz");
-    assert_int_equal(analytics_validate_all(root, false, &diags), 1);
+    assert_int_equal(analytics_validate_all(root, false, &diags, NULL), 1);
     assert_true(has(&diags, DIAG_ERROR, "duplicate-name", "qux/analytic.yaml", 0, 0,
                     "name 'baz' (image kestrel-analytics-baz) is also used by"));
     diag_list_free(&diags);
@@ -468,7 +468,9 @@ static void test_validate_all_threads(void **state)
         make_analytic(folder, i % 9 == 0 ? "wrong" : folder);
     }
     struct diag_list diags = DIAG_LIST_INIT;
-    assert_int_equal(analytics_validate_all(root, false, &diags), 1);
+    size_t checked = 0;
+    assert_int_equal(analytics_validate_all(root, false, &diags, &checked), 1);
+    assert_int_equal(checked, 64);
     size_t names = 0, notests = 0, dups = 0;
     int last = -1;
     for (size_t i = 0; i < diags.count; i++) {

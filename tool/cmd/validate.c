@@ -116,11 +116,7 @@ int cmd_validate(int argc, char **argv)
             free(abs_root);
             return EXIT_TROUBLE;
         }
-        struct fs_names names = {0};
-        if (repo_list_analytics(root, &names) == 0)
-            checked = names.count;
-        fs_names_free(&names);
-        worst = analytics_validate_all(root, strict, &diags);
+        worst = analytics_validate_all(root, strict, &diags, &checked);
         /* the repository policy, when there is one: its syntax and schema (what it allows
          * is held against the analytics by ci and test) */
         struct repo_policy *policy = NULL;

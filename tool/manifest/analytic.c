@@ -321,11 +321,14 @@ static void *worker(void *arg)
 
 #define VALIDATE_THREADS 4
 
-int analytics_validate_all(const char *root, bool strict, struct diag_list *diags)
+int analytics_validate_all(const char *root, bool strict, struct diag_list *diags,
+                           size_t *checked)
 {
     struct fs_names names = {0};
     if (repo_list_analytics(root, &names) < 0)
         return -1;
+    if (checked)
+        *checked = names.count;
     if (catalog_load() < 0) {
         fs_names_free(&names);
         return -1;
