@@ -2,6 +2,7 @@
 #include "ci_report.h"
 #include "report/escape.h"
 #include "report/html.h"
+#include "util/error.h"
 #include "util/fs.h"
 #include "util/quote.h"
 #include "util/term.h"
@@ -108,6 +109,59 @@ void ci_report_text(const struct ci_result *r, FILE *out)
                 diag_count(&r->findings, DIAG_ERROR) == 1 ? "" : "s", failed_steps,
                 failed_steps == 1 ? "" : "s", err_steps, err_steps == 1 ? "" : "s");
     fprintf(out, "\n");
+}
+
+void ci_report_step(const struct ci_step *s, bool with_output, FILE *out)
+{
+    enum term_color col = s->status == CI_PASS   ? TC_GREEN
+                          : s->status == CI_FAIL ? TC_RED
+                                                 : TC_YELLOW;
+    fprintf(out, "%s%-5s%s %s (%.1fs)%s%s\n", term_color(out, col),
+            s->status == CI_PASS    ? "ok"
+            : s->status == CI_FAIL  ? "FAIL"
+            : s->status == CI_ERROR ? "ERROR"
+                                    : "skip",
+            term_color(out, TC_RESET), s->command, s->seconds, s->note ? ": " : "",
+            s->note ? s->note : "");
+    if (!with_output || !s->output.len)
+        return;
+    struct buf plain = BUF_INIT;
+    quote_strip_terminal(&plain, s->output.data, s->output.len);
+    struct gh_block blk;
+    gh_block_begin(&blk, out);
+    if (s->truncated)
+        fprintf(out, "    [... earlier output dropped ...]\n");
+    const char *p = plain.data, *end = p + plain.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        fprintf(out, "    %.*s\n", (int)(e - p), p);
+        p = nl ? nl + 1 : end;
+    }
+    gh_block_end(&blk, out);
+    buf_free(&plain);
+}
+
+void ci_report_step_annotations(const struct ci_step *s, FILE *out)
+{
+    /* a truncated output may have lost the start of a block: its annotations stay unsaid */
+    if (s->truncated)
+        return;
+    struct buf plain = BUF_INIT;
+    quote_strip_terminal(&plain, s->output.data, s->output.len);
+    ci_report_annotations_in(plain.data, plain.len, out);
+    buf_free(&plain);
+}
+
+void ci_report_policy(const struct ci_result *r, FILE *out)
+{
+    size_t n = r->changes->count;
+    if (r->policy_error)
+        fprintf(out, "ERROR policy: %s\n", r->policy_error);
+    else if (r->findings.count)
+        diag_print(&r->findings, DIAG_FORMAT_TEXT, out);
+    else
+        fprintf(out, "ok    policy (%zu analytic%s with changes)\n", n, n == 1 ? "" : "s");
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -575,4 +629,86 @@ void ci_report_html(const struct ci_result *r, const char *test_reports_dir, str
         buf_free(&report);
     }
     buf_addstr(b, "</main></body></html>\n");
+}
+
+/* ---- GitHub annotations ----------------------------------------------------------------- */
+
+void ci_report_annotations_in(const char *text, size_t len, FILE *out)
+{
+    const char *p = text, *end = text + len;
+    char inner[80] = "";
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t n = (size_t)(e - p);
+        if (*inner) {
+            if (n == strlen(inner) + 4 && !strncmp(p, "::", 2) && !strncmp(p + 2, inner, n - 4) &&
+                !strncmp(e - 2, "::", 2))
+                inner[0] = '\0';
+        } else if (n > 17 && n - 17 < sizeof inner && !strncmp(p, "::stop-commands::", 17)) {
+            memcpy(inner, p + 17, n - 17);
+            inner[n - 17] = '\0';
+        } else if (!strncmp(p, "::error ", 8) || !strncmp(p, "::warning ", 10) ||
+                   !strncmp(p, "::notice ", 9)) {
+            fprintf(out, "%.*s\n", (int)n, p);
+        }
+        p = nl ? nl + 1 : end;
+    }
+}
+
+void ci_report_annotations(const struct ci_result *r, const char *prefix, FILE *out)
+{
+    struct diag_list gh = DIAG_LIST_INIT;
+    struct buf f = BUF_INIT;
+    for (size_t i = 0; i < r->findings.count; i++) {
+        const struct diag *d = &r->findings.items[i];
+        buf_reset(&f);
+        buf_addf(&f, "%s%s", prefix, d->file);
+        diag_add(&gh, d->severity, f.data, d->line, d->col, d->rule, "%s", d->message);
+    }
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const struct ci_step *s = &r->steps[i];
+        if (!s->analytic || (s->status != CI_FAIL && s->status != CI_ERROR))
+            continue;
+        buf_reset(&f);
+        buf_addf(&f, "%sanalytics/%s/analytic.yaml", prefix, s->analytic);
+        diag_add(&gh, DIAG_ERROR, f.data, 0, 0, s->check, "%s of %s %s (exit %d); see the log",
+                 s->check, s->analytic, s->status == CI_FAIL ? "failed" : "could not run",
+                 s->exit_code);
+    }
+    buf_free(&f);
+    /* diag_print's GitHub format writes the text lines as well; only the annotations here */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        diag_print(&gh, DIAG_FORMAT_GITHUB, mem);
+        fclose(mem);
+        ci_report_annotations_in(text, len, out);
+        free(text);
+    }
+    diag_list_free(&gh);
+}
+
+int ci_report_write(const char *path, void (*render)(const struct ci_result *, FILE *),
+                    const struct ci_result *r, bool append)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return err_errno("open_memstream");
+    render(r, mem);
+    fclose(mem);
+    int rc = 0;
+    if (append) {
+        /* GitHub's step summary is shared by the job's steps: add to it */
+        FILE *f = fopen(path, "a");
+        if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0)
+            rc = err_errno(path);
+    } else {
+        rc = fs_write_atomic(path, text, len);
+    }
+    free(text);
+    return rc;
 }
