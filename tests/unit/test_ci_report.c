@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "report/ci_report.h"
+#include "util/xalloc.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -137,12 +138,152 @@ static void test_markdown_and_json(void **state)
     changes_free(&ch);
 }
 
+/* The lines of text, split at '\n' (the last one unterminated when text does not end so). */
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+static char *render_annotations(const struct ci_result *r, const char *prefix)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ci_report_annotations(r, prefix, f);
+    fclose(f);
+    return text;
+}
+
+/* Names from the pull request (analytic folders, files in them) may hold line breaks and
+ * "::": each annotation stays one line, and nothing in a name starts a command of its own. */
+static void test_annotations_hostile_names(void **state)
+{
+    (void)state;
+    struct ci_result r = {0};
+    struct changes ch = {0};
+    r.changes = &ch;
+    diag_add(&r.findings, DIAG_ERROR, "analytics/ev\nil/::error file=x::pwned.yaml", 3, 2,
+             "version-not-bumped", "msg\n::warning::boom");
+    diag_add(&r.findings, DIAG_WARNING, "kanalytic.yaml", 1, 1, "policy-file-changed", "w");
+    struct ci_step *b = ci_result_add_step(&r, "build", "a\r\n::error::b,c", "build a");
+    b->status = CI_FAIL;
+    b->exit_code = 1;
+    struct ci_step *t = ci_result_add_step(&r, "test", "ok", "test ok");
+    t->status = CI_PASS;
+    t->exit_code = 0;
+    struct ci_step *v = ci_result_add_step(&r, "validate", NULL, "validate --strict");
+    v->status = CI_ERROR; /* repository-wide: annotated by its own output, not here */
+
+    char *text = render_annotations(&r, "sub/");
+    assert_int_equal(count_lines(text), 3);
+    const char *want[] = {
+        "::error file=sub/analytics/ev%0Ail/%3A%3Aerror file=x%3A%3Apwned.yaml,line=3,col=2::",
+        "::warning file=sub/kanalytic.yaml,line=1,col=1::w\n",
+        "::error file=sub/analytics/a%0D%0A%3A%3Aerror%3A%3Ab%2Cc/analytic.yaml::build of a",
+    };
+    const char *line = text;
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        assert_memory_equal(line, want[i], strlen(want[i]));
+        line = strchr(line, '\n') + 1;
+    }
+    assert_string_equal(line, "");
+    assert_non_null(strstr(text, "(exit 1); see the log\n"));
+    free(text);
+
+    /* no prefix: the root is the work tree */
+    ci_result_free(&r);
+    r.changes = &ch;
+    b = ci_result_add_step(&r, "test", "geo", "test geo");
+    b->status = CI_ERROR;
+    b->exit_code = 2;
+    text = render_annotations(&r, "");
+    assert_string_equal(text, "::error file=analytics/geo/analytic.yaml::test of geo could not "
+                              "run (exit 2); see the log\n");
+    free(text);
+    ci_result_free(&r);
+}
+
+/* What a step printed: its annotations outside stop-commands blocks are said again; inside
+ * one (up to its own token) they are not. */
+static void test_annotations_in_output(void **state)
+{
+    (void)state;
+    const char text[] = "::error file=a::one\n"
+                        "::stop-commands::abc123\n"
+                        "::error file=b::hidden\n"
+                        "::other::\n"
+                        "::abc123::\n"
+                        "  ::error file=c::indented\n"
+                        "::warning file=d::two\n"
+                        "::debug::x\n"
+                        "::error::no properties\n"
+                        "::notice file=e::three";
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ci_report_annotations_in(text, sizeof text - 1, f);
+    fclose(f);
+    assert_string_equal(out,
+                        "::error file=a::one\n::warning file=d::two\n::notice file=e::three\n");
+    free(out);
+}
+
+/* A step's line and output: the output indented, terminal sequences gone, inside a
+ * stop-commands block whose token closes it. */
+static void test_step_output_guarded(void **state)
+{
+    (void)state;
+    struct ci_result r = {0};
+    struct ci_step *s = ci_result_add_step(&r, "test", "geo", "test geo");
+    s->status = CI_FAIL;
+    s->exit_code = 1;
+    s->seconds = 1.25;
+    const char out[] = "::error file=x::y\n\x1b[31mred\x1b[0m\n::stop-commands::zz\nlast";
+    buf_add(&s->output, out, sizeof out - 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ci_report_step(s, true, f);
+    ci_report_step(s, false, f);
+    fclose(f);
+    const char *p = strstr(text, "FAIL  test geo (1.2s)\n::stop-commands::");
+    assert_non_null(p);
+    char token[33] = "";
+    const char *tok = p + strlen("FAIL  test geo (1.2s)\n::stop-commands::");
+    assert_non_null(strchr(tok, '\n'));
+    assert_int_equal(strchr(tok, '\n') - tok, 32);
+    memcpy(token, tok, 32);
+    char want[512];
+    snprintf(want, sizeof want,
+             "\n    ::error file=x::y\n    red\n    ::stop-commands::zz\n    last\n::%s::\n"
+             "FAIL  test geo (1.2s)\n",
+             token);
+    assert_string_equal(tok + 32, want);
+    free(text);
+
+    /* its own annotations, for GitHub to obey; none from a truncated output */
+    f = open_memstream(&text, &len);
+    ci_report_step_annotations(s, f);
+    s->truncated = true;
+    ci_report_step_annotations(s, f);
+    fclose(f);
+    assert_string_equal(text, "::error file=x::y\n");
+    free(text);
+    ci_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_junit_escapes),
         cmocka_unit_test(test_markdown_and_json),
+        cmocka_unit_test(test_annotations_hostile_names),
+        cmocka_unit_test(test_annotations_in_output),
+        cmocka_unit_test(test_step_output_guarded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

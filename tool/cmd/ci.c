@@ -92,12 +92,11 @@ static void usage(FILE *out)
 static struct gh_block guard;
 static bool guard_on;
 
+/* (gh_block_begin and _end flush every stream, so the order in the log holds) */
 static void guard_open(FILE *o)
 {
     if (gh_actions() && !guard_on) {
-        fflush(NULL);
         gh_block_begin(&guard, o);
-        fflush(o);
         guard_on = true;
     }
 }
@@ -105,9 +104,7 @@ static void guard_open(FILE *o)
 static void guard_close(FILE *o)
 {
     if (guard_on) {
-        fflush(NULL);
         gh_block_end(&guard, o);
-        fflush(o);
         guard_on = false;
     }
 }
@@ -140,15 +137,15 @@ struct ci_opts {
     const char *junit, *markdown, *html;
 };
 
+/* 0: run; 1: done (--help); -1: a bad option (error slot set), -2 an unknown one (usage
+ * follows the error). */
 static int parse_opts(int argc, char **argv, struct ci_opts *o)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
     struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, true) < 0) {
-        fprintf(stderr, "kanalytic ci: %s\n", err_last());
+    if (cmd_getopt_init(&g, options, true) < 0)
         return -1;
-    }
     optind = 1;
     opterr = 0;
     int c;
@@ -161,17 +158,13 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
         case OPT_HTML: o->html = optarg; break;
         case OPT_MD: o->markdown = optarg; break;
         case OPT_SHARD:
-            if (changes_parse_shard(optarg, &o->shard_i, &o->shard_n) < 0) {
-                fprintf(stderr, "kanalytic ci: %s\n", err_last());
+            if (changes_parse_shard(optarg, &o->shard_i, &o->shard_n) < 0)
                 return -1;
-            }
             break;
         case 'j': {
             long v;
-            if (parse_long(optarg, 1, 256, &v) < 0) {
-                fprintf(stderr, "kanalytic ci: -j '%s': expected a number from 1 to 256\n", optarg);
-                return -1;
-            }
+            if (parse_long(optarg, 1, 256, &v) < 0)
+                return err_set("-j '%s': expected a number from 1 to 256", optarg);
             o->jobs = (unsigned)v;
             break;
         }
@@ -179,25 +172,17 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
             if (!strcmp(optarg, "json")) {
                 o->json = true;
             } else if (strcmp(optarg, "text")) {
-                fprintf(stderr, "kanalytic ci: --format '%s': expected text or json\n", optarg);
-                return -1;
+                return err_set("--format '%s': expected text or json", optarg);
             }
             break;
         case 'h': usage(stdout); return 1;
         case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
-        default:
-            fprintf(stderr, "kanalytic ci: unknown option '%s'\n", argv[optind - 1]);
-            usage(stderr);
-            return -1;
+        default: err_set("unknown option '%s'", argv[optind - 1]); return -2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr,
-                "kanalytic ci: unexpected argument '%s' (ci checks what changed; see "
-                "--base)\n",
-                argv[optind]);
-        return -1;
-    }
+    if (optind < argc)
+        return err_set("unexpected argument '%s' (ci checks what changed; see --base)",
+                       argv[optind]);
     return 0;
 }
 
@@ -234,8 +219,14 @@ int cmd_ci(int argc, char **argv)
 {
     struct ci_opts o = {0};
     int pr = parse_opts(argc, argv, &o);
+    if (pr < 0) {
+        trouble();
+        if (pr == -2)
+            usage(stderr);
+        return EXIT_TROUBLE;
+    }
     if (pr)
-        return pr > 0 ? 0 : EXIT_TROUBLE;
+        return 0;
     FILE *out = o.json ? stderr : stdout;
     guard_open(out);
 
@@ -246,7 +237,8 @@ int cmd_ci(int argc, char **argv)
     const char *html_dir = NULL;
     int rc = EXIT_TROUBLE;
 
-    struct gate_options gopts = {.base = o.base, .shard_index = o.shard_i, .shard_count = o.shard_n};
+    struct gate_options gopts = {
+        .base = o.base, .shard_index = o.shard_i, .shard_count = o.shard_n};
     if (gate_open(&g, &gopts) < 0)
         goto fail;
     const struct changes *ch = &g.changes;

@@ -71,8 +71,8 @@ struct gate_job *gate_plan_add(struct gate_plan *p, struct ci_result *r, const c
     return j;
 }
 
-void gate_job_then(struct gate_job *j, struct ci_result *r, const char *check,
-                   const char *analytic, const char *command, char **argv)
+void gate_job_then(struct gate_job *j, struct ci_result *r, const char *check, const char *analytic,
+                   const char *command, char **argv)
 {
     j->argv[1] = argv;
     ci_result_add_step(r, check, analytic, command);
@@ -80,12 +80,10 @@ void gate_job_then(struct gate_job *j, struct ci_result *r, const char *check,
     j->nsteps = 2;
 }
 
-void gate_plan_validate(struct gate_plan *p, struct ci_result *r,
-                        const struct gate_plan_options *o)
+void gate_plan_validate(struct gate_plan *p, struct ci_result *r, const struct gate_plan_options *o)
 {
     static const char *const args[] = {"validate", "--strict"};
-    gate_plan_add(p, r, "validate", NULL, "validate --strict",
-                  argv_new(o, args, ARRAY_SIZE(args)));
+    gate_plan_add(p, r, "validate", NULL, "validate --strict", argv_new(o, args, ARRAY_SIZE(args)));
 }
 
 void gate_plan_analytics(struct gate_plan *p, struct ci_result *r, const struct changes *ch,

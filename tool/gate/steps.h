@@ -43,8 +43,8 @@ struct gate_plan_options {
 struct gate_job *gate_plan_add(struct gate_plan *p, struct ci_result *r, const char *check,
                                const char *analytic, const char *command, char **argv);
 /* Adds argv (taken over) as the job's second step, run only when the first passed. */
-void gate_job_then(struct gate_job *j, struct ci_result *r, const char *check,
-                   const char *analytic, const char *command, char **argv);
+void gate_job_then(struct gate_job *j, struct ci_result *r, const char *check, const char *analytic,
+                   const char *command, char **argv);
 /* SELF -C ROOT validate --strict. */
 void gate_plan_validate(struct gate_plan *p, struct ci_result *r,
                         const struct gate_plan_options *o);

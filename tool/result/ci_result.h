@@ -1,5 +1,5 @@
 /* The result model of `kanalytic ci`: the steps it ran (validate, build and test of each
- * analytic), the policy's findings, and the verdict. cmd/ci.c fills it; the renderers in
+ * analytic), the policy's findings, and the verdict. gate/ fills it; the renderers in
  * report/ci_report.h only read it. */
 #ifndef KANALYTIC_RESULT_CI_RESULT_H
 #define KANALYTIC_RESULT_CI_RESULT_H
