@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,34 +147,55 @@ struct active {
     double start; /* clock_seconds() when the step began */
 };
 
-/* Starts argv with stdout and stderr on one pipe. */
-static int spawn(char **argv, const char *root, pid_t *pid, int *fd)
+/* The steps' environment: this process's, without GITHUB_STEP_SUMMARY, and with
+ * KANALYTIC_ROOT=root when it is set and root is given. The strings are environ's but for
+ * *own (the caller frees it and the array). */
+static char **step_env(const char *root, char **own)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = xcalloc(n + 1, sizeof *env);
+    *own = NULL;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (!strncmp(environ[i], "GITHUB_STEP_SUMMARY=", 20))
+            continue;
+        if (root && !strncmp(environ[i], "KANALYTIC_ROOT=", 15)) {
+            if (!*own) {
+                struct buf b = BUF_INIT;
+                buf_addf(&b, "KANALYTIC_ROOT=%s", root);
+                *own = buf_detach(&b, NULL);
+            }
+            env[k++] = *own;
+            continue;
+        }
+        env[k++] = environ[i];
+    }
+    return env;
+}
+
+/* Starts argv with stdout and stderr on one pipe and stdin on /dev/null. */
+static int spawn(char **argv, char **env, pid_t *pid, int *fd)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return err_errno("pipe");
-    fflush(NULL);
-    pid_t c = fork();
-    if (c < 0) {
-        close(p[0]);
-        close(p[1]);
-        return err_errno("fork");
-    }
-    if (c == 0) {
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        unsetenv("GITHUB_STEP_SUMMARY");
-        if (root && getenv("KANALYTIC_ROOT"))
-            setenv("KANALYTIC_ROOT", root, 1);
-        execv(argv[0], argv);
-        dprintf(2, "kanalytic ci: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
+    posix_spawn_file_actions_t fa;
+    int rc = posix_spawn_file_actions_init(&fa);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    if (!rc)
+        rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (!rc)
+        rc = posix_spawn(pid, argv[0], &fa, NULL, argv, env);
+    posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
-    *pid = c;
+    if (rc) {
+        close(p[0]);
+        return err_set("cannot run %s: %s", argv[0], strerror(rc));
+    }
     *fd = p[0];
     return 0;
 }
@@ -199,11 +221,11 @@ static struct ci_step *step_of(struct ci_result *r, const struct active *a)
 }
 
 /* 0 when the step runs; -1 when it could not start (its step says why). */
-static int start_step(struct active *a, struct ci_result *r, const struct gate_run_options *o)
+static int start_step(struct active *a, struct ci_result *r, char **env)
 {
     struct ci_step *s = step_of(r, a);
     a->start = clock_seconds();
-    if (spawn(a->job->argv[a->cur], o->root, &a->pid, &a->fd) < 0) {
+    if (spawn(a->job->argv[a->cur], env, &a->pid, &a->fd) < 0) {
         s->status = CI_ERROR;
         s->note = xstrdup(err_last());
         a->pid = -1;
@@ -238,7 +260,8 @@ static void tell(const struct gate_run_options *o, const struct ci_step *s)
 }
 
 /* The step of a ended: its verdict, then the job's next step. 0 while the job runs on. */
-static int step_ended(struct active *a, struct ci_result *r, const struct gate_run_options *o)
+static int step_ended(struct active *a, struct ci_result *r, const struct gate_run_options *o,
+                      char **env)
 {
     close(a->fd);
     int ws = 0;
@@ -261,7 +284,7 @@ static int step_ended(struct active *a, struct ci_result *r, const struct gate_r
         return -1;
     }
     a->cur++;
-    if (start_step(a, r, o) == 0)
+    if (start_step(a, r, env) == 0)
         return 0;
     tell(o, step_of(r, a));
     return -1;
@@ -274,12 +297,13 @@ void gate_run(const struct gate_plan *p, struct ci_result *r, const struct gate_
     unsigned parallel = o->parallel ? o->parallel : 1;
     struct pollfd *pfd = xcalloc(njobs ? njobs : 1, sizeof *pfd);
     struct active *act = xcalloc(njobs ? njobs : 1, sizeof *act);
+    char *own_env = NULL, **env = step_env(o->root, &own_env);
     char chunk[65536];
     while (next < njobs || running) {
         while (running < parallel && next < njobs && !cancelled) {
             struct active *a = &act[running];
             *a = (struct active){.job = &p->jobs[next++], .pid = -1, .fd = -1};
-            if (start_step(a, r, o) == 0)
+            if (start_step(a, r, env) == 0)
                 running++;
             else
                 tell(o, step_of(r, a));
@@ -305,7 +329,7 @@ void gate_run(const struct gate_plan *p, struct ci_result *r, const struct gate_
             if (got < 0 && errno == EINTR)
                 continue;
             /* end of output: the step is over */
-            if (step_ended(&act[i], r, o) == 0)
+            if (step_ended(&act[i], r, o, env) == 0)
                 continue;
             act[i] = act[--running];
             pfd[i] = pfd[running];
@@ -314,4 +338,6 @@ void gate_run(const struct gate_plan *p, struct ci_result *r, const struct gate_
     }
     free(pfd);
     free(act);
+    free(env);
+    free(own_env);
 }

@@ -67,10 +67,11 @@ struct gate_run_options {
     void *ctx;
 };
 
-/* Runs the plan's jobs: stdin /dev/null, GITHUB_STEP_SUMMARY unset (the gate writes one
- * summary for everything). Each step's status, exit code, seconds, output and note land in
- * its ci_step: exit 0 pass, 1 fail, anything else (a signal, a command that does not start)
- * could not run. After gate_cancel, running steps get SIGTERM and no new one starts. */
+/* Runs the plan's jobs (posix_spawn): stdin /dev/null, GITHUB_STEP_SUMMARY unset (the gate
+ * writes one summary for everything). Each step's status, exit code, seconds, output and note
+ * land in its ci_step: exit 0 pass, 1 fail, anything else (a signal, usage) could not run;
+ * a command that does not start could not run either (exit code -1, the note says why).
+ * After gate_cancel, running steps get SIGTERM and no new one starts. */
 void gate_run(const struct gate_plan *p, struct ci_result *r, const struct gate_run_options *o);
 
 /* For a signal handler (async-signal-safe): stop the run; sig is what gate_cancelled says. */
