@@ -13,44 +13,13 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "tree_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static char root[64];
-
-static void put(const char *rel, const char *text)
-{
-    char *p = path_join(root, rel);
-    char *dir = xstrdup(p);
-    *strrchr(dir, '/') = '\0';
-    assert_int_equal(fs_mkdirs(dir, 0755), 0);
-    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
-    free(dir);
-    free(p);
-}
-
-/* analytics/NAME with the manifest of tests/fixtures/manifest/good/base.yaml named NAME. */
-static void make_analytic(const char *name)
-{
-    struct buf b = BUF_INIT, out = BUF_INIT;
-    assert_int_equal(fs_read_file("tests/fixtures/manifest/good/base.yaml", 1 << 16, &b), 0);
-    char *at = strstr(b.data, "name: good");
-    assert_non_null(at);
-    buf_add(&out, b.data, (size_t)(at - b.data));
-    buf_addf(&out, "name: %s", name);
-    buf_addstr(&out, at + strlen("name: good"));
-    char rel[256];
-    snprintf(rel, sizeof rel, "analytics/%s/analytic.yaml", name);
-    put(rel, out.data);
-    snprintf(rel, sizeof rel, "analytics/%s/Dockerfile", name);
-    put(rel, "FROM debian:sid-slim\n");
-    snprintf(rel, sizeof rel, "analytics/%s/README.md", name);
-    put(rel, "# x\n");
-    buf_free(&b);
-    buf_free(&out);
-}
 
 static int setup(void **state)
 {
@@ -59,10 +28,10 @@ static int setup(void **state)
     snprintf(root, sizeof root, "/tmp/kanalytic-builder.XXXXXX");
     if (!mkdtemp(root))
         return -1;
-    make_analytic("alpha");
-    make_analytic("beta");
-    put("analytics/broken/analytic.yaml", "schema_version: 1\nname: broken\n");
-    put("analytics/broken/Dockerfile", "FROM debian:sid-slim\n");
+    tree_analytic(root, "alpha");
+    tree_analytic(root, "beta");
+    tree_put(root, "analytics/broken/analytic.yaml", "schema_version: 1\nname: broken\n");
+    tree_put(root, "analytics/broken/Dockerfile", "FROM debian:sid-slim\n");
     return 0;
 }
 

@@ -301,7 +301,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_renders_like_kestrel), cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_kinds_and_positions),  cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_string_tokens),  cmocka_unit_test(test_check_and_pointer),
+        cmocka_unit_test(test_string_tokens),        cmocka_unit_test(test_check_and_pointer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

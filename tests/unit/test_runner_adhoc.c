@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "tree_fixture.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -55,17 +56,6 @@ static char *parquet(const char *name, const char *columns, size_t rows, const c
         fail_msg("%s", err_last());
     table_free(&t);
     return path;
-}
-
-static void put(const char *rel, const char *text)
-{
-    char *p = path_join(dir, rel);
-    char *parent = xstrdup(p);
-    *strrchr(parent, '/') = '\0';
-    assert_int_equal(fs_mkdirs(parent, 0755), 0);
-    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
-    free(parent);
-    free(p);
 }
 
 static char *slurp(const char *path)
@@ -110,7 +100,7 @@ static void test_check_inputs(void **state)
     char *proc = parquet("proc.parquet", "id,type", 2, "process");
     char *notype = parquet("notype.parquet", "id,name", 2, NULL);
     char *empty = parquet("empty.parquet", "id", 0, NULL);
-    put("junk.parquet", "not parquet");
+    tree_put(dir, "junk.parquet", "not parquet");
     char *junk = path_join(dir, "junk.parquet");
 
     struct runner_adhoc a = {0};
@@ -244,9 +234,9 @@ static void test_outputs_taken(void **state)
     assert_int_equal(runner_adhoc_output_slots(m, 5), 5);
     assert_int_equal(runner_adhoc_output_slots(m, 1000), 66);
 
-    put("expected/output/0.parquet.gz", "zero");
-    put("expected/output/2.parquet.gz", "two");
-    put("expected/display.html", "<p>hi</p>");
+    tree_put(dir, "expected/output/0.parquet.gz", "zero");
+    tree_put(dir, "expected/output/2.parquet.gz", "two");
+    tree_put(dir, "expected/display.html", "<p>hi</p>");
     char *out = path_join(dir, "out/deeper");
     char *path = NULL;
     assert_int_equal(runner_adhoc_take_output(dir, out, 0, &path), 1);
@@ -280,7 +270,7 @@ static void test_outputs_taken(void **state)
     /* no display left: nothing; an OUTDIR that is a file: an error */
     char *other = path_join(dir, "expected/output");
     assert_int_equal(runner_adhoc_take_display(other, out, &path), 0);
-    put("file", "x");
+    tree_put(dir, "file", "x");
     char *file = path_join(dir, "file");
     assert_int_equal(runner_adhoc_take_output(dir, file, 0, &path), -1);
     assert_null(path);

@@ -15,6 +15,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "tree_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,47 +24,16 @@
 
 static char root[64];
 
-static void put(const char *rel, const char *text)
-{
-    char *p = path_join(root, rel);
-    char *dir = xstrdup(p);
-    *strrchr(dir, '/') = '\0';
-    assert_int_equal(fs_mkdirs(dir, 0755), 0);
-    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
-    free(dir);
-    free(p);
-}
-
-/* analytics/NAME with the manifest of tests/fixtures/manifest/good/base.yaml named NAME. */
-static void make_analytic(const char *name)
-{
-    struct buf b = BUF_INIT, out = BUF_INIT;
-    assert_int_equal(fs_read_file("tests/fixtures/manifest/good/base.yaml", 1 << 16, &b), 0);
-    char *at = strstr(b.data, "name: good");
-    assert_non_null(at);
-    buf_add(&out, b.data, (size_t)(at - b.data));
-    buf_addf(&out, "name: %s", name);
-    buf_addstr(&out, at + strlen("name: good"));
-    char rel[256];
-    snprintf(rel, sizeof rel, "analytics/%s/analytic.yaml", name);
-    put(rel, out.data);
-    snprintf(rel, sizeof rel, "analytics/%s/Dockerfile", name);
-    put(rel, "FROM debian:sid-slim\n");
-    snprintf(rel, sizeof rel, "analytics/%s/README.md", name);
-    put(rel, "# x\n");
-    buf_free(&b);
-    buf_free(&out);
-}
-
 static void make_case(const char *analytic, const char *name, const char *yaml)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "analytics/%s/tests/%s/case.yaml", analytic, name);
-    put(rel, yaml ? yaml
+    tree_put(root, rel,
+             yaml ? yaml
                   : "description: a case\n"
                     "parameters: {columns: [src_byte_count, dst_byte_count], n_clusters: 2}\n");
     snprintf(rel, sizeof rel, "analytics/%s/tests/%s/input/0.parquet.gz", analytic, name);
-    put(rel, "PAR1");
+    tree_put(root, rel, "PAR1");
 }
 
 /* analytics alpha (cases one, two) and beta (case basic) */
@@ -73,10 +43,10 @@ static int setup(void **state)
     snprintf(root, sizeof root, "/tmp/kanalytic-plan.XXXXXX");
     if (!mkdtemp(root))
         return -1;
-    make_analytic("alpha");
+    tree_analytic(root, "alpha");
     make_case("alpha", "one", NULL);
     make_case("alpha", "two", NULL);
-    make_analytic("beta");
+    tree_analytic(root, "beta");
     make_case("beta", "basic", NULL);
     return 0;
 }
@@ -288,7 +258,7 @@ static int fake_image(void *ctx, const struct manifest *m, char **problem)
 static void test_check_images(void **state)
 {
     (void)state;
-    make_analytic("gamma"); /* no case that loads: its image is never needed */
+    tree_analytic(root, "gamma"); /* no case that loads: its image is never needed */
     make_case("gamma", "broken", "description: [\n");
     struct plan p = {0};
     struct diag_list diags = DIAG_LIST_INIT;

@@ -182,8 +182,8 @@ void builder_job_free(struct builder_job *j)
 }
 
 int builder_prepare_all(const char *root, char **names, size_t n, const struct builder_arg *args,
-                        size_t nargs, bool cache_from_own, struct builder_job **out,
-                        size_t *njobs, builder_prepared_fn prepared, void *ctx)
+                        size_t nargs, bool cache_from_own, struct builder_job **out, size_t *njobs,
+                        builder_prepared_fn prepared, void *ctx)
 {
     struct fs_names all = {0};
     *out = NULL;

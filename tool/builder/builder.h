@@ -71,8 +71,8 @@ typedef void (*builder_prepared_fn)(void *ctx, struct builder_job *j, int rc,
  * when the analytics cannot be listed (*njobs 0) or a preparation fails (*njobs > 0). *out and
  * *njobs hold the jobs, prepared or not: free each with builder_job_free, then *out. */
 int builder_prepare_all(const char *root, char **names, size_t n, const struct builder_arg *args,
-                        size_t nargs, bool cache_from_own, struct builder_job **out,
-                        size_t *njobs, builder_prepared_fn prepared, void *ctx);
+                        size_t nargs, bool cache_from_own, struct builder_job **out, size_t *njobs,
+                        builder_prepared_fn prepared, void *ctx);
 
 /* What a build says, called one at a time (under the pool's lock). */
 struct builder_events {

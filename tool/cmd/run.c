@@ -15,8 +15,6 @@
 #include "report/report.h"
 #include "report/text_table.h"
 #include "runner/adhoc.h"
-#include "runner/runner.h"
-#include "table/format.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/error.h"
@@ -333,15 +331,10 @@ int cmd_run(int argc, char **argv)
         goto cleanup;
     }
 
-    struct runner_case rc = {m, dir, tmp, (char *)name, "run", tc, NULL};
-    struct runner_options ro = RUNNER_OPTIONS_INIT;
-    struct case_result res;
-    case_result_init(&res, name, "run");
-    runner_install_signal_handlers();
     if (term_verbosity > 0)
         print_env(&tc->env);
-    runner_run_case(d, &rc, &ro, &res);
-    runner_cleanup(d);
+    struct case_result res;
+    runner_adhoc_run(d, m, dir, name, tc, &res);
     if (res.status == CASE_ERROR) {
         report_case_details(&res, stderr);
         case_result_free(&res);

@@ -126,8 +126,8 @@ static void print_case_line(const struct case_result *r, void *ctx)
 
 static int bad_number(const char *what, long max, const char *s)
 {
-    fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %ld, not '%s'\n", what, max,
-            s);
+    fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %ld, not '%s'\n", what,
+            max, s);
     return EXIT_TROUBLE;
 }
 
@@ -238,7 +238,8 @@ int cmd_test(int argc, char **argv)
     bool guarded = fmt == OUT_TEXT && gh_actions();
     if (guarded)
         gh_block_begin(&guard, stdout);
-    struct images im = {d, no_build, fmt != OUT_TEXT || term_verbosity < 0 ? NULL : "kanalytic test"};
+    struct images im = {d, no_build,
+                        fmt != OUT_TEXT || term_verbosity < 0 ? NULL : "kanalytic test"};
     plan_check_images(&plan, image_of, &im);
 
     runner_install_signal_handlers();

@@ -3,6 +3,7 @@
 #include "adhoc.h"
 
 #include "manifest/kestrel_with.h"
+#include "runner/runner.h"
 #include "table/format.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -172,6 +173,17 @@ int runner_adhoc_case(const struct manifest *m, const struct runner_adhoc *a, co
 cleanup:
     test_case_free(tc);
     return rc;
+}
+
+void runner_adhoc_run(struct docker *d, const struct manifest *m, const char *analytic_dir,
+                      const char *name, struct test_case *tc, struct case_result *res)
+{
+    struct runner_case c = {m, (char *)analytic_dir, tc->dir, (char *)name, "run", tc, NULL};
+    struct runner_options o = RUNNER_OPTIONS_INIT;
+    case_result_init(res, name, "run");
+    runner_install_signal_handlers();
+    runner_run_case(d, &c, &o, res);
+    runner_cleanup(d);
 }
 
 size_t runner_adhoc_output_slots(const struct manifest *m, size_t n_inputs)

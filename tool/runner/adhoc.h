@@ -7,8 +7,10 @@
 #ifndef KANALYTIC_RUNNER_ADHOC_H
 #define KANALYTIC_RUNNER_ADHOC_H
 
+#include "docker/docker.h"
 #include "manifest/manifest.h"
 #include "parquet/parquet.h"
+#include "result/test_result.h"
 #include "util/diag.h"
 
 #include <stdbool.h>
@@ -37,6 +39,12 @@ int runner_adhoc_check_inputs(const struct manifest *m, const struct runner_adho
  * success too. */
 int runner_adhoc_case(const struct manifest *m, const struct runner_adhoc *a, const char *dir,
                       struct test_case **out, struct diag_list *diags);
+
+/* Runs the case of analytic NAME (its folder analytic_dir) as APPLY would: the runner's
+ * default options, Ctrl-C handled, every container removed after. Fills res (the caller
+ * frees it with case_result_free). */
+void runner_adhoc_run(struct docker *d, const struct manifest *m, const char *analytic_dir,
+                      const char *name, struct test_case *tc, struct case_result *res);
 
 /* How many outputs to look for after a run: one per input, and at least one past the
  * manifest's outputs (what it does not declare breaks a rule, but is shown), 66 at most. */
