@@ -8,6 +8,7 @@
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,31 @@ struct regex_entry {
     regex_t re;
 };
 
+/* One object of the schema with its keywords looked up once, by schema_new: validation
+ * used to look every keyword up by name (a hash of the name) at every node it visited,
+ * a third of its time. A keyword that is absent is NULL. */
+struct pattern_prop {
+    const char *pattern;
+    regex_t *re; /* NULL: the pattern did not compile (it never matches) */
+    const json_t *schema;
+};
+
+struct node {
+    const json_t *sch;
+    const json_t *ref, *ref_target; /* $ref and what it resolves to (NULL: does not) */
+    const json_t *type, *enum_, *const_;
+    const json_t *minimum, *maximum, *exclusive_minimum, *exclusive_maximum, *multiple_of;
+    const json_t *min_length, *max_length, *pattern;
+    regex_t *pattern_re; /* pattern compiled; NULL: it did not compile */
+    const json_t *min_items, *max_items, *unique_items, *items, *additional_items, *contains;
+    const json_t *required, *min_properties, *max_properties, *properties, *additional_properties,
+        *property_names, *dependencies;
+    const json_t *pattern_properties;
+    struct pattern_prop *pprops; /* pattern_properties in order, compiled */
+    size_t npprops;
+    const json_t *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
+};
+
 struct schema {
     json_t *root;
     /* every pattern of the schema, compiled by schema_new; read-only afterwards, so one
@@ -25,6 +51,12 @@ struct schema {
     struct regex_entry *regexes;
     size_t nregexes, cap;
     bool frozen;
+    /* every object under root as a node, found by its address (open addressing; slots hold
+     * node index + 1); read-only after schema_new too */
+    struct node *nodes;
+    size_t nnodes, nodes_cap;
+    size_t *slots;
+    size_t nslots;
 };
 
 struct ctx {
@@ -311,13 +343,6 @@ static regex_t *regex_get(struct schema *s, const char *pattern, bool *ok)
     return &s->regexes[s->nregexes++].re;
 }
 
-static bool regex_match(struct schema *s, const char *pattern, const char *str)
-{
-    bool ok;
-    regex_t *re = regex_get(s, pattern, &ok);
-    return ok && regexec(re, str, 0, NULL, 0) == 0;
-}
-
 /* Resolves a local $ref ("#", "#/definitions/x") against the root; NULL if it does not. */
 static const json_t *resolve_ref(const json_t *root, const char *ref)
 {
@@ -361,6 +386,119 @@ static const json_t *resolve_ref(const json_t *root, const char *ref)
             return NULL;
     }
     return node;
+}
+
+/* ---- keyword table ---- */
+
+static size_t ptr_hash(const void *p)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (size_t)h;
+}
+
+static const struct node *node_find(const struct schema *s, const json_t *sch)
+{
+    if (!s->nslots)
+        return NULL;
+    size_t mask = s->nslots - 1;
+    for (size_t i = ptr_hash(sch) & mask; s->slots[i]; i = (i + 1) & mask)
+        if (s->nodes[s->slots[i] - 1].sch == sch)
+            return &s->nodes[s->slots[i] - 1];
+    return NULL;
+}
+
+/* Fills n from the object sch (regular expressions from s's compiled set). */
+static void node_fill(struct schema *s, struct node *n, const json_t *sch)
+{
+    memset(n, 0, sizeof *n);
+    n->sch = sch;
+    if ((n->ref = json_object_get(sch, "$ref")) && json_is_string(n->ref))
+        n->ref_target = resolve_ref(s->root, json_string_value(n->ref));
+    n->type = json_object_get(sch, "type");
+    n->enum_ = json_object_get(sch, "enum");
+    n->const_ = json_object_get(sch, "const");
+    n->minimum = json_object_get(sch, "minimum");
+    n->maximum = json_object_get(sch, "maximum");
+    n->exclusive_minimum = json_object_get(sch, "exclusiveMinimum");
+    n->exclusive_maximum = json_object_get(sch, "exclusiveMaximum");
+    n->multiple_of = json_object_get(sch, "multipleOf");
+    n->min_length = json_object_get(sch, "minLength");
+    n->max_length = json_object_get(sch, "maxLength");
+    n->pattern = json_object_get(sch, "pattern");
+    bool ok;
+    if (json_is_string(n->pattern)) {
+        n->pattern_re = regex_get(s, json_string_value(n->pattern), &ok);
+        if (!ok)
+            n->pattern_re = NULL;
+    }
+    n->min_items = json_object_get(sch, "minItems");
+    n->max_items = json_object_get(sch, "maxItems");
+    n->unique_items = json_object_get(sch, "uniqueItems");
+    n->items = json_object_get(sch, "items");
+    n->additional_items = json_object_get(sch, "additionalItems");
+    n->contains = json_object_get(sch, "contains");
+    n->required = json_object_get(sch, "required");
+    n->min_properties = json_object_get(sch, "minProperties");
+    n->max_properties = json_object_get(sch, "maxProperties");
+    n->properties = json_object_get(sch, "properties");
+    n->pattern_properties = json_object_get(sch, "patternProperties");
+    n->additional_properties = json_object_get(sch, "additionalProperties");
+    n->property_names = json_object_get(sch, "propertyNames");
+    n->dependencies = json_object_get(sch, "dependencies");
+    n->all_of = json_object_get(sch, "allOf");
+    n->any_of = json_object_get(sch, "anyOf");
+    n->one_of = json_object_get(sch, "oneOf");
+    n->not_ = json_object_get(sch, "not");
+    n->if_ = json_object_get(sch, "if");
+    n->then_ = json_object_get(sch, "then");
+    n->else_ = json_object_get(sch, "else");
+    if (n->pattern_properties) {
+        n->pprops = xcalloc(json_object_size(n->pattern_properties) + 1, sizeof *n->pprops);
+        const char *pat;
+        json_t *psch;
+        json_object_foreach ((json_t *)n->pattern_properties, pat, psch) {
+            struct pattern_prop *pp = &n->pprops[n->npprops++];
+            pp->pattern = pat;
+            pp->re = regex_get(s, pat, &ok);
+            if (!ok)
+                pp->re = NULL;
+            pp->schema = psch;
+        }
+    }
+}
+
+/* A node for every object under v, schema or not (a superset of what validation visits). */
+static void nodes_add(struct schema *s, const json_t *v)
+{
+    if (json_is_object(v)) {
+        ARRAY_GROW(s->nodes, s->nnodes + 1, s->nodes_cap);
+        node_fill(s, &s->nodes[s->nnodes++], v);
+        const char *k;
+        json_t *m;
+        json_object_foreach ((json_t *)v, k, m)
+            nodes_add(s, m);
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            nodes_add(s, json_array_get(v, i));
+    }
+}
+
+static void nodes_build(struct schema *s)
+{
+    nodes_add(s, s->root);
+    for (s->nslots = 64; s->nslots < s->nnodes * 2; s->nslots *= 2)
+        ;
+    s->slots = xcalloc(s->nslots, sizeof *s->slots);
+    size_t mask = s->nslots - 1;
+    for (size_t k = 0; k < s->nnodes; k++) {
+        size_t i = ptr_hash(s->nodes[k].sch) & mask;
+        while (s->slots[i])
+            i = (i + 1) & mask;
+        s->slots[i] = k + 1;
+    }
 }
 
 /* ---- schema checking (schema_new) ---- */
@@ -657,6 +795,7 @@ int schema_new(json_t *root, struct schema **out, struct schema_errors *problems
         return -1;
     }
     s->frozen = true;
+    nodes_build(s); /* after freezing: a pattern that did not compile stays uncompiled */
     *out = s;
     return 0;
 }
@@ -670,6 +809,10 @@ void schema_free(struct schema *s)
         free(s->regexes[i].pattern);
     }
     free(s->regexes);
+    for (size_t i = 0; i < s->nnodes; i++)
+        free(s->nodes[i].pprops);
+    free(s->nodes);
+    free(s->slots);
     json_decref(s->root);
     free(s);
 }
@@ -739,15 +882,12 @@ static bool check_type(struct ctx *c, const json_t *t, const json_t *inst)
         buf_free(&d);
         return false;
     }
-    struct buf names = BUF_INIT;
-    for (size_t i = 0; i < json_array_size(t); i++) {
-        const char *n = json_string_value(json_array_get(t, i));
-        if (type_matches(n, inst)) {
-            buf_free(&names);
+    for (size_t i = 0; i < json_array_size(t); i++)
+        if (type_matches(json_string_value(json_array_get(t, i)), inst))
             return true;
-        }
-        buf_addf(&names, "%s%s", i ? " or " : "", n);
-    }
+    struct buf names = BUF_INIT; /* only for the finding */
+    for (size_t i = 0; i < json_array_size(t); i++)
+        buf_addf(&names, "%s%s", i ? " or " : "", json_string_value(json_array_get(t, i)));
     add_error(c->errs, c->ptr.data, "type", false, "expected %s, got %s", names.data,
               type_name(inst));
     buf_free(&names);
@@ -792,7 +932,7 @@ static bool check_enum(struct ctx *c, const json_t *e, const json_t *inst)
     return false;
 }
 
-static bool check_numeric(struct ctx *c, const json_t *sch, const json_t *inst)
+static bool check_numeric(struct ctx *c, const struct node *n, const json_t *inst)
 {
     bool ok = true;
     double x = json_number_value(inst);
@@ -805,17 +945,15 @@ static bool check_numeric(struct ctx *c, const json_t *sch, const json_t *inst)
         add_error(c->errs, c->ptr.data, kw, false, fmt, d.data, bound);                            \
         ok = false;                                                                                \
     } while (0)
-    if ((v = json_object_get(sch, "minimum")) && json_is_number(v) && x < json_number_value(v))
+    if ((v = n->minimum) && json_is_number(v) && x < json_number_value(v))
         FAIL_NUM("minimum", "%s is less than the minimum %g", json_number_value(v));
-    if ((v = json_object_get(sch, "maximum")) && json_is_number(v) && x > json_number_value(v))
+    if ((v = n->maximum) && json_is_number(v) && x > json_number_value(v))
         FAIL_NUM("maximum", "%s is greater than the maximum %g", json_number_value(v));
-    if ((v = json_object_get(sch, "exclusiveMinimum")) && json_is_number(v) &&
-        x <= json_number_value(v))
+    if ((v = n->exclusive_minimum) && json_is_number(v) && x <= json_number_value(v))
         FAIL_NUM("exclusiveMinimum", "%s must be greater than %g", json_number_value(v));
-    if ((v = json_object_get(sch, "exclusiveMaximum")) && json_is_number(v) &&
-        x >= json_number_value(v))
+    if ((v = n->exclusive_maximum) && json_is_number(v) && x >= json_number_value(v))
         FAIL_NUM("exclusiveMaximum", "%s must be less than %g", json_number_value(v));
-    if ((v = json_object_get(sch, "multipleOf")) && json_is_number(v)) {
+    if ((v = n->multiple_of) && json_is_number(v)) {
         bool multiple;
         if (json_is_integer(v) && json_is_integer(inst) && json_integer_value(v) != 0) {
             json_int_t m = json_integer_value(v);
@@ -832,25 +970,23 @@ static bool check_numeric(struct ctx *c, const json_t *sch, const json_t *inst)
     return ok;
 }
 
-static bool check_string(struct ctx *c, const json_t *sch, const json_t *inst)
+static bool check_string(struct ctx *c, const struct node *n, const json_t *inst)
 {
     bool ok = true;
     const json_t *v;
-    size_t n = utf8_length(json_string_value(inst), json_string_length(inst));
-    if ((v = json_object_get(sch, "minLength")) && json_is_number(v) &&
-        (double)n < json_number_value(v)) {
+    size_t len = utf8_length(json_string_value(inst), json_string_length(inst));
+    if ((v = n->min_length) && json_is_number(v) && (double)len < json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "minLength", false,
                   "string is shorter than %g character(s)", json_number_value(v));
         ok = false;
     }
-    if ((v = json_object_get(sch, "maxLength")) && json_is_number(v) &&
-        (double)n > json_number_value(v)) {
+    if ((v = n->max_length) && json_is_number(v) && (double)len > json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "maxLength", false, "string is longer than %g character(s)",
                   json_number_value(v));
         ok = false;
     }
-    if ((v = json_object_get(sch, "pattern")) && json_is_string(v) &&
-        !regex_match(c->s, json_string_value(v), json_string_value(inst))) {
+    if ((v = n->pattern) && json_is_string(v) &&
+        !(n->pattern_re && regexec(n->pattern_re, json_string_value(inst), 0, NULL, 0) == 0)) {
         struct buf d = BUF_INIT;
         describe(&d, inst);
         add_error(c->errs, c->ptr.data, "pattern", false, "%s does not match the pattern %s",
@@ -861,26 +997,24 @@ static bool check_string(struct ctx *c, const json_t *sch, const json_t *inst)
     return ok;
 }
 
-static bool check_array(struct ctx *c, const json_t *sch, const json_t *inst, int depth)
+static bool check_array(struct ctx *c, const struct node *n, const json_t *inst, int depth)
 {
     bool ok = true;
     const json_t *v;
-    size_t n = json_array_size(inst);
-    if ((v = json_object_get(sch, "minItems")) && json_is_number(v) &&
-        (double)n < json_number_value(v)) {
+    size_t count = json_array_size(inst);
+    if ((v = n->min_items) && json_is_number(v) && (double)count < json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "minItems", false, "needs at least %g item(s), has %zu",
-                  json_number_value(v), n);
+                  json_number_value(v), count);
         ok = false;
     }
-    if ((v = json_object_get(sch, "maxItems")) && json_is_number(v) &&
-        (double)n > json_number_value(v)) {
+    if ((v = n->max_items) && json_is_number(v) && (double)count > json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "maxItems", false, "allows at most %g item(s), has %zu",
-                  json_number_value(v), n);
+                  json_number_value(v), count);
         ok = false;
     }
-    if ((v = json_object_get(sch, "uniqueItems")) && json_is_true(v)) {
-        for (size_t i = 0; i < n && ok; i++) {
-            for (size_t j = i + 1; j < n; j++) {
+    if ((v = n->unique_items) && json_is_true(v)) {
+        for (size_t i = 0; i < count && ok; i++) {
+            for (size_t j = i + 1; j < count; j++) {
                 if (json_value_equal(json_array_get(inst, i), json_array_get(inst, j))) {
                     size_t len = c->ptr.len;
                     json_pointer_add_index(&c->ptr, j);
@@ -893,14 +1027,14 @@ static bool check_array(struct ctx *c, const json_t *sch, const json_t *inst, in
             }
         }
     }
-    const json_t *items = json_object_get(sch, "items");
+    const json_t *items = n->items;
     if (items && json_is_array(items)) {
         size_t m = json_array_size(items);
-        for (size_t i = 0; i < n && i < m; i++)
+        for (size_t i = 0; i < count && i < m; i++)
             ok &= validate_member(c, json_array_get(items, i), json_array_get(inst, i), NULL, i,
                                   depth);
-        const json_t *extra = json_object_get(sch, "additionalItems");
-        for (size_t i = m; extra && i < n; i++) {
+        const json_t *extra = n->additional_items;
+        for (size_t i = m; extra && i < count; i++) {
             if (json_is_false(extra)) {
                 size_t len = c->ptr.len;
                 json_pointer_add_index(&c->ptr, i);
@@ -913,12 +1047,12 @@ static bool check_array(struct ctx *c, const json_t *sch, const json_t *inst, in
             ok &= validate_member(c, extra, json_array_get(inst, i), NULL, i, depth);
         }
     } else if (items) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < count; i++)
             ok &= validate_member(c, items, json_array_get(inst, i), NULL, i, depth);
     }
-    if ((v = json_object_get(sch, "contains"))) {
+    if ((v = n->contains)) {
         bool found = false;
-        for (size_t i = 0; i < n && !found; i++)
+        for (size_t i = 0; i < count && !found; i++)
             found = probe(c, v, json_array_get(inst, i), depth, NULL);
         if (!found) {
             add_error(c->errs, c->ptr.data, "contains", false, "no item matches the required form");
@@ -928,12 +1062,12 @@ static bool check_array(struct ctx *c, const json_t *sch, const json_t *inst, in
     return ok;
 }
 
-static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, int depth)
+static bool check_object(struct ctx *c, const struct node *n, const json_t *inst, int depth)
 {
     bool ok = true;
     const json_t *v;
-    size_t n = json_object_size(inst);
-    if ((v = json_object_get(sch, "required")) && json_is_array(v)) {
+    size_t count = json_object_size(inst);
+    if ((v = n->required) && json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++) {
             const char *k = json_string_value(json_array_get(v, i));
             if (k && !json_object_get(inst, k)) {
@@ -942,23 +1076,20 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
             }
         }
     }
-    if ((v = json_object_get(sch, "minProperties")) && json_is_number(v) &&
-        (double)n < json_number_value(v)) {
+    if ((v = n->min_properties) && json_is_number(v) && (double)count < json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "minProperties", false, "needs at least %g key(s)",
                   json_number_value(v));
         ok = false;
     }
-    if ((v = json_object_get(sch, "maxProperties")) && json_is_number(v) &&
-        (double)n > json_number_value(v)) {
+    if ((v = n->max_properties) && json_is_number(v) && (double)count > json_number_value(v)) {
         add_error(c->errs, c->ptr.data, "maxProperties", false, "allows at most %g key(s)",
                   json_number_value(v));
         ok = false;
     }
-    const json_t *props = json_object_get(sch, "properties");
-    const json_t *pprops = json_object_get(sch, "patternProperties");
-    const json_t *addl = json_object_get(sch, "additionalProperties");
-    const json_t *pnames = json_object_get(sch, "propertyNames");
-    const json_t *deps = json_object_get(sch, "dependencies");
+    const json_t *props = n->properties;
+    const json_t *addl = n->additional_properties;
+    const json_t *pnames = n->property_names;
+    const json_t *deps = n->dependencies;
     const char *k;
     json_t *member;
     json_object_foreach ((json_t *)inst, k, member) {
@@ -968,14 +1099,10 @@ static bool check_object(struct ctx *c, const json_t *sch, const json_t *inst, i
             matched = true;
             ok &= validate_member(c, ps, member, k, 0, depth);
         }
-        if (pprops) {
-            const char *pat;
-            json_t *psch;
-            json_object_foreach ((json_t *)pprops, pat, psch) {
-                if (regex_match(c->s, pat, k)) {
-                    matched = true;
-                    ok &= validate_member(c, psch, member, k, 0, depth);
-                }
+        for (size_t i = 0; i < n->npprops; i++) {
+            if (n->pprops[i].re && regexec(n->pprops[i].re, k, 0, NULL, 0) == 0) {
+                matched = true;
+                ok &= validate_member(c, n->pprops[i].schema, member, k, 0, depth);
             }
         }
         if (!matched && addl) {
@@ -1086,6 +1213,57 @@ static bool check_combinator(struct ctx *c, const char *kw, const json_t *list, 
     return ok;
 }
 
+/* The keywords of sch on inst (sch a schema object or, harmlessly, any other value). */
+static bool validate_node(struct ctx *c, const struct node *n, const json_t *inst, int depth)
+{
+    const json_t *v;
+    if (n->ref) {
+        /* draft-07: $ref replaces every sibling keyword */
+        if (!n->ref_target) {
+            add_error(c->errs, c->ptr.data, "$ref", false, "$ref does not resolve");
+            return false;
+        }
+        return validate(c, n->ref_target, inst, depth + 1);
+    }
+    bool ok = true;
+    if ((v = n->type) && !check_type(c, v, inst))
+        return false; /* the other keywords would only repeat the point */
+    if ((v = n->enum_))
+        ok &= check_enum(c, v, inst);
+    if ((v = n->const_) && !json_value_equal(v, inst)) {
+        struct buf d = BUF_INIT;
+        describe(&d, v);
+        add_error(c->errs, c->ptr.data, "const", false, "must be %s", d.data);
+        buf_free(&d);
+        ok = false;
+    }
+    if (json_is_number(inst))
+        ok &= check_numeric(c, n, inst);
+    else if (json_is_string(inst))
+        ok &= check_string(c, n, inst);
+    else if (json_is_array(inst))
+        ok &= check_array(c, n, inst, depth);
+    else if (json_is_object(inst))
+        ok &= check_object(c, n, inst, depth);
+    if ((v = n->all_of))
+        for (size_t i = 0; i < json_array_size(v); i++)
+            ok &= validate(c, json_array_get(v, i), inst, depth + 1);
+    if ((v = n->any_of))
+        ok &= check_combinator(c, "anyOf", v, inst, depth);
+    if ((v = n->one_of))
+        ok &= check_combinator(c, "oneOf", v, inst, depth);
+    if ((v = n->not_) && probe(c, v, inst, depth, NULL)) {
+        add_error(c->errs, c->ptr.data, "not", false, "value has a form that is not allowed here");
+        ok = false;
+    }
+    if ((v = n->if_)) {
+        const json_t *branch = probe(c, v, inst, depth, NULL) ? n->then_ : n->else_;
+        if (branch)
+            ok &= validate(c, branch, inst, depth + 1);
+    }
+    return ok;
+}
+
 static bool validate(struct ctx *c, const json_t *sch, const json_t *inst, int depth)
 {
     if (json_is_true(sch))
@@ -1098,53 +1276,15 @@ static bool validate(struct ctx *c, const json_t *sch, const json_t *inst, int d
         add_error(c->errs, c->ptr.data, "$ref", false, "schema recursion too deep");
         return false;
     }
-    const json_t *v;
-    if ((v = json_object_get(sch, "$ref"))) {
-        /* draft-07: $ref replaces every sibling keyword */
-        const json_t *target = resolve_ref(c->s->root, json_string_value(v));
-        if (!target) {
-            add_error(c->errs, c->ptr.data, "$ref", false, "$ref does not resolve");
-            return false;
-        }
-        return validate(c, target, inst, depth + 1);
-    }
-    bool ok = true;
-    if ((v = json_object_get(sch, "type")) && !check_type(c, v, inst))
-        return false; /* the other keywords would only repeat the point */
-    if ((v = json_object_get(sch, "enum")))
-        ok &= check_enum(c, v, inst);
-    if ((v = json_object_get(sch, "const")) && !json_value_equal(v, inst)) {
-        struct buf d = BUF_INIT;
-        describe(&d, v);
-        add_error(c->errs, c->ptr.data, "const", false, "must be %s", d.data);
-        buf_free(&d);
-        ok = false;
-    }
-    if (json_is_number(inst))
-        ok &= check_numeric(c, sch, inst);
-    else if (json_is_string(inst))
-        ok &= check_string(c, sch, inst);
-    else if (json_is_array(inst))
-        ok &= check_array(c, sch, inst, depth);
-    else if (json_is_object(inst))
-        ok &= check_object(c, sch, inst, depth);
-    if ((v = json_object_get(sch, "allOf")))
-        for (size_t i = 0; i < json_array_size(v); i++)
-            ok &= validate(c, json_array_get(v, i), inst, depth + 1);
-    if ((v = json_object_get(sch, "anyOf")))
-        ok &= check_combinator(c, "anyOf", v, inst, depth);
-    if ((v = json_object_get(sch, "oneOf")))
-        ok &= check_combinator(c, "oneOf", v, inst, depth);
-    if ((v = json_object_get(sch, "not")) && probe(c, v, inst, depth, NULL)) {
-        add_error(c->errs, c->ptr.data, "not", false, "value has a form that is not allowed here");
-        ok = false;
-    }
-    if ((v = json_object_get(sch, "if"))) {
-        const json_t *branch = probe(c, v, inst, depth, NULL) ? json_object_get(sch, "then")
-                                                              : json_object_get(sch, "else");
-        if (branch)
-            ok &= validate(c, branch, inst, depth + 1);
-    }
+    const struct node *n = node_find(c->s, sch);
+    if (n)
+        return validate_node(c, n, inst, depth);
+    /* not an object under the schema's root (schema_new made a node for each of those):
+     * its keywords looked up now */
+    struct node tmp;
+    node_fill(c->s, &tmp, sch);
+    bool ok = validate_node(c, &tmp, inst, depth);
+    free(tmp.pprops);
     return ok;
 }
 
