@@ -294,6 +294,46 @@ static void test_doc_text(void **state)
     diag_list_free(&diags);
 }
 
+/* Every YAML 1.1 boolean word as a plain key is warned about, whatever its first letter; keys
+ * that only start like one are not. */
+static void test_bool_like_keys_all_words(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "y",  "Y",  "yes", "Yes", "YES", "n",    "N",    "no",   "No",    "NO",    "on",
+        "On", "ON", "off", "Off", "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
+    };
+    struct buf text = BUF_INIT;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        buf_addf(&text, "%s: %zu\n", words[i], i);
+    buf_addstr(&text, "yesterday: 1\nnone: 2\nof: 3\ntru: 4\nF: 5\nfals: 6\nYe: 7\n_: 8\n");
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct yaml_doc *doc = parse_ok(text.data, &diags);
+    assert_int_equal(diags.count, sizeof words / sizeof *words);
+    for (size_t i = 0; i < diags.count; i++) {
+        assert_string_equal(diags.items[i].rule, "yaml-bool-key");
+        assert_int_equal(diags.items[i].line, (int)i + 1);
+    }
+    yaml_doc_free(doc);
+    diag_list_free(&diags);
+    buf_free(&text);
+}
+
+/* json_pointer_add_index writes "/" and the decimal index. */
+static void test_pointer_index(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "/a");
+    json_pointer_add_index(&b, 0);
+    json_pointer_add_index(&b, 7);
+    json_pointer_add_index(&b, 10);
+    json_pointer_add_index(&b, 1234567890);
+    json_pointer_add_index(&b, (size_t)-1);
+    assert_string_equal(b.data, "/a/0/7/10/1234567890/18446744073709551615");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +350,8 @@ int main(void)
         cmocka_unit_test(test_empty_document_is_null),
         cmocka_unit_test(test_file_size_cap),
         cmocka_unit_test(test_doc_text),
+        cmocka_unit_test(test_bool_like_keys_all_words),
+        cmocka_unit_test(test_pointer_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

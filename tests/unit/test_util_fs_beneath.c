@@ -177,7 +177,9 @@ static void collect(void *ctx, const char *path, mode_t mode)
 {
     struct buf *b = ctx;
     buf_addf(b, "%s %s\n", path + strlen(tmp),
-             S_ISLNK(mode) ? "link" : S_ISFIFO(mode) ? "fifo" : "other");
+             S_ISLNK(mode)    ? "link"
+             : S_ISFIFO(mode) ? "fifo"
+                              : "other");
 }
 
 /* fs_find_special: every link (to a file, to a folder: never descended), FIFO, ... below a
@@ -192,7 +194,7 @@ static void test_find_special(void **state)
     put(outside, "dir/inside-link-target/f", "x");
     char *odir = path_join(outside, "dir");
     link_at("t/c/expected/output/1.parquet.gz", "/etc/passwd");
-    link_at("t/b-dirlink", odir);             /* a folder through a link: not walked */
+    link_at("t/b-dirlink", odir); /* a folder through a link: not walked */
     link_at("t/z/deep/dangling", "/nonexistent");
     char *fifo = path_join(base, "t/c/input/fifo");
     assert_int_equal(mkfifo(fifo, 0644), 0);

@@ -321,8 +321,7 @@ static void *worker(void *arg)
 
 #define VALIDATE_THREADS 4
 
-int analytics_validate_all(const char *root, bool strict, struct diag_list *diags,
-                           size_t *checked)
+int analytics_validate_all(const char *root, bool strict, struct diag_list *diags, size_t *checked)
 {
     struct fs_names names = {0};
     if (repo_list_analytics(root, &names) < 0)

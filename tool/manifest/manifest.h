@@ -263,7 +263,6 @@ int analytic_validate(const char *root, const char *analytic_dir, bool strict,
 /* Every analytic under root/analytics plus the repository-wide checks (duplicate names and
  * image names). Same return convention; *checked (when not NULL) is set to the number of
  * analytics found. */
-int analytics_validate_all(const char *root, bool strict, struct diag_list *diags,
-                           size_t *checked);
+int analytics_validate_all(const char *root, bool strict, struct diag_list *diags, size_t *checked);
 
 #endif

@@ -118,7 +118,13 @@ void json_pointer_add(struct buf *b, const char *token)
 
 void json_pointer_add_index(struct buf *b, size_t i)
 {
-    buf_addf(b, "/%zu", i);
+    char digits[24], *p = digits + sizeof digits; /* without printf: once per list item */
+    do {
+        *--p = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    buf_addch(b, '/');
+    buf_add(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 /* ---- UTF-8 check (before libyaml, so the error has a line and column) ---- */
@@ -196,6 +202,9 @@ static bool yaml11_bool_like(const char *s)
         "y",  "Y",  "yes", "Yes", "YES", "n",    "N",    "no",   "No",    "NO",    "on",
         "On", "ON", "off", "Off", "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
     };
+    /* every key of every file comes here: most start with another letter */
+    if (!*s || !strchr("yYnNoOtTfF", *s))
+        return false;
     for (size_t i = 0; i < ARRAY_SIZE(words); i++)
         if (!strcmp(s, words[i]))
             return true;
