@@ -45,6 +45,9 @@ static void test_buf_json_escape(void **state)
     const char in[] = "a\"b\\c\n\x01";
     buf_add_json_escaped(&b, in, sizeof in - 1);
     assert_string_equal(b.data, "a\\\"b\\\\c\\n\\u0001");
+    buf_reset(&b);
+    buf_add_json_string(&b, "x\"y", 3);
+    assert_string_equal(b.data, "\"x\\\"y\"");
     buf_free(&b);
 }
 

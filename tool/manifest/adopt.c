@@ -552,13 +552,6 @@ void adopt_info_free(struct adopt_info *a)
 
 /* ---- rendering ---- */
 
-static void quoted(struct buf *b, const char *s)
-{
-    buf_addch(b, '"');
-    buf_add_json_escaped(b, s, strlen(s));
-    buf_addch(b, '"');
-}
-
 #define TODO "  # " ADOPT_MARKER ": "
 
 static void render_default(struct buf *b, const struct adopt_param *p)
@@ -573,7 +566,7 @@ static void render_default(struct buf *b, const struct adopt_param *p)
         buf_addf(b, "    default: %s\n", d);
     else if (p->type == PARAM_STRING) {
         buf_addstr(b, "    default: ");
-        quoted(b, d);
+        buf_add_json_string(b, d, strlen(d));
         buf_addch(b, '\n');
     } else {
         buf_addstr(b, "    # default in the code: ");
@@ -592,14 +585,14 @@ void adopt_render_manifest(const struct adopt_info *a, const char *name, const c
                   "delete the comment.\n# `kanalytic validate` lists those left.\n");
     buf_addf(b, "schema_version: 1\nname: %s\nversion: 1.0.0\ndescription: ", name);
     if (a->description) {
-        quoted(b, a->description);
+        buf_add_json_string(b, a->description, strlen(a->description));
         buf_addch(b, '\n');
     } else {
         buf_addstr(b, "\"TODO\"" TODO "what the analytic does (the README has no first "
                       "paragraph to take it from)\n");
     }
     buf_addstr(b, "authors:\n  - ");
-    quoted(b, author);
+    buf_add_json_string(b, author, strlen(author));
     buf_addstr(b, "\nlicense: Apache-2.0" TODO "the license of the adopted code (an SPDX "
                   "identifier)\n");
     buf_addstr(b, "inputs:\n");

@@ -33,9 +33,7 @@ const char *scaffold_fills_get(const struct scaffold_fills *f, const char *key)
 static char *yaml_quoted(const char *s)
 {
     struct buf b = BUF_INIT;
-    buf_addch(&b, '"');
-    buf_add_json_escaped(&b, s, strlen(s));
-    buf_addch(&b, '"');
+    buf_add_json_string(&b, s, strlen(s));
     return buf_detach(&b, NULL);
 }
 

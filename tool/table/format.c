@@ -358,9 +358,7 @@ static void add_bytes_value(struct buf *out, const struct pq_type *t, const uint
         open_q(out, json);
     } else if (is_text(t)) {
         if (json) {
-            buf_addch(out, '"');
-            buf_add_json_escaped(out, (const char *)p, n);
-            buf_addch(out, '"');
+            buf_add_json_string(out, (const char *)p, n);
         } else {
             buf_add(out, p, n);
         }

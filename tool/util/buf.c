@@ -151,6 +151,13 @@ void buf_add_json_escaped(struct buf *b, const char *s, size_t n)
     }
 }
 
+void buf_add_json_string(struct buf *b, const char *s, size_t n)
+{
+    buf_addch(b, '"');
+    buf_add_json_escaped(b, s, n);
+    buf_addch(b, '"');
+}
+
 char *buf_detach(struct buf *b, size_t *len)
 {
     char *p = b->cap ? b->data : xstrdup("");

@@ -46,6 +46,8 @@ struct buf_sink {
 int buf_sink_write(void *ctx, const char *data, size_t n);
 /* Appends s with JSON string escaping, without the surrounding quotes. */
 void buf_add_json_escaped(struct buf *b, const char *s, size_t n);
+/* Appends s as a JSON string, quotes included (also a YAML double-quoted scalar). */
+void buf_add_json_string(struct buf *b, const char *s, size_t n);
 /* Hands the heap string to the caller (who frees it) and resets b. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -120,9 +120,7 @@ static void print_json(const struct diag_list *list, FILE *out)
         buf_addf(&b, "\",\"line\":%d,\"column\":%d,\"severity\":\"%s\",\"rule\":", d->line, d->col,
                  diag_severity_name(d->severity));
         if (d->rule) {
-            buf_addch(&b, '"');
-            buf_add_json_escaped(&b, d->rule, strlen(d->rule));
-            buf_addch(&b, '"');
+            buf_add_json_string(&b, d->rule, strlen(d->rule));
         } else {
             buf_addstr(&b, "null");
         }
