@@ -10,6 +10,7 @@
 #include "table/table.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct pq_type string_type(void)
@@ -120,12 +121,40 @@ static void test_header_alone_and_marks(void **state)
     table_free(&t);
 }
 
+/* The marked columns first, each group in its order; the view shares the columns. */
+static void test_marked_first(void **state)
+{
+    (void)state;
+    struct pq_table t = PQ_TABLE_INIT, view;
+    make_table(&t);
+    bool marked[] = {false, true, true}, *view_marked;
+    text_table_marked_first(&t, marked, &view, &view_marked);
+    assert_int_equal(view.ncols, 3);
+    assert_int_equal(view.nrows, t.nrows);
+    assert_ptr_equal(view.cols[0].name, t.cols[1].name);
+    assert_ptr_equal(view.cols[1].name, t.cols[2].name);
+    assert_ptr_equal(view.cols[2].name, t.cols[0].name);
+    assert_true(view_marked[0] && view_marked[1] && !view_marked[2]);
+    struct text_table tp = TEXT_TABLE_INIT;
+    tp.width = 80;
+    tp.marked = view_marked;
+    struct buf out = BUF_INIT;
+    text_table_rows(&tp, &out, &view, 0);
+    assert_string_equal(out.data, "+name  +note  id\n─────  ─────  ──\n");
+    text_table_free(&tp);
+    buf_free(&out);
+    free(view.cols);
+    free(view_marked);
+    table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_fit),
         cmocka_unit_test(test_rows_shrink_and_leave_out),
         cmocka_unit_test(test_header_alone_and_marks),
+        cmocka_unit_test(test_marked_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

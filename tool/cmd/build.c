@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 static const struct cmd_option options[] = {
@@ -256,9 +255,8 @@ int cmd_build(int argc, char **argv)
     }
     if (status == 0 && buildable) {
         view.live = !view.verbose && term_verbosity >= 0 && term_is_interactive(stderr);
-        struct winsize ws;
-        if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
-            view.width = ws.ws_col;
+        if (term_columns(STDERR_FILENO) > 20)
+            view.width = term_columns(STDERR_FILENO);
         for (size_t i = 0; i < njobs; i++)
             if (!jobs[i].invalid)
                 announce_context(&view, &jobs[i]);

@@ -115,17 +115,9 @@ static int show_output(const struct run_opts *o, size_t n, const char *input, co
            term_color(stdout, TC_RESET), qpath(path), t.nrows, t.ncols, added.len ? "; new: " : "",
            added.data);
     if (o->head > 0 && t.ncols) {
-        /* a view with the new columns first, so a narrow terminal still shows them */
-        struct pq_table view = t;
-        view.cols = xcalloc(t.ncols, sizeof *view.cols);
-        bool *view_marked = xcalloc(t.ncols + 1, sizeof *view_marked);
-        size_t k = 0;
-        for (int pass = 1; pass >= 0; pass--)
-            for (size_t c = 0; c < t.ncols; c++)
-                if (marked[c] == (bool)pass) {
-                    view_marked[k] = marked[c];
-                    view.cols[k++] = t.cols[c];
-                }
+        struct pq_table view;
+        bool *view_marked;
+        text_table_marked_first(&t, marked, &view, &view_marked);
         struct buf out = BUF_INIT;
         struct text_table tt = TEXT_TABLE_INIT;
         tt.marked = view_marked;

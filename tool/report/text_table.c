@@ -1,18 +1,18 @@
 /* Terminal tables of Parquet rows: see text_table.h. */
 #include "text_table.h"
 #include "table/format.h"
+#include "util/term.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 size_t text_table_terminal_width(void)
 {
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
+    int w = term_columns(STDOUT_FILENO);
+    if (w > 0)
+        return (size_t)w;
     const char *cols = getenv("COLUMNS");
     if (cols && atoi(cols) > 0)
         return (size_t)atoi(cols);
@@ -167,4 +167,19 @@ void text_table_free(struct text_table *tp)
     free(tp->widths);
     tp->widths = NULL;
     tp->ready = false;
+}
+
+void text_table_marked_first(const struct pq_table *t, const bool *marked, struct pq_table *view,
+                             bool **view_marked)
+{
+    *view = *t;
+    view->cols = xcalloc(t->ncols + 1, sizeof *view->cols);
+    *view_marked = xcalloc(t->ncols + 1, sizeof **view_marked);
+    size_t k = 0;
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t c = 0; c < t->ncols; c++)
+            if (marked[c] == (bool)pass) {
+                (*view_marked)[k] = marked[c];
+                view->cols[k++] = t->cols[c];
+            }
 }

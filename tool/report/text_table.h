@@ -28,6 +28,11 @@ struct text_table {
 void text_table_rows(struct text_table *tp, struct buf *out, const struct pq_table *t,
                      size_t nrows);
 void text_table_free(struct text_table *tp);
+/* t's columns with the marked ones first, each group in t's order, so that a narrow terminal
+ * still shows them: *view shares t's columns (free view->cols alone), (*view_marked)[c] (the
+ * caller frees) says whether view's column c is marked. */
+void text_table_marked_first(const struct pq_table *t, const bool *marked, struct pq_table *view,
+                             bool **view_marked);
 size_t text_table_terminal_width(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include "term.h"
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 int term_verbosity;
@@ -9,6 +10,14 @@ int term_verbosity;
 bool term_is_interactive(FILE *f)
 {
     return isatty(fileno(f)) == 1;
+}
+
+int term_columns(int fd)
+{
+    struct winsize ws;
+    if (isatty(fd) != 1 || ioctl(fd, TIOCGWINSZ, &ws) != 0)
+        return 0;
+    return ws.ws_col;
 }
 
 bool term_use_color(FILE *f)

@@ -15,5 +15,7 @@ bool term_use_color(FILE *f);
 /* The escape sequence for c, or "" when f gets no colour. */
 const char *term_color(FILE *f, enum term_color c);
 bool term_is_interactive(FILE *f);
+/* The width in columns of the terminal open on fd; 0 when fd is no terminal or does not say. */
+int term_columns(int fd);
 
 #endif
