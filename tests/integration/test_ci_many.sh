@@ -11,11 +11,9 @@ unset KANALYTIC_ROOT GITHUB_ACTIONS GITHUB_STEP_SUMMARY
 tag=$(basename "$TMP" | tr 'A-Z.' 'a-z-' | tr -cd 'a-z0-9-')
 names=()
 for i in 1 2 3 4 5; do names+=("cimany$i-$tag"); done
-cleanup() {
-  if command -v docker >/dev/null; then
-    docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null |
-      grep -E "^kestrel-analytics-cimany[0-9]-$tag:" | xargs -r docker rmi -f >/dev/null 2>&1
-  fi
+cleanup() { # every tag of this run's images
+  docker images -q --filter "reference=kestrel-analytics-cimany*-$tag" 2>/dev/null | sort -u |
+    xargs -r docker rmi -f >/dev/null 2>&1
   rm -rf "$TMP"
 }
 trap cleanup EXIT
