@@ -1,13 +1,17 @@
 /* Round trips writer -> reader: every type, codec, null pattern, lists (null and empty lists,
  * null elements), dictionary on/off and past its 1 MiB fallback, several row groups and many
  * pages, the empty table. The tables are built here from known values and compared value by
- * value (bit for bit for floats) with what the reader returns. */
+ * value (bit for bit for floats) with what the reader returns. One test reads the written pages
+ * itself: each page names its encodings with metadata.h's PQ_PAGE_* / PQ_ENC_* numbers, and the
+ * decoder beside the writer's encoder in encodings.c reads back what it wrote. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parquet/encodings.h"
+#include "parquet/metadata.h"
 #include "parquet/parquet.h"
 #include "util/error.h"
 
@@ -518,6 +522,201 @@ static void test_null_type(void **state)
     buf_free(&bytes);
 }
 
+/* ---- pages decoded by the encodings they name ---- */
+
+struct page_census {
+    size_t dict_pages, plain_pages, dict_data_pages;
+};
+
+/* Checks that values[*next..] (nulls skipped) starts with got[j]; advances *next. */
+static void expect_next(const struct pq_column *c, size_t *next, const struct pq_vector *got,
+                        size_t j)
+{
+    const struct pq_vector *want = &c->values;
+    while (*next < want->len && vector_is_null(want, *next))
+        (*next)++;
+    if (*next >= want->len)
+        fail_msg("column %s: more values in the pages than in the table", c->name);
+    if (!values_equal(want, *next, got, j))
+        fail_msg("column %s: value %zu differs", c->name, *next);
+    (*next)++;
+}
+
+/* Walks the pages of column chunk m (an uncompressed file) with the decoders of encodings.c,
+ * dispatching on the encodings each page header names; compares the values with column c. */
+static void walk_chunk(const struct buf *file, const struct pq_column_meta *m,
+                       const struct pq_column *c, size_t *next, struct page_census *census)
+{
+    int max_rep = c->is_list, max_def = c->optional + (c->is_list ? 1 + c->element_optional : 0);
+    struct pq_vector dict = {.type = c->values.type}, page = {.type = c->values.type};
+    int64_t at = m->dictionary_page_offset >= 0 ? m->dictionary_page_offset : m->data_page_offset;
+    int64_t end = at + m->total_compressed_size;
+    assert_int_equal(m->codec, PQ_CODEC_UNCOMPRESSED);
+    assert_true(end <= (int64_t)file->len);
+    while (at < end) {
+        const uint8_t *p = (const uint8_t *)file->data + at;
+        struct pq_page_header h;
+        size_t used;
+        if (pq_page_header_parse(&h, p, (size_t)(end - at), &used) < 0)
+            fail_msg("column %s: page header at %lld: %s", c->name, (long long)at, err_last());
+        p += used;
+        size_t len = (size_t)h.compressed_size, n;
+        assert_int_equal(h.uncompressed_size, h.compressed_size);
+        at += (int64_t)(used + len);
+        if (h.type == PQ_PAGE_DICTIONARY) {
+            assert_int_equal(h.dict_encoding, PQ_ENC_PLAIN);
+            n = (size_t)h.dict_num_values;
+            assert_int_equal(pqv_reserve(&dict, n), 0);
+            if (enc_plain(p, len, n, &dict) < 0)
+                fail_msg("column %s: dictionary: %s", c->name, err_last());
+            dict.len = n;
+            census->dict_pages++;
+            continue;
+        }
+        assert_int_equal(h.type, PQ_PAGE_DATA);
+        n = (size_t)h.num_values;
+        uint8_t *rep = calloc(n + 1, 1), *def = calloc(n + 1, 1);
+        size_t pos = 0, nn = n;
+        if (max_rep) {
+            assert_int_equal(h.rep_encoding, PQ_ENC_RLE);
+            assert_int_equal(enc_levels(p, len, h.rep_encoding, max_rep, n, true, rep, &used, "r"),
+                             0);
+            pos += used;
+        }
+        if (max_def) {
+            assert_int_equal(h.def_encoding, PQ_ENC_RLE);
+            if (enc_levels(p + pos, len - pos, h.def_encoding, max_def, n, true, def, &used, "d") <
+                0)
+                fail_msg("column %s: %s", c->name, err_last());
+            pos += used;
+            nn = 0;
+            for (size_t i = 0; i < n; i++)
+                nn += def[i] == max_def;
+        }
+        page.len = 0;
+        page.data_len = 0;
+        assert_int_equal(pqv_reserve(&page, nn), 0);
+        switch (h.encoding) {
+        case PQ_ENC_PLAIN:
+            if (enc_plain(p + pos, len - pos, nn, &page) < 0)
+                fail_msg("column %s: PLAIN page: %s", c->name, err_last());
+            page.len = nn;
+            for (size_t j = 0; j < nn; j++)
+                expect_next(c, next, &page, j);
+            census->plain_pages++;
+            break;
+        case PQ_ENC_RLE_DICTIONARY: {
+            uint32_t *idx = calloc(nn + 1, sizeof *idx);
+            if (enc_dict_indices(p + pos, len - pos, nn, dict.len, idx) < 0)
+                fail_msg("column %s: dictionary indices: %s", c->name, err_last());
+            for (size_t j = 0; j < nn; j++)
+                expect_next(c, next, &dict, idx[j]);
+            free(idx);
+            census->dict_data_pages++;
+            break;
+        }
+        default: fail_msg("column %s: a data page in %s", c->name, pq_encoding_name(h.encoding));
+        }
+        free(rep);
+        free(def);
+    }
+    assert_int_equal(at, end);
+    vector_free(&dict);
+    vector_free(&page);
+}
+
+static void walk_file(const struct buf *file, const struct pq_table *t, struct page_census *census)
+{
+    uint32_t flen;
+    assert_true(file->len > 12);
+    memcpy(&flen, file->data + file->len - 8, 4);
+    assert_true(flen <= file->len - 12);
+    struct pq_file_meta m;
+    if (pq_meta_parse(&m, (const uint8_t *)file->data + file->len - 8 - flen, flen) < 0)
+        fail_msg("footer: %s", err_last());
+    for (size_t c = 0; c < t->ncols; c++) {
+        struct page_census col = {0};
+        size_t next = 0;
+        for (uint32_t g = 0; g < m.nrow_groups; g++)
+            walk_chunk(file, &m.row_groups[g].columns[c].meta, &t->cols[c], &next, &col);
+        const struct pq_vector *v = &t->cols[c].values;
+        while (next < v->len && vector_is_null(v, next))
+            next++;
+        if (next != v->len)
+            fail_msg("column %s: the pages hold %zu of %zu values", t->cols[c].name, next, v->len);
+        census[c] = col;
+    }
+    pq_meta_free(&m);
+}
+
+static void test_pages_decode_by_their_encoding_names(void **state)
+{
+    (void)state;
+    /* every type, nulls, 45 000 rows (3 pages of at most 20 000 values per chunk), a list, and
+     * 45 000 distinct 40-byte strings: past the 1 MiB dictionary, PLAIN pages follow */
+    struct pq_table t = PQ_TABLE_INIT;
+    size_t rows = 45000;
+    build_all_types(&t, rows, 7);
+    size_t flat = t.ncols;
+    struct pq_column *s =
+        table_add_column(&t, "distinct", ty(PQ_BYTE_ARRAY, PQ_LOGICAL_STRING), false);
+    for (size_t r = 0; r < rows; r++) {
+        char str[48];
+        snprintf(str, sizeof str, "distinct-%031zu", r);
+        vector_append_bytes(&s->values, str, strlen(str));
+    }
+    struct pq_column *l =
+        table_add_list_column(&t, "list", ty(PQ_INT32, PQ_LOGICAL_NONE), true, true);
+    for (size_t r = 0; r < rows; r++) {
+        if (r % 9 == 0) {
+            column_list_append_null(l);
+            continue;
+        }
+        column_list_begin_row(l);
+        for (size_t e = 0; e < r % 4; e++) {
+            if ((r + e) % 5 == 0)
+                vector_append_null(&l->values);
+            else
+                vector_append_i32(&l->values, (int32_t)(r % 100 + e));
+        }
+        column_list_end_row(l);
+    }
+    struct page_census census[64];
+    assert_true(t.ncols <= 64);
+    struct buf bytes = BUF_INIT;
+    for (int dict = 0; dict < 2; dict++) {
+        struct pq_writer_options o = PQ_WRITER_OPTIONS_INIT;
+        o.codec = PQ_CODEC_UNCOMPRESSED;
+        o.dictionary = dict;
+        o.row_group_rows = 30000;
+        buf_reset(&bytes);
+        assert_int_equal(pq_write_buffer(&bytes, &t, &o), 0);
+        walk_file(&bytes, &t, census);
+        for (size_t c = 0; c < t.ncols; c++) {
+            const struct page_census *k = &census[c];
+            bool is_bool = t.cols[c].values.type.physical == PQ_BOOLEAN;
+            /* 20 000 slots a page: 2 + 1 pages over the row groups, 3 + 2 for the list */
+            size_t pages = c == flat + 1 ? 5 : 3;
+            if (!dict || is_bool) {
+                assert_int_equal(k->dict_pages + k->dict_data_pages, 0);
+                assert_int_equal(k->plain_pages, pages);
+            } else if (c == flat) {
+                /* row group 1: 20 000 indices, the ~3 800 more that fit in 1 MiB of dictionary,
+                 * the rest PLAIN; row group 2 starts a dictionary of its own */
+                assert_int_equal(k->dict_pages, 2);
+                assert_int_equal(k->dict_data_pages, 3);
+                assert_int_equal(k->plain_pages, 1);
+            } else {
+                assert_int_equal(k->dict_pages, 2);
+                assert_int_equal(k->dict_data_pages, pages);
+                assert_int_equal(k->plain_pages, 0);
+            }
+        }
+    }
+    buf_free(&bytes);
+    table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_dictionary_fallback_and_pages),
         cmocka_unit_test(test_row_groups_and_empty_table),
         cmocka_unit_test(test_write_file_then_read_file),
+        cmocka_unit_test(test_pages_decode_by_their_encoding_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,9 @@
-/* Parquet encodings: see encodings.h. All reads are bounds-checked against the input; all
- * sizes that drive allocation are checked against the input length or a caller's cap. */
+/* Parquet encodings: see encodings.h. Each section holds an encoding's decoder, then its
+ * encoder when the writer has one. All reads are bounds-checked against the input; all sizes
+ * that drive allocation are checked against the input length or a caller's cap. */
 #include "encodings.h"
+
+#include "metadata.h"
 
 #include "util/error.h"
 #include "util/xalloc.h"
@@ -92,6 +95,38 @@ static bool uleb(const uint8_t **pp, const uint8_t *end, uint64_t *out)
         }
     }
     return false;
+}
+
+static void uleb_put(struct buf *b, uint64_t v)
+{
+    while (v >= 0x80) {
+        buf_addch(b, (char)(uint8_t)(v | 0x80));
+        v >>= 7;
+    }
+    buf_addch(b, (char)(uint8_t)v);
+}
+
+static void u32le_store(void *at, uint32_t x)
+{
+    uint8_t t[4] = {(uint8_t)x, (uint8_t)(x >> 8), (uint8_t)(x >> 16), (uint8_t)(x >> 24)};
+    memcpy(at, t, 4);
+}
+
+void enc_u32le_put(struct buf *b, uint32_t x)
+{
+    uint8_t t[4];
+    u32le_store(t, x);
+    buf_add(b, t, 4);
+}
+
+int pq_bit_width(uint64_t max)
+{
+    int w = 0;
+    while (max) {
+        w++;
+        max >>= 1;
+    }
+    return w;
 }
 
 static int64_t unzigzag(uint64_t v)
@@ -229,6 +264,52 @@ int rle_get_u8(struct rle_decoder *d, uint8_t *out, size_t n)
     return 0;
 }
 
+static void bitpack_run(struct buf *out, const uint32_t *v, size_t n, int width)
+{
+    if (n == 0)
+        return;
+    size_t groups = (n + 7) / 8;
+    uleb_put(out, (uint64_t)groups << 1 | 1);
+    uint64_t acc = 0;
+    int bits = 0;
+    for (size_t k = 0; k < groups * 8; k++) {
+        uint64_t x = k < n ? v[k] : 0;
+        acc |= x << bits;
+        bits += width;
+        while (bits >= 8) {
+            buf_addch(out, (char)(uint8_t)acc);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+}
+
+void rle_put(struct buf *out, const uint32_t *v, size_t n, int width)
+{
+    size_t bytes = (size_t)(width + 7) / 8;
+    size_t i = 0, lit_start = 0, lit_n = 0;
+    while (i < n) {
+        size_t r = 1;
+        while (i + r < n && v[i + r] == v[i])
+            r++;
+        if (r >= 8) {
+            bitpack_run(out, v + lit_start, lit_n, width);
+            lit_n = 0;
+            uleb_put(out, (uint64_t)r << 1);
+            for (size_t b = 0; b < bytes; b++)
+                buf_addch(out, (char)(uint8_t)(v[i] >> (8 * b)));
+            i += r;
+        } else {
+            size_t take = n - i < 8 ? n - i : 8;
+            if (lit_n == 0)
+                lit_start = i;
+            lit_n += take;
+            i += take;
+        }
+    }
+    bitpack_run(out, v + lit_start, lit_n, width);
+}
+
 int enc_bitpacked_msb(const uint8_t *p, size_t len, int width, size_t n, uint8_t *out, size_t *used)
 {
     uint64_t bits = (uint64_t)n * (uint64_t)width;
@@ -245,6 +326,81 @@ int enc_bitpacked_msb(const uint8_t *p, size_t len, int width, size_t n, uint8_t
     }
     *used = (size_t)bytes;
     return 0;
+}
+
+/* ---- levels ---- */
+
+int enc_levels(const uint8_t *p, size_t len, int enc, int max, size_t n, bool prefixed,
+               uint8_t *out, size_t *used, const char *what)
+{
+    int w = pq_bit_width((uint64_t)max);
+    if (enc == PQ_ENC_RLE) {
+        size_t body = len, skip = 0;
+        if (prefixed) {
+            uint32_t l;
+            if (len < 4)
+                return err_set("%s levels: length prefix truncated", what);
+            memcpy(&l, p, 4);
+            if (l > len - 4)
+                return err_set("%s levels: length %u past the end of the page", what, l);
+            body = l;
+            skip = 4;
+        }
+        struct rle_decoder d;
+        rle_init(&d, p + skip, body, w);
+        if (rle_get_u8(&d, out, n) < 0)
+            return err_prefix("%s levels", what);
+        *used = skip + body;
+    } else if (enc == PQ_ENC_BIT_PACKED && prefixed) {
+        if (enc_bitpacked_msb(p, len, w, n, out, used) < 0)
+            return err_prefix("%s levels", what);
+    } else {
+        return err_set("%s levels: unsupported encoding %s", what, pq_encoding_name(enc));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (out[i] > max)
+            return err_set("%s level %u at value %zu exceeds the maximum %d", what, out[i], i, max);
+    return 0;
+}
+
+void enc_levels_put(struct buf *out, const uint32_t *lv, size_t n, int max)
+{
+    size_t at = out->len;
+    enc_u32le_put(out, 0);
+    rle_put(out, lv, n, pq_bit_width((uint64_t)max));
+    u32le_store(out->data + at, (uint32_t)(out->len - at - 4));
+}
+
+/* ---- dictionary indices ---- */
+
+int enc_dict_indices(const uint8_t *p, size_t len, size_t n, size_t dict_len, uint32_t *out)
+{
+    if (len < 1) {
+        if (n == 0)
+            return 0;
+        return err_set("dictionary indices missing");
+    }
+    int w = p[0];
+    if (w > 32)
+        return err_set("dictionary index bit width %d exceeds 32", w);
+    struct rle_decoder rd;
+    rle_init(&rd, p + 1, len - 1, w);
+    if (rle_get(&rd, out, n) < 0)
+        return err_prefix("dictionary indices");
+    for (size_t i = 0; i < n; i++)
+        if (out[i] >= dict_len)
+            return err_set("dictionary index %u out of range (dictionary has %zu entries)", out[i],
+                           dict_len);
+    return 0;
+}
+
+void enc_dict_indices_put(struct buf *out, const uint32_t *idx, size_t n, size_t dict_len)
+{
+    int width = pq_bit_width(dict_len ? dict_len - 1 : 0);
+    if (width == 0)
+        width = 1;
+    buf_addch(out, (char)width);
+    rle_put(out, idx, n, width);
 }
 
 /* ---- PLAIN ---- */
@@ -335,6 +491,102 @@ int enc_plain_bytes(const uint8_t *p, size_t len, size_t n, int32_t fixed, struc
     }
     v->data_len = (size_t)o;
     return 0;
+}
+
+int enc_plain(const uint8_t *p, size_t len, size_t n, struct pq_vector *v)
+{
+    size_t w = pqv_width(v->type.physical);
+    void *dst = w ? v->v.b + v->len * w : NULL;
+    switch (v->type.physical) {
+    case PQ_BOOLEAN: return enc_plain_bool(p, len, n, dst);
+    case PQ_INT96: return enc_plain_int96(p, len, n, dst);
+    case PQ_BYTE_ARRAY: return enc_plain_bytes(p, len, n, 0, v);
+    case PQ_FIXED_LEN_BYTE_ARRAY: return enc_plain_bytes(p, len, n, v->type.type_length, v);
+    default: return enc_plain_fixed(p, len, n, w, dst);
+    }
+}
+
+void int96_from_ns(int64_t ns, uint8_t out[12])
+{
+    const int64_t day_ns = 86400LL * 1000000000LL;
+    int64_t days = ns / day_ns, rem = ns % day_ns;
+    if (rem < 0) {
+        rem += day_ns;
+        days--;
+    }
+    uint64_t r = (uint64_t)rem;
+    uint32_t jd = (uint32_t)(days + 2440588);
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(r >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        out[8 + i] = (uint8_t)(jd >> (8 * i));
+}
+
+size_t enc_plain_width(const struct pq_type *t)
+{
+    switch (t->physical) {
+    case PQ_BOOLEAN: return 1;
+    case PQ_INT32:
+    case PQ_FLOAT: return 4;
+    case PQ_INT64:
+    case PQ_DOUBLE: return 8;
+    case PQ_INT96: return 12;
+    case PQ_FIXED_LEN_BYTE_ARRAY: return (size_t)t->type_length;
+    case PQ_BYTE_ARRAY: return 0;
+    }
+    return 0;
+}
+
+const uint8_t *enc_plain_value(const struct pq_vector *v, size_t i, size_t *len, uint8_t tmp[12])
+{
+    switch (v->type.physical) {
+    case PQ_BOOLEAN: *len = 1; return v->v.b + i;
+    case PQ_INT32: *len = 4; return (const uint8_t *)(v->v.i32 + i);
+    case PQ_FLOAT: *len = 4; return (const uint8_t *)(v->v.f32 + i);
+    case PQ_INT64: *len = 8; return (const uint8_t *)(v->v.i64 + i);
+    case PQ_DOUBLE: *len = 8; return (const uint8_t *)(v->v.f64 + i);
+    case PQ_INT96:
+        int96_from_ns(v->v.i64[i], tmp);
+        *len = 12;
+        return tmp;
+    case PQ_BYTE_ARRAY:
+    case PQ_FIXED_LEN_BYTE_ARRAY: return vector_bytes(v, i, len);
+    }
+    *len = 0;
+    return tmp;
+}
+
+size_t enc_plain_size(const struct pq_vector *v, size_t i)
+{
+    if (v->type.physical == PQ_BYTE_ARRAY)
+        return 4 + (size_t)(v->offsets[i + 1] - v->offsets[i]);
+    return enc_plain_width(&v->type);
+}
+
+void enc_plain_put(struct buf *out, const struct pq_vector *v, const size_t *idx, size_t n)
+{
+    if (v->type.physical == PQ_BOOLEAN) {
+        uint8_t byte = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (v->v.b[idx[k]])
+                byte |= (uint8_t)(1u << (k % 8));
+            if (k % 8 == 7) {
+                buf_addch(out, (char)byte);
+                byte = 0;
+            }
+        }
+        if (n % 8)
+            buf_addch(out, (char)byte);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        uint8_t tmp[12];
+        size_t len;
+        const uint8_t *p = enc_plain_value(v, idx[k], &len, tmp);
+        if (v->type.physical == PQ_BYTE_ARRAY)
+            enc_u32le_put(out, (uint32_t)len);
+        buf_add(out, p, len);
+    }
 }
 
 /* ---- DELTA_BINARY_PACKED ---- */

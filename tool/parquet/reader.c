@@ -121,14 +121,6 @@ static void *grow(void **p, size_t *cap, size_t need, size_t elem)
     return *p;
 }
 
-static int bit_width_of(int max)
-{
-    int w = 0;
-    while ((1 << w) <= max)
-        w++;
-    return w;
-}
-
 /* ---- schema ---- */
 
 static bool logical_fits(const struct pq_type *t)
@@ -643,42 +635,6 @@ const char *pq_reader_metadata(const struct pq_reader *r, const char *key)
     return NULL;
 }
 
-/* ---- levels ---- */
-
-/* Decodes n levels (max `max`) in encoding enc; v1 RLE levels carry a 4-byte length. */
-static int decode_levels(const uint8_t *p, size_t len, int enc, int max, size_t n, bool prefixed,
-                         uint8_t *out, size_t *used, const char *what)
-{
-    int w = bit_width_of(max);
-    if (enc == PQ_ENC_RLE) {
-        size_t body = len, skip = 0;
-        if (prefixed) {
-            uint32_t l;
-            if (len < 4)
-                return err_set("%s levels: length prefix truncated", what);
-            memcpy(&l, p, 4);
-            if (l > len - 4)
-                return err_set("%s levels: length %u past the end of the page", what, l);
-            body = l;
-            skip = 4;
-        }
-        struct rle_decoder d;
-        rle_init(&d, p + skip, body, w);
-        if (rle_get_u8(&d, out, n) < 0)
-            return err_prefix("%s levels", what);
-        *used = skip + body;
-    } else if (enc == PQ_ENC_BIT_PACKED && prefixed) {
-        if (enc_bitpacked_msb(p, len, w, n, out, used) < 0)
-            return err_prefix("%s levels", what);
-    } else {
-        return err_set("%s levels: unsupported encoding %s", what, pq_encoding_name(enc));
-    }
-    for (size_t i = 0; i < n; i++)
-        if (out[i] > max)
-            return err_set("%s level %u at value %zu exceeds the maximum %d", what, out[i], i, max);
-    return 0;
-}
-
 /* ---- values ---- */
 
 static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *h, const uint8_t *p,
@@ -703,15 +659,7 @@ static int decode_dictionary_page(struct chunk *c, const struct pq_page_header *
         return err_set("dictionary of %zu entries does not fit in %zu bytes", n, len);
     if (charge(c, n * (w ? w : 8) + len) < 0 || pqv_reserve(d, n) < 0)
         return -1;
-    int rc;
-    switch (d->type.physical) {
-    case PQ_BOOLEAN: rc = enc_plain_bool(p, len, n, d->v.b); break;
-    case PQ_INT96: rc = enc_plain_int96(p, len, n, d->v.i64); break;
-    case PQ_BYTE_ARRAY: rc = enc_plain_bytes(p, len, n, 0, d); break;
-    case PQ_FIXED_LEN_BYTE_ARRAY: rc = enc_plain_bytes(p, len, n, d->type.type_length, d); break;
-    default: rc = enc_plain_fixed(p, len, n, w, d->v.b); break;
-    }
-    if (rc < 0)
+    if (enc_plain(p, len, n, d) < 0)
         return err_prefix("dictionary");
     if (!w && pqv_reserve_data(d, 16) < 0) /* slack for the strided copies of decode_dict_indices */
         return -1;
@@ -727,26 +675,10 @@ static int decode_dict_indices(struct chunk *c, const uint8_t *p, size_t len, si
     const struct pq_vector *d = &c->dict;
     if (!c->has_dict)
         return err_set("dictionary-encoded page without a dictionary page");
-    if (len < 1) {
-        if (nn == 0)
-            return 0;
-        return err_set("dictionary indices missing");
-    }
-    int w = p[0];
-    if (w > 32)
-        return err_set("dictionary index bit width %d exceeds 32", w);
-    if (!grow((void **)&r->idx, &r->idx_cap, nn ? nn : 1, sizeof *r->idx))
+    if (!grow((void **)&r->idx, &r->idx_cap, nn ? nn : 1, sizeof *r->idx) ||
+        enc_dict_indices(p, len, nn, d->len, r->idx) < 0)
         return -1;
-    struct rle_decoder rd;
-    rle_init(&rd, p + 1, len - 1, w);
-    if (rle_get(&rd, r->idx, nn) < 0)
-        return err_prefix("dictionary indices");
     const uint32_t *idx = r->idx;
-    size_t dn = d->len;
-    for (size_t i = 0; i < nn; i++)
-        if (idx[i] >= dn)
-            return err_set("dictionary index %u out of range (dictionary has %zu entries)", idx[i],
-                           dn);
     size_t w8 = pqv_width(v->type.physical);
     switch (w8) {
     case 1:
@@ -802,14 +734,7 @@ static int decode_values(struct chunk *c, const uint8_t *p, size_t len, int enc,
     void *dst = w ? v->v.b + v->len * w : NULL;
     size_t used;
     switch (enc) {
-    case PQ_ENC_PLAIN:
-        switch (ph) {
-        case PQ_BOOLEAN: return enc_plain_bool(p, len, nn, dst);
-        case PQ_INT96: return enc_plain_int96(p, len, nn, dst);
-        case PQ_BYTE_ARRAY: return enc_plain_bytes(p, len, nn, 0, v);
-        case PQ_FIXED_LEN_BYTE_ARRAY: return enc_plain_bytes(p, len, nn, v->type.type_length, v);
-        default: return enc_plain_fixed(p, len, nn, w, dst);
-        }
+    case PQ_ENC_PLAIN: return enc_plain(p, len, nn, v);
     case PQ_ENC_PLAIN_DICTIONARY:
     case PQ_ENC_RLE_DICTIONARY: return decode_dict_indices(c, p, len, nn);
     case PQ_ENC_RLE:
@@ -1011,14 +936,14 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h, con
         }
         size_t pos = 0, used = 0;
         if (col->max_rep > 0) {
-            if (decode_levels(p, len, h->rep_encoding, col->max_rep, n, true, reps, &used,
-                              "repetition") < 0)
+            if (enc_levels(p, len, h->rep_encoding, col->max_rep, n, true, reps, &used,
+                           "repetition") < 0)
                 return -1;
             pos += used;
         }
         if (col->max_def > 0) {
-            if (decode_levels(p + pos, len - pos, h->def_encoding, col->max_def, n, true, defs,
-                              &used, "definition") < 0)
+            if (enc_levels(p + pos, len - pos, h->def_encoding, col->max_def, n, true, defs, &used,
+                           "definition") < 0)
                 return -1;
             pos += used;
         }
@@ -1030,13 +955,13 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h, con
             return err_set("level lengths %zu + %zu exceed the page size", rl, dl);
         size_t used;
         if (col->max_rep > 0) {
-            if (decode_levels(payload, rl, PQ_ENC_RLE, col->max_rep, n, false, reps, &used,
-                              "repetition") < 0)
+            if (enc_levels(payload, rl, PQ_ENC_RLE, col->max_rep, n, false, reps, &used,
+                           "repetition") < 0)
                 return -1;
         } /* else: some writers store width-0 levels anyway; skip them */
         if (col->max_def > 0) {
-            if (decode_levels(payload + rl, dl, PQ_ENC_RLE, col->max_def, n, false, defs, &used,
-                              "definition") < 0)
+            if (enc_levels(payload + rl, dl, PQ_ENC_RLE, col->max_def, n, false, defs, &used,
+                           "definition") < 0)
                 return -1;
         }
         const uint8_t *in = payload + rl + dl;

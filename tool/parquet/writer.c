@@ -3,8 +3,11 @@
  * dictionary page followed by data pages v1 (RLE levels; RLE_DICTIONARY indices or PLAIN
  * values) cut at about 1 MiB on row boundaries, a fall-back to PLAIN once the dictionary
  * passes 1 MiB, column statistics, and a Thrift compact footer. LIST columns are written in
- * the standard 3-level form with the leaf named `element`. */
+ * the standard 3-level form with the leaf named `element`. The encoders are in encodings.c,
+ * beside their decoders; the enums are metadata.h's. */
 #include "compress.h"
+#include "encodings.h"
+#include "metadata.h"
 #include "parquet.h"
 #include "thrift_write.h"
 #include "util/error.h"
@@ -31,26 +34,6 @@
 #define DEFAULT_ROW_GROUP_ROWS ((size_t)1 << 20)
 #define STATS_MAX_BYTES 4096
 #define NO_VALUE SIZE_MAX
-
-/* Parquet's enums, as parquet.thrift numbers them. */
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
-enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
-enum { REP_REQUIRED = 0, REP_OPTIONAL = 1, REP_REPEATED = 2 };
-enum {
-    CT_UTF8 = 0,
-    CT_LIST = 3,
-    CT_ENUM = 4,
-    CT_DECIMAL = 5,
-    CT_DATE = 6,
-    CT_TIME_MILLIS = 7,
-    CT_TIME_MICROS = 8,
-    CT_TIMESTAMP_MILLIS = 9,
-    CT_TIMESTAMP_MICROS = 10,
-    CT_UINT_8 = 11,
-    CT_INT_8 = 15,
-    CT_JSON = 19,
-    CT_BSON = 20,
-};
 
 /* Where the bytes go: a memory buffer or a file descriptor; offset counts what was written. */
 struct sink {
@@ -80,181 +63,6 @@ static int sink_write(struct sink *s, const void *p, size_t n)
     }
     s->offset += n;
     return 0;
-}
-
-/* ---- values ---- */
-
-static size_t fixed_width(const struct pq_type *t)
-{
-    switch (t->physical) {
-    case PQ_BOOLEAN: return 1;
-    case PQ_INT32:
-    case PQ_FLOAT: return 4;
-    case PQ_INT64:
-    case PQ_DOUBLE: return 8;
-    case PQ_INT96: return 12;
-    case PQ_FIXED_LEN_BYTE_ARRAY: return (size_t)t->type_length;
-    case PQ_BYTE_ARRAY: return 0;
-    }
-    return 0;
-}
-
-/* INT96 from nanoseconds since the epoch: 8 bytes nanoseconds of the day, 4 bytes Julian day. */
-static void int96_from_ns(int64_t ns, uint8_t out[12])
-{
-    const int64_t day_ns = 86400LL * 1000000000LL;
-    int64_t days = ns / day_ns, rem = ns % day_ns;
-    if (rem < 0) {
-        rem += day_ns;
-        days--;
-    }
-    uint64_t r = (uint64_t)rem;
-    uint32_t jd = (uint32_t)(days + 2440588);
-    for (int i = 0; i < 8; i++)
-        out[i] = (uint8_t)(r >> (8 * i));
-    for (int i = 0; i < 4; i++)
-        out[8 + i] = (uint8_t)(jd >> (8 * i));
-}
-
-/* The value's PLAIN bytes without the BYTE_ARRAY length prefix (the key for dictionaries and
- * statistics). tmp holds the INT96 conversion. */
-static const uint8_t *value_key(const struct pq_vector *v, size_t i, size_t *len, uint8_t tmp[12])
-{
-    switch (v->type.physical) {
-    case PQ_BOOLEAN: *len = 1; return v->v.b + i;
-    case PQ_INT32: *len = 4; return (const uint8_t *)(v->v.i32 + i);
-    case PQ_FLOAT: *len = 4; return (const uint8_t *)(v->v.f32 + i);
-    case PQ_INT64: *len = 8; return (const uint8_t *)(v->v.i64 + i);
-    case PQ_DOUBLE: *len = 8; return (const uint8_t *)(v->v.f64 + i);
-    case PQ_INT96:
-        int96_from_ns(v->v.i64[i], tmp);
-        *len = 12;
-        return tmp;
-    case PQ_BYTE_ARRAY:
-    case PQ_FIXED_LEN_BYTE_ARRAY: return vector_bytes(v, i, len);
-    }
-    *len = 0;
-    return tmp;
-}
-
-static size_t plain_size(const struct pq_vector *v, size_t i)
-{
-    if (v->type.physical == PQ_BYTE_ARRAY)
-        return 4 + (size_t)(v->offsets[i + 1] - v->offsets[i]);
-    return fixed_width(&v->type);
-}
-
-static void put_u32le(struct buf *b, uint32_t x)
-{
-    uint8_t t[4] = {(uint8_t)x, (uint8_t)(x >> 8), (uint8_t)(x >> 16), (uint8_t)(x >> 24)};
-    buf_add(b, t, 4);
-}
-
-/* PLAIN encoding of values idx[0..n) of v (booleans bit-packed LSB first). */
-static void plain_encode(struct buf *out, const struct pq_vector *v, const size_t *idx, size_t n)
-{
-    if (v->type.physical == PQ_BOOLEAN) {
-        uint8_t byte = 0;
-        for (size_t k = 0; k < n; k++) {
-            if (v->v.b[idx[k]])
-                byte |= (uint8_t)(1u << (k % 8));
-            if (k % 8 == 7) {
-                buf_addch(out, (char)byte);
-                byte = 0;
-            }
-        }
-        if (n % 8)
-            buf_addch(out, (char)byte);
-        return;
-    }
-    for (size_t k = 0; k < n; k++) {
-        uint8_t tmp[12];
-        size_t len;
-        const uint8_t *p = value_key(v, idx[k], &len, tmp);
-        if (v->type.physical == PQ_BYTE_ARRAY)
-            put_u32le(out, (uint32_t)len);
-        buf_add(out, p, len);
-    }
-}
-
-/* ---- RLE / bit-packing hybrid ---- */
-
-static void put_varint(struct buf *b, uint64_t v)
-{
-    while (v >= 0x80) {
-        buf_addch(b, (char)(uint8_t)(v | 0x80));
-        v >>= 7;
-    }
-    buf_addch(b, (char)(uint8_t)v);
-}
-
-static void bitpack_run(struct buf *out, const uint32_t *v, size_t n, int width)
-{
-    if (n == 0)
-        return;
-    size_t groups = (n + 7) / 8;
-    put_varint(out, (uint64_t)groups << 1 | 1);
-    uint64_t acc = 0;
-    int bits = 0;
-    for (size_t k = 0; k < groups * 8; k++) {
-        uint64_t x = k < n ? v[k] : 0;
-        acc |= x << bits;
-        bits += width;
-        while (bits >= 8) {
-            buf_addch(out, (char)(uint8_t)acc);
-            acc >>= 8;
-            bits -= 8;
-        }
-    }
-}
-
-/* Runs of 8 or more equal values become RLE runs; the rest is bit-packed in groups of 8
- * (only the very last group is padded, which readers ignore past the value count). */
-static void rle_encode(struct buf *out, const uint32_t *v, size_t n, int width)
-{
-    size_t bytes = (size_t)(width + 7) / 8;
-    size_t i = 0, lit_start = 0, lit_n = 0;
-    while (i < n) {
-        size_t r = 1;
-        while (i + r < n && v[i + r] == v[i])
-            r++;
-        if (r >= 8) {
-            bitpack_run(out, v + lit_start, lit_n, width);
-            lit_n = 0;
-            put_varint(out, (uint64_t)r << 1);
-            for (size_t b = 0; b < bytes; b++)
-                buf_addch(out, (char)(uint8_t)(v[i] >> (8 * b)));
-            i += r;
-        } else {
-            size_t take = n - i < 8 ? n - i : 8;
-            if (lit_n == 0)
-                lit_start = i;
-            lit_n += take;
-            i += take;
-        }
-    }
-    bitpack_run(out, v + lit_start, lit_n, width);
-}
-
-static int bit_width(uint64_t max)
-{
-    int w = 0;
-    while (max) {
-        w++;
-        max >>= 1;
-    }
-    return w;
-}
-
-/* v1 levels: a 4-byte little-endian length, then the hybrid runs. */
-static void levels_encode(struct buf *out, const uint32_t *lv, size_t n, int max)
-{
-    size_t at = out->len;
-    put_u32le(out, 0);
-    rle_encode(out, lv, n, bit_width((uint64_t)max));
-    uint32_t len = (uint32_t)(out->len - at - 4);
-    uint8_t t[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), (uint8_t)(len >> 24)};
-    memcpy(out->data + at, t, 4);
 }
 
 /* ---- dictionary ---- */
@@ -299,7 +107,7 @@ static void dict_rehash(struct dict *d, size_t nslots)
     for (size_t e = 0; e < d->count; e++) {
         uint8_t tmp[12];
         size_t len;
-        const uint8_t *p = value_key(d->v, d->entries[e], &len, tmp);
+        const uint8_t *p = enc_plain_value(d->v, d->entries[e], &len, tmp);
         size_t s = hash_bytes(p, len) & (nslots - 1);
         while (d->slots[s])
             s = (s + 1) & (nslots - 1);
@@ -314,11 +122,11 @@ static uint32_t dict_index(struct dict *d, size_t i)
         dict_rehash(d, d->nslots ? d->nslots * 2 : 1024);
     uint8_t tmp[12], tmp2[12];
     size_t len;
-    const uint8_t *p = value_key(d->v, i, &len, tmp);
+    const uint8_t *p = enc_plain_value(d->v, i, &len, tmp);
     size_t s = hash_bytes(p, len) & (d->nslots - 1);
     while (d->slots[s]) {
         size_t e = d->slots[s] - 1, elen;
-        const uint8_t *q = value_key(d->v, d->entries[e], &elen, tmp2);
+        const uint8_t *q = enc_plain_value(d->v, d->entries[e], &elen, tmp2);
         if (elen == len && !memcmp(p, q, len))
             return (uint32_t)e;
         s = (s + 1) & (d->nslots - 1);
@@ -326,7 +134,7 @@ static uint32_t dict_index(struct dict *d, size_t i)
     ARRAY_GROW(d->entries, d->count + 1, d->cap);
     d->entries[d->count] = i;
     d->slots[s] = (uint32_t)(d->count + 1);
-    d->plain_bytes += plain_size(d->v, i);
+    d->plain_bytes += enc_plain_size(d->v, i);
     return (uint32_t)d->count++;
 }
 
@@ -424,8 +232,8 @@ static void stats_write(struct tw *w, const struct stats *s, const struct pq_vec
     if (s->has_minmax) {
         uint8_t tmp[12], zmin[8], zmax[8];
         size_t lmin, lmax;
-        const uint8_t *pmin = value_key(v, s->min_i, &lmin, tmp);
-        const uint8_t *pmax = value_key(v, s->max_i, &lmax, tmp);
+        const uint8_t *pmin = enc_plain_value(v, s->min_i, &lmin, tmp);
+        const uint8_t *pmax = enc_plain_value(v, s->max_i, &lmax, tmp);
         if (v->type.physical == PQ_FLOAT || v->type.physical == PQ_DOUBLE) {
             double mn = v->type.physical == PQ_FLOAT ? v->v.f32[s->min_i] : v->v.f64[s->min_i];
             double mx = v->type.physical == PQ_FLOAT ? v->v.f32[s->max_i] : v->v.f64[s->max_i];
@@ -559,12 +367,12 @@ static void page_header_write(struct buf *out, int type, size_t usize, size_t cs
     tw_field_i32(&w, 1, type);
     tw_field_i32(&w, 2, (int32_t)usize);
     tw_field_i32(&w, 3, (int32_t)csize);
-    if (type == PAGE_DATA) {
+    if (type == PQ_PAGE_DATA) {
         tw_field_struct_begin(&w, 5);
         tw_field_i32(&w, 1, nvals);
         tw_field_i32(&w, 2, encoding);
-        tw_field_i32(&w, 3, ENC_RLE);
-        tw_field_i32(&w, 4, ENC_RLE);
+        tw_field_i32(&w, 3, PQ_ENC_RLE);
+        tw_field_i32(&w, 4, PQ_ENC_RLE);
         tw_struct_end(&w);
     } else {
         tw_field_struct_begin(&w, 7);
@@ -606,25 +414,21 @@ static int data_page_flush(struct chunk *ch, size_t s0, size_t s1)
     struct slots *s = &ch->slots;
     buf_reset(&ch->payload);
     if (s->max_rep > 0)
-        levels_encode(&ch->payload, s->rep + s0, s1 - s0, s->max_rep);
+        enc_levels_put(&ch->payload, s->rep + s0, s1 - s0, s->max_rep);
     if (s->max_def > 0)
-        levels_encode(&ch->payload, s->def + s0, s1 - s0, s->max_def);
+        enc_levels_put(&ch->payload, s->def + s0, s1 - s0, s->max_def);
     int encoding;
     if (ch->use_dict) {
-        int width = bit_width(ch->dict.count ? ch->dict.count - 1 : 0);
-        if (width == 0)
-            width = 1;
-        buf_addch(&ch->payload, (char)width);
-        rle_encode(&ch->payload, ch->page_di, ch->page_nvals, width);
-        encoding = ENC_RLE_DICTIONARY;
+        enc_dict_indices_put(&ch->payload, ch->page_di, ch->page_nvals, ch->dict.count);
+        encoding = PQ_ENC_RLE_DICTIONARY;
         ch->any_dict_page = true;
     } else {
-        plain_encode(&ch->payload, &ch->col->values, ch->page_vi, ch->page_nvals);
-        encoding = ENC_PLAIN;
+        enc_plain_put(&ch->payload, &ch->col->values, ch->page_vi, ch->page_nvals);
+        encoding = PQ_ENC_PLAIN;
         ch->any_plain_page = true;
     }
     ch->page_nvals = 0;
-    return page_emit(ch, &ch->pages, PAGE_DATA, s1 - s0, encoding);
+    return page_emit(ch, &ch->pages, PQ_PAGE_DATA, s1 - s0, encoding);
 }
 
 static bool dict_allowed(const struct pq_column *c, const struct pq_writer_options *o)
@@ -663,10 +467,10 @@ static int chunk_encode(struct chunk *ch)
         }
         if (ch->use_dict) {
             ch->page_di[ch->page_nvals++] = dict_index(&ch->dict, vi);
-            est += (size_t)bit_width(ch->dict.count) / 8 + 1;
+            est += (size_t)pq_bit_width(ch->dict.count) / 8 + 1;
         } else {
             ch->page_vi[ch->page_nvals++] = vi;
-            est += plain_size(v, vi);
+            est += enc_plain_size(v, vi);
         }
     }
     return data_page_flush(ch, page_start, s->n);
@@ -714,8 +518,8 @@ static int chunk_write(struct sink *sink, const struct pq_column *c, size_t r0, 
 
     if (has_dict) {
         buf_reset(&ch.payload);
-        plain_encode(&ch.payload, &c->values, ch.dict.entries, ch.dict.count);
-        if (page_emit(&ch, &dict_page, PAGE_DICTIONARY, ch.dict.count, ENC_PLAIN) < 0)
+        enc_plain_put(&ch.payload, &c->values, ch.dict.entries, ch.dict.count);
+        if (page_emit(&ch, &dict_page, PQ_PAGE_DICTIONARY, ch.dict.count, PQ_ENC_PLAIN) < 0)
             goto out;
     }
     uint64_t start = sink->offset;
@@ -733,10 +537,10 @@ static int chunk_write(struct sink *sink, const struct pq_column *c, size_t r0, 
     tw_field_i32(&w, 1, c->values.type.physical);
     int encs[3], nenc = 0;
     if (has_dict || ch.any_plain_page)
-        encs[nenc++] = ENC_PLAIN;
-    encs[nenc++] = ENC_RLE;
+        encs[nenc++] = PQ_ENC_PLAIN;
+    encs[nenc++] = PQ_ENC_RLE;
     if (ch.any_dict_page)
-        encs[nenc++] = ENC_RLE_DICTIONARY;
+        encs[nenc++] = PQ_ENC_RLE_DICTIONARY;
     tw_field_list_begin(&w, 2, TW_I32, (size_t)nenc);
     for (int i = 0; i < nenc; i++)
         tw_i32(&w, encs[i]);
@@ -843,23 +647,25 @@ static void time_unit_write(struct tw *w, int16_t id, enum pq_time_unit u)
 static int converted_type(const struct pq_type *t)
 {
     switch (t->logical) {
-    case PQ_LOGICAL_STRING: return CT_UTF8;
-    case PQ_LOGICAL_ENUM: return CT_ENUM;
-    case PQ_LOGICAL_JSON: return CT_JSON;
-    case PQ_LOGICAL_BSON: return CT_BSON;
-    case PQ_LOGICAL_DECIMAL: return CT_DECIMAL;
-    case PQ_LOGICAL_DATE: return CT_DATE;
+    case PQ_LOGICAL_STRING: return PQ_CT_UTF8;
+    case PQ_LOGICAL_ENUM: return PQ_CT_ENUM;
+    case PQ_LOGICAL_JSON: return PQ_CT_JSON;
+    case PQ_LOGICAL_BSON: return PQ_CT_BSON;
+    case PQ_LOGICAL_DECIMAL: return PQ_CT_DECIMAL;
+    case PQ_LOGICAL_DATE: return PQ_CT_DATE;
     case PQ_LOGICAL_INTEGER: {
         int k = t->bit_width == 8 ? 0 : t->bit_width == 16 ? 1 : t->bit_width == 32 ? 2 : 3;
-        return (t->is_signed ? CT_INT_8 : CT_UINT_8) + k;
+        return (t->is_signed ? PQ_CT_INT_8 : PQ_CT_UINT_8) + k;
     }
     case PQ_LOGICAL_TIME:
-        return t->unit == PQ_MILLIS ? CT_TIME_MILLIS : t->unit == PQ_MICROS ? CT_TIME_MICROS : -1;
+        return t->unit == PQ_MILLIS   ? PQ_CT_TIME_MILLIS
+               : t->unit == PQ_MICROS ? PQ_CT_TIME_MICROS
+                                      : -1;
     case PQ_LOGICAL_TIMESTAMP:
         if (t->physical == PQ_INT96)
             return -1;
-        return t->unit == PQ_MILLIS   ? CT_TIMESTAMP_MILLIS
-               : t->unit == PQ_MICROS ? CT_TIMESTAMP_MICROS
+        return t->unit == PQ_MILLIS   ? PQ_CT_TIMESTAMP_MILLIS
+               : t->unit == PQ_MICROS ? PQ_CT_TIMESTAMP_MICROS
                                       : -1;
     default: return -1;
     }
@@ -938,7 +744,7 @@ static void schema_write(struct tw *w, const struct pq_table *t)
     tw_struct_end(w);
     for (size_t i = 0; i < t->ncols; i++) {
         const struct pq_column *c = &t->cols[i];
-        int rep = c->optional ? REP_OPTIONAL : REP_REQUIRED;
+        int rep = c->optional ? PQ_REP_OPTIONAL : PQ_REP_REQUIRED;
         if (!c->is_list) {
             leaf_element_write(w, c->name, &c->values.type, rep);
             continue;
@@ -947,19 +753,19 @@ static void schema_write(struct tw *w, const struct pq_table *t)
         tw_field_i32(w, 3, rep);
         tw_field_string(w, 4, c->name);
         tw_field_i32(w, 5, 1);
-        tw_field_i32(w, 6, CT_LIST);
+        tw_field_i32(w, 6, PQ_CT_LIST);
         tw_field_struct_begin(w, 10);
         tw_field_struct_begin(w, 3); /* LIST */
         tw_struct_end(w);
         tw_struct_end(w);
         tw_struct_end(w);
         tw_struct_begin(w); /* repeated group list */
-        tw_field_i32(w, 3, REP_REPEATED);
+        tw_field_i32(w, 3, PQ_REP_REPEATED);
         tw_field_string(w, 4, "list");
         tw_field_i32(w, 5, 1);
         tw_struct_end(w);
         leaf_element_write(w, "element", &c->values.type,
-                           c->element_optional ? REP_OPTIONAL : REP_REQUIRED);
+                           c->element_optional ? PQ_REP_OPTIONAL : PQ_REP_REQUIRED);
     }
 }
 
@@ -1041,7 +847,7 @@ static int write_table(struct sink *sink, const struct pq_table *t,
         err_set("footer too large");
         goto out;
     }
-    put_u32le(&footer, (uint32_t)footer.len);
+    enc_u32le_put(&footer, (uint32_t)footer.len);
     buf_add(&footer, "PAR1", 4);
     if (sink_write(sink, footer.data, footer.len) < 0)
         goto out;
