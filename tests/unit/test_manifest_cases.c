@@ -592,6 +592,76 @@ static void test_load_text(void **state)
     manifest_free(m);
 }
 
+/* The case's folders are read from the walk that looks for links: input/ and
+ * expected/output/ as files are no folders (inputs missing, no goldens), a folder below
+ * input/ is an unexpected entry, and a case folder given with a trailing slash reads the
+ * same. */
+static void test_case_folders(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    put("analytics/foo/tests/f/case.yaml", "description: f\n" PARAMS);
+    put("analytics/foo/tests/f/input", "not a folder");
+    put("analytics/foo/tests/f/expected/output", "not a folder");
+    put("analytics/foo/tests/s/case.yaml", "description: s\n" PARAMS);
+    put("analytics/foo/tests/s/input/0.parquet.gz", "PAR1");
+    put("analytics/foo/tests/s/input/sub/0.parquet.gz", "PAR1");
+    put("analytics/foo/tests/s/expected/output/0.parquet.gz", "PAR1");
+    struct manifest *m = load_foo();
+    char *f = path_join(root, "analytics/foo/tests/f");
+    struct test_case *tc = NULL;
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(test_case_load(f, m, &tc, &diags), 1);
+    assert_true(
+        has(&diags, DIAG_ERROR, "case-input", "f/input/0.parquet.gz", 0, 0, "missing input file"));
+    assert_int_equal(diags.count, 1);
+    diag_list_free(&diags);
+    char *s = path_join(root, "analytics/foo/tests/s/");
+    assert_int_equal(test_case_load(s, m, &tc, &diags), 1);
+    assert_true(has(&diags, DIAG_ERROR, "case-input", "s/input/sub", 0, 0, "unexpected file"));
+    assert_int_equal(diags.count, 1);
+    diag_list_free(&diags);
+    char *sub = path_join(root, "analytics/foo/tests/s/input/sub");
+    assert_int_equal(fs_remove_tree(sub), 0);
+    assert_int_equal(test_case_load(s, m, &tc, &diags), 0);
+    assert_int_equal(diags.count, 0);
+    assert_int_equal(tc->n_goldens, 1);
+    assert_non_null(strstr(tc->goldens[0].path, "tests/s/expected/output/0.parquet.gz"));
+    assert_non_null(strstr(tc->inputs[0], "tests/s/input/0.parquet.gz"));
+    test_case_free(tc);
+    free(sub);
+    free(s);
+    free(f);
+    manifest_free(m);
+}
+
+/* test_case_list_all: the cases, and the whole listing of tests/ for the checks beside them. */
+static void test_case_list_all_names(void **state)
+{
+    (void)state;
+    make_analytic("foo", "foo");
+    char *adir = path_join(root, "analytics/foo");
+    struct strlist cases = {0};
+    struct fs_names all = {0};
+    assert_int_equal(test_case_list_all(adir, &cases, &all), 0); /* no tests/ */
+    assert_int_equal(cases.count, 0);
+    assert_int_equal(all.count, 0);
+    strlist_free(&cases);
+    put("analytics/foo/tests/basic/case.yaml", "description: x\n");
+    put("analytics/foo/tests/notes.txt", "x");
+    put("analytics/foo/tests/other/readme", "x");
+    assert_int_equal(test_case_list_all(adir, &cases, &all), 0);
+    assert_int_equal(cases.count, 1);
+    assert_string_equal(cases.items[0], "basic");
+    assert_int_equal(all.count, 3);
+    assert_string_equal(all.names[0], "basic");
+    assert_string_equal(all.names[1], "notes.txt");
+    assert_string_equal(all.names[2], "other");
+    fs_names_free(&all);
+    strlist_free(&cases);
+    free(adir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +674,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validate_all_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_dir_optional, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_list_all_names, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

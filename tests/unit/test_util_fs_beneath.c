@@ -182,6 +182,15 @@ static void collect(void *ctx, const char *path, mode_t mode)
                               : "other");
 }
 
+static void listing(void *ctx, const char *dir, const struct fs_names *names)
+{
+    struct buf *b = ctx;
+    buf_addf(b, "%s:", dir + strlen(tmp));
+    for (size_t i = 0; i < names->count; i++)
+        buf_addf(b, " %s", names->names[i]);
+    buf_addch(b, '\n');
+}
+
 /* fs_find_special: every link (to a file, to a folder: never descended), FIFO, ... below a
  * folder, depth first in name order; files and folders pass. */
 static void test_find_special(void **state)
@@ -213,6 +222,21 @@ static void test_find_special(void **state)
     assert_int_equal(fs_find_special(l, collect, &got), 0);
     assert_string_equal(got.data, "/a/t/b-dirlink link\n");
     assert_int_equal(fs_find_special(odir + strlen(odir), collect, &got), -1);
+    /* with the listings: each folder's (sorted), never one reached through a link */
+    buf_reset(&got);
+    assert_int_equal(fs_find_special_listed(t, collect, listing, &got), 0);
+    assert_string_equal(got.data, "/a/t: b-dirlink c z\n"
+                                  "/a/t/b-dirlink link\n"
+                                  "/a/t/c: case.yaml expected input\n"
+                                  "/a/t/c/expected: output\n"
+                                  "/a/t/c/expected/output: 0.parquet.gz 1.parquet.gz\n"
+                                  "/a/t/c/expected/output/1.parquet.gz link\n"
+                                  "/a/t/c/input: 0.parquet.gz fifo\n"
+                                  "/a/t/c/input/fifo fifo\n"
+                                  "/a/t/z: deep\n"
+                                  "/a/t/z/deep: dangling er\n"
+                                  "/a/t/z/deep/dangling link\n"
+                                  "/a/t/z/deep/er: file\n");
     buf_free(&got);
     free(f);
     free(l);

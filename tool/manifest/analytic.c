@@ -94,7 +94,8 @@ static void check_input_shapes(const struct test_case *tc, struct diag_list *dia
 
 /* Links (and anything but files and folders) under tests/ that test_case_load does not see:
  * tests/ itself (its cases are then not loaded) and what is beside the case folders. */
-static int check_tests_folder(const char *dir, struct strlist *cases, struct diag_list *diags)
+static int check_tests_folder(const char *dir, struct strlist *cases, const struct fs_names *listed,
+                              struct diag_list *diags)
 {
     char *tests = path_join(dir, "tests");
     struct stat st;
@@ -105,8 +106,8 @@ static int check_tests_folder(const char *dir, struct strlist *cases, struct dia
         strlist_free(cases);
         cases->items = xcalloc(1, sizeof *cases->items);
     } else if (exists) {
-        struct fs_names names = {0};
-        r = fs_list_dir(tests, &names);
+        /* a folder, not a link: test_case_list_all has listed it */
+        const struct fs_names names = *listed;
         for (size_t i = 0; i < names.count && r >= 0; i++) {
             bool is_case = false;
             for (size_t k = 0; k < cases->count; k++)
@@ -117,7 +118,6 @@ static int check_tests_folder(const char *dir, struct strlist *cases, struct dia
             r = tests_refuse_special(p, diags);
             free(p);
         }
-        fs_names_free(&names);
     }
     free(tests);
     return r < 0 ? -1 : 0;
@@ -223,11 +223,15 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
         check_includes(m, doc, root ? root : own_root, diags);
         free(own_root);
         struct strlist cases = {0};
-        if (test_case_list(dir, &cases) < 0 || check_tests_folder(dir, &cases, diags) < 0) {
+        struct fs_names in_tests = {0};
+        if (test_case_list_all(dir, &cases, &in_tests) < 0 ||
+            check_tests_folder(dir, &cases, &in_tests, diags) < 0) {
+            fs_names_free(&in_tests);
             strlist_free(&cases);
             r = -1;
             goto cleanup;
         }
+        fs_names_free(&in_tests);
         if (!cases.count) {
             char *tests = path_join(dir, "tests");
             diag_add(diags, DIAG_WARNING, tests, 0, 0, "no-test-cases",

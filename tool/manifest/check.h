@@ -31,6 +31,10 @@ bool manifest_parse_memory(const char *s, uint64_t *out);
 /* fs_list_dir, except that a missing folder (or a file in its place) is an empty listing. */
 int list_dir_optional(const char *dir, struct fs_names *out);
 
+/* test_case_list that also hands back the whole listing of tests/ in *all (fs_names_free
+ * it; empty when tests/ is no folder). */
+int test_case_list_all(const char *analytic_dir, struct strlist *out, struct fs_names *all);
+
 /* test_case_load over case.yaml's text when the caller has read it already (len bytes);
  * text NULL: reads the file. */
 int test_case_load_text(const char *case_dir, const char *text, size_t len,

@@ -104,7 +104,49 @@ int tests_refuse_special(const char *path, struct diag_list *diags)
     return sc.found;
 }
 
+/* The folders of a case that test_case_load reads, as the walk for links listed them (so
+ * they are read once); a folder the walk did not list is not a folder (missing, or a file). */
+enum { CASE_INPUT, CASE_EXPECTED, CASE_OUTPUT, CASE_NLISTED };
+
+struct case_walk {
+    struct special_ctx sc;
+    char *paths[CASE_NLISTED];
+    struct fs_names names[CASE_NLISTED];
+};
+
+static void on_case_dir(void *ctx, const char *dir, const struct fs_names *names)
+{
+    struct case_walk *cw = ctx;
+    for (int i = 0; i < CASE_NLISTED; i++) {
+        if (strcmp(dir, cw->paths[i]) != 0 || cw->names[i].names)
+            continue;
+        cw->names[i].names = xcalloc(names->count + 1, sizeof(char *));
+        for (size_t k = 0; k < names->count; k++)
+            cw->names[i].names[k] = xstrdup(names->names[k]);
+        cw->names[i].count = names->count;
+        cw->names[i].cap = names->count + 1;
+    }
+}
+
+static void on_case_special(void *ctx, const char *path, mode_t mode)
+{
+    on_special(&((struct case_walk *)ctx)->sc, path, mode);
+}
+
+static void case_walk_free(struct case_walk *cw)
+{
+    for (int i = 0; i < CASE_NLISTED; i++) {
+        free(cw->paths[i]);
+        fs_names_free(&cw->names[i]);
+    }
+}
+
 int test_case_list(const char *analytic_dir, struct strlist *out)
+{
+    return test_case_list_all(analytic_dir, out, NULL);
+}
+
+int test_case_list_all(const char *analytic_dir, struct strlist *out, struct fs_names *all)
 {
     out->items = NULL;
     out->count = 0;
@@ -123,7 +165,10 @@ int test_case_list(const char *analytic_dir, struct strlist *out)
         free(cf);
         free(dir);
     }
-    fs_names_free(&names);
+    if (all)
+        *all = names;
+    else
+        fs_names_free(&names);
     free(tests);
     return 0;
 }
@@ -324,16 +369,13 @@ static bool parquet_index(const char *name, size_t *out)
     return true;
 }
 
-static void check_inputs(struct test_case *tc, const struct manifest *m, struct check *c)
+static void check_inputs(struct test_case *tc, const struct manifest *m, struct check *c,
+                         const struct fs_names *listed)
 {
     char *dir = path_join(tc->dir, "input");
     tc->inputs = xcalloc(m->n_inputs + 1, sizeof *tc->inputs);
     tc->n_inputs = m->n_inputs;
-    struct fs_names names = {0};
-    if (list_dir_optional(dir, &names) < 0) {
-        diag_add(c->diags, DIAG_ERROR, dir, 0, 0, "case-input", "%s", err_last());
-        c->errors++;
-    }
+    const struct fs_names names = *listed;
     for (size_t i = 0; i < m->n_inputs; i++) {
         char name[32];
         snprintf(name, sizeof name, "%zu" PARQUET_SUFFIX, i);
@@ -363,7 +405,6 @@ static void check_inputs(struct test_case *tc, const struct manifest *m, struct 
             free(p);
         }
     }
-    fs_names_free(&names);
     free(dir);
 }
 
@@ -373,13 +414,13 @@ static int golden_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void check_expected(struct test_case *tc, const struct manifest *m, struct check *c)
+static void check_expected(struct test_case *tc, const struct manifest *m, struct check *c,
+                           const struct fs_names *listed_top, const struct fs_names *listed_out)
 {
     char *exp = path_join(tc->dir, "expected");
     char *outdir = path_join(exp, "output");
-    struct fs_names top = {0}, names = {0};
-    list_dir_optional(exp, &top);
-    if (names_have(&top, "output") && list_dir_optional(outdir, &names) == 0) {
+    const struct fs_names top = *listed_top, names = *listed_out;
+    if (names_have(&top, "output")) {
         tc->goldens = xcalloc(names.count + 1, sizeof *tc->goldens);
         for (size_t i = 0; i < names.count; i++) {
             size_t idx;
@@ -403,7 +444,6 @@ static void check_expected(struct test_case *tc, const struct manifest *m, struc
         }
         qsort(tc->goldens, tc->n_goldens, sizeof *tc->goldens, golden_cmp);
     }
-    fs_names_free(&names);
     char *disp = path_join(exp, "display.html");
     if (names_have(&top, "display.html")) {
         if (m->display == DISPLAY_NONE) {
@@ -415,7 +455,6 @@ static void check_expected(struct test_case *tc, const struct manifest *m, struc
     } else {
         free(disp);
     }
-    fs_names_free(&top);
     free(outdir);
     free(exp);
 }
@@ -479,19 +518,29 @@ int test_case_load_text(const char *case_dir, const char *text, size_t len,
             special = tests_refuse_special(tests, diags);
     }
     free(tests);
+    struct case_walk cw = {{diags, 0}, {NULL}, {{0}}};
+    cw.paths[CASE_INPUT] = path_join(case_dir, "input");
+    cw.paths[CASE_EXPECTED] = path_join(case_dir, "expected");
+    cw.paths[CASE_OUTPUT] = path_join(cw.paths[CASE_EXPECTED], "output");
     if (special == 0)
-        special = tests_refuse_special(case_dir, diags);
-    if (special)
+        special = fs_find_special_listed(case_dir, on_case_special, on_case_dir, &cw) < 0
+                      ? -1
+                      : cw.sc.found;
+    if (special) {
+        case_walk_free(&cw);
         return special < 0 ? -1 : 1;
+    }
     char *path = path_join(case_dir, CASE_FILE);
     struct yaml_doc *doc;
     int r = text ? catalog_parse_buffer(text, len, path, &doc, diags)
                  : yaml_load_file(path, path, &doc, diags);
     if (r) {
+        case_walk_free(&cw);
         free(path);
         return r;
     }
     if (catalog_validate(CATALOG_TEST_CASE, doc, diags)) {
+        case_walk_free(&cw);
         yaml_doc_free(doc);
         free(path);
         return 1;
@@ -512,8 +561,9 @@ int test_case_load_text(const char *case_dir, const char *text, size_t len,
                 json_string_value(json_object_get(root, "with")), doc, diags);
     load_compare(tc, json_object_get(root, "compare"));
     load_display_compare(tc, m, json_object_get(json_object_get(root, "compare"), "display"), &c);
-    check_inputs(tc, m, &c);
-    check_expected(tc, m, &c);
+    check_inputs(tc, m, &c, &cw.names[CASE_INPUT]);
+    check_expected(tc, m, &c, &cw.names[CASE_EXPECTED], &cw.names[CASE_OUTPUT]);
+    case_walk_free(&cw);
     if (tc->display_compare == DISPLAY_COMPARE_EXISTS && tc->expected_display)
         check_warning(&c, "/compare/display", "case-compare",
                       "expected/display.html is never compared (compare.display: exists): "

@@ -205,8 +205,14 @@ static int cmp_typed(const void *a, const void *b)
 
 /* DT_REG and DT_DIR from readdir spare an lstat per entry (test cases are walked for every
  * analytic validate checks); any other type, or none, is looked at with lstat. */
+struct special_walk {
+    void (*fn)(void *ctx, const char *path, mode_t mode);
+    void (*on_dir)(void *ctx, const char *dir, const struct fs_names *names);
+    void *ctx;
+};
+
 static int find_special(const char *path, int depth, unsigned char type,
-                        void (*fn)(void *ctx, const char *path, mode_t mode), void *ctx)
+                        const struct special_walk *w)
 {
     if (type == DT_REG)
         return 0;
@@ -217,7 +223,7 @@ static int find_special(const char *path, int depth, unsigned char type,
         if (S_ISREG(st.st_mode))
             return 0;
         if (!S_ISDIR(st.st_mode)) {
-            fn(ctx, path, st.st_mode);
+            w->fn(w->ctx, path, st.st_mode);
             return 0;
         }
     }
@@ -239,10 +245,17 @@ static int find_special(const char *path, int depth, unsigned char type,
     closedir(d);
     if (count > 1)
         qsort(names, count, sizeof *names, cmp_typed);
+    if (w->on_dir) {
+        struct fs_names view = {xcalloc(count + 1, sizeof(char *)), count, count + 1};
+        for (size_t i = 0; i < count; i++)
+            view.names[i] = names[i].name;
+        w->on_dir(w->ctx, path, &view);
+        free(view.names);
+    }
     int r = 0;
     for (size_t i = 0; i < count && r == 0; i++) {
         char *p = path_join(path, names[i].name);
-        r = find_special(p, depth + 1, names[i].type, fn, ctx);
+        r = find_special(p, depth + 1, names[i].type, w);
         free(p);
     }
     for (size_t i = 0; i < count; i++)
@@ -254,5 +267,14 @@ static int find_special(const char *path, int depth, unsigned char type,
 int fs_find_special(const char *path, void (*fn)(void *ctx, const char *path, mode_t mode),
                     void *ctx)
 {
-    return find_special(path, 0, DT_UNKNOWN, fn, ctx);
+    struct special_walk w = {fn, NULL, ctx};
+    return find_special(path, 0, DT_UNKNOWN, &w);
+}
+
+int fs_find_special_listed(const char *path, void (*fn)(void *ctx, const char *path, mode_t mode),
+                           void (*on_dir)(void *ctx, const char *dir, const struct fs_names *names),
+                           void *ctx)
+{
+    struct special_walk w = {fn, on_dir, ctx};
+    return find_special(path, 0, DT_UNKNOWN, &w);
 }

@@ -34,5 +34,12 @@ int fs_beneath_write_atomic(const char *base, const char *rel, const void *data,
  * (error set) when a folder cannot be listed or nests deeper than 256. */
 int fs_find_special(const char *path, void (*fn)(void *ctx, const char *path, mode_t mode),
                     void *ctx);
+/* The same, also handing on_dir each folder's listing (sorted, "." and ".." left out; as
+ * fs_list_dir would give it; valid during the call only) before its entries are looked at:
+ * a caller that needs the listings too need not read the folders again. */
+struct fs_names;
+int fs_find_special_listed(const char *path, void (*fn)(void *ctx, const char *path, mode_t mode),
+                           void (*on_dir)(void *ctx, const char *dir, const struct fs_names *names),
+                           void *ctx);
 
 #endif
