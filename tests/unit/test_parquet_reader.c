@@ -844,10 +844,88 @@ static void test_allocation_failure_is_an_error(void **state)
 #endif
 }
 
+/* Every file of the corpus reads the same whole (one read at open, the default for small
+ * files) and as needed (footer, then chunks: larger files), whole row groups and heads;
+ * a file read whole is not read again (a copy truncated after opening still reads). */
+static void render_all(struct pq_reader *r, uint64_t head, struct buf *out)
+{
+    for (size_t g = 0; g < pq_reader_num_row_groups(r); g++) {
+        struct pq_table t;
+        int rc = head ? pq_reader_read_row_group_head(r, g, NULL, head, &t)
+                      : pq_reader_read_row_group(r, g, NULL, &t);
+        if (rc < 0)
+            fail_msg("row group %zu: %s", g, err_last());
+        table_jsonl(out, &t, true);
+        table_free(&t);
+    }
+}
+
+static void test_whole_read_and_file_mode(void **state)
+{
+    (void)state;
+    DIR *d = opendir(SHARED "/parquet-corpus");
+    assert_non_null(d);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 9 || strcmp(e->d_name + l - 8, ".parquet"))
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, SHARED "/parquet-corpus/%s", e->d_name);
+        for (uint64_t head = 0; head <= 7; head += 7) {
+            struct buf whole = BUF_INIT, chunks = BUF_INIT;
+            struct pq_reader_options o = PQ_READER_OPTIONS_INIT;
+            o.whole_file_max = SIZE_MAX;
+            struct pq_reader *r;
+            assert_int_equal(pq_reader_open(&r, path, &o), 0);
+            render_all(r, head, &whole);
+            pq_reader_free(r);
+            o.whole_file_max = 0;
+            assert_int_equal(pq_reader_open(&r, path, &o), 0);
+            render_all(r, head, &chunks);
+            pq_reader_free(r);
+            if (whole.len != chunks.len || memcmp(whole.data, chunks.data, whole.len))
+                fail_msg("%s (head %llu): read whole and read as needed differ", path,
+                         (unsigned long long)head);
+            buf_free(&whole);
+            buf_free(&chunks);
+        }
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 14);
+
+    char tmp[] = "/tmp/kanalytic-whole.XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    size_t len;
+    char *data = slurp(SHARED "/parquet-corpus/typed_snappy.parquet", &len);
+    assert_true(len <= PQ_READ_WHOLE_MAX);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    struct pq_reader *r, *f;
+    struct pq_reader_options o = PQ_READER_OPTIONS_INIT;
+    o.whole_file_max = 0;
+    assert_int_equal(pq_reader_open(&r, tmp, NULL), 0); /* the default: read whole */
+    assert_int_equal(pq_reader_open(&f, tmp, &o), 0);
+    assert_int_equal(truncate(tmp, 0), 0);
+    struct pq_table t;
+    assert_int_equal(pq_reader_read_row_group(r, 0, NULL, &t), 0);
+    assert_true(t.nrows > 0);
+    table_free(&t);
+    assert_int_equal(pq_reader_read_row_group(f, 0, NULL, &t), -1); /* reads the file again */
+    pq_reader_free(r);
+    pq_reader_free(f);
+    unlink(tmp);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus_matches_expect_jsonl),
+        cmocka_unit_test(test_whole_read_and_file_mode),
         cmocka_unit_test(test_corpus_float32_shortest),
         cmocka_unit_test(test_parquet_testing_expect_csv),
         cmocka_unit_test(test_parquet_testing_data),

@@ -51,10 +51,14 @@ struct pq_reader_options {
     size_t memory_limit; /* cap on memory for one row group's decoded data (bytes) */
     bool verify_crc;     /* check page CRCs when present */
     size_t file_limit;   /* absolute cap on the bytes decoded from the whole file */
+    /* pq_reader_open reads a file of at most this many bytes whole, in one read (0: never);
+     * a larger one is read as needed (footer, then each column chunk asked for) */
+    size_t whole_file_max;
 };
+#define PQ_READ_WHOLE_MAX ((size_t)256 << 10)
 #define PQ_READER_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        (size_t)2 << 30, false, (size_t)4 << 30                                                    \
+        (size_t)2 << 30, false, (size_t)4 << 30, PQ_READ_WHOLE_MAX                                 \
     }
 
 /* A top-level column as the file's schema describes it. */
@@ -68,7 +72,8 @@ struct pq_schema_column {
 
 struct pq_reader;
 
-/* Opens path and reads its footer; display_name (may be NULL = path) prefixes errors. */
+/* Opens path and reads its footer (or the whole file: whole_file_max); display_name (may be
+ * NULL = path) prefixes errors. */
 int pq_reader_open(struct pq_reader **out, const char *path, const struct pq_reader_options *opts);
 /* Same over a caller-owned memory buffer that must outlive the reader (fuzzing, archives). */
 int pq_reader_open_memory(struct pq_reader **out, const void *data, size_t len,
