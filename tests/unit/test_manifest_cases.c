@@ -472,7 +472,7 @@ static void test_validate_all_threads(void **state)
     assert_int_equal(analytics_validate_all(root, false, &diags, &checked), 1);
     assert_int_equal(checked, 64);
     size_t names = 0, notests = 0, dups = 0;
-    int last = -1;
+    int last = -1, dup_last = 0;
     for (size_t i = 0; i < diags.count; i++) {
         const char *r = diags.items[i].rule;
         const char *a = strstr(diags.items[i].file, "analytics/a");
@@ -485,6 +485,11 @@ static void test_validate_all_threads(void **state)
         notests += !strcmp(r, "no-test-cases");
         if (!strcmp(r, "duplicate-name")) {
             dups++;
+            /* each later "wrong" names the first, a00, in the order of the analytics */
+            assert_non_null(strstr(diags.items[i].message, "also used by "));
+            assert_non_null(strstr(diags.items[i].message, "analytics/a00/analytic.yaml"));
+            assert_true(idx > dup_last);
+            dup_last = idx;
             continue; /* added after the per-analytic findings */
         }
         assert_true(idx >= last);
@@ -662,6 +667,35 @@ static void test_case_list_all_names(void **state)
     free(adir);
 }
 
+/* Two groups of duplicate names: each later one names the first of its own name. */
+static void test_duplicate_name_groups(void **state)
+{
+    (void)state;
+    static const char *const name[] = {"p", "q", "p", "q", "p", "r"};
+    char folder[16];
+    for (int i = 0; i < 6; i++) {
+        snprintf(folder, sizeof folder, "x%d", i);
+        make_analytic(folder, name[i]);
+    }
+    struct diag_list diags = DIAG_LIST_INIT;
+    assert_int_equal(analytics_validate_all(root, false, &diags, NULL), 1);
+    struct buf got = BUF_INIT;
+    for (size_t i = 0; i < diags.count; i++) {
+        if (strcmp(diags.items[i].rule, "duplicate-name"))
+            continue;
+        const char *f = strstr(diags.items[i].file, "analytics/");
+        const char *by = strstr(diags.items[i].message, "also used by ");
+        assert_non_null(f);
+        assert_non_null(by);
+        by = strstr(by, "analytics/");
+        assert_non_null(by);
+        buf_addf(&got, "%.2s<-%.2s ", f + strlen("analytics/"), by + strlen("analytics/"));
+    }
+    assert_string_equal(got.data, "x2<-x0 x3<-x1 x4<-x0 ");
+    buf_free(&got);
+    diag_list_free(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -676,6 +710,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_list_all_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_name_groups, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,7 +123,13 @@ static int check_tests_folder(const char *dir, struct strlist *cases, const stru
     return r < 0 ? -1 : 0;
 }
 
-/* Loads and checks one analytic; keeps the manifest in *keep when asked and loaded. */
+/* What analytics_validate_all keeps of a loaded manifest for the checks across analytics
+ * (only this: the manifests themselves are freed by the thread that loaded them). */
+struct kept {
+    char *name, *path;
+};
+
+/* Loads and checks one analytic; fills *keep when asked and loaded. */
 /* Sentences of the templates' README.md (template/python, template/c) that describe the template's
  * own example (x_seen_count): left in, they describe an analytic that does not exist. A warning (an
  * error under
@@ -177,7 +183,7 @@ static void check_readme_template(const char *path, struct diag_list *diags)
 }
 
 static int validate_one(const char *root, const char *analytic_dir, bool strict, bool listed,
-                        struct diag_list *diags, struct manifest **keep)
+                        struct diag_list *diags, struct kept *keep)
 {
     size_t errors_before = diag_count(diags, DIAG_ERROR);
     size_t warnings_before = diag_count(diags, DIAG_WARNING);
@@ -271,8 +277,8 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
     }
 cleanup:
     if (r >= 0 && keep && m) {
-        *keep = m;
-        m = NULL;
+        keep->name = xstrdup(m->name);
+        keep->path = xstrdup(m->path);
     }
     manifest_free(m);
     yaml_doc_free(doc);
@@ -297,7 +303,7 @@ struct job {
     int result;
     char *error; /* err_last() of a failed (-1) check */
     struct diag_list diags;
-    struct manifest *m;
+    struct kept m; /* name NULL: no manifest loaded */
 };
 
 struct pool {
@@ -324,6 +330,47 @@ static void *worker(void *arg)
 }
 
 #define VALIDATE_THREADS 4
+
+/* Jobs by name, then by their order (the first of a name first). */
+static int cmp_job_name(const void *a, const void *b, void *arg)
+{
+    const struct job *jobs = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(jobs[x].m.name, jobs[y].m.name);
+    return c ? c : (x > y) - (x < y);
+}
+
+static int report_duplicate_names(const struct pool *p, struct diag_list *diags, int worst)
+{
+    size_t *order = xcalloc(p->n + 1, sizeof *order), n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->jobs[i].m.name)
+            order[n++] = i;
+    qsort_r(order, n, sizeof *order, cmp_job_name, p->jobs);
+    /* the findings in the order of the analytics, as they were found before sorting */
+    size_t *first = xcalloc(p->n + 1, sizeof *first);
+    bool *dup = xcalloc(p->n + 1, sizeof *dup);
+    for (size_t i = 1; i < n; i++) {
+        const struct job *a = &p->jobs[order[i]], *b = &p->jobs[order[i - 1]];
+        if (!strcmp(a->m.name, b->m.name)) {
+            dup[order[i]] = true;
+            first[order[i]] = dup[order[i - 1]] ? first[order[i - 1]] : order[i - 1];
+        }
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        if (!dup[i])
+            continue;
+        const struct kept *a = &p->jobs[i].m, *b = &p->jobs[first[i]].m;
+        diag_add(diags, DIAG_ERROR, a->path, 0, 0, "duplicate-name",
+                 "name '%s' (image " IMAGE_PREFIX "%s) is also used by %s", a->name, a->name,
+                 b->path);
+        worst = 1;
+    }
+    free(order);
+    free(first);
+    free(dup);
+    return worst;
+}
 
 int analytics_validate_all(const char *root, bool strict, struct diag_list *diags, size_t *checked)
 {
@@ -374,21 +421,13 @@ int analytics_validate_all(const char *root, bool strict, struct diag_list *diag
             worst = j->result;
         }
     }
-    /* repository-wide: two manifests claiming one name (hence one image) */
-    for (size_t i = 0; worst >= 0 && i < names.count; i++) {
-        for (size_t k = 0; p.jobs[i].m && k < i; k++) {
-            const struct manifest *a = p.jobs[i].m, *b = p.jobs[k].m;
-            if (b && !strcmp(a->name, b->name)) {
-                diag_add(diags, DIAG_ERROR, a->path, 0, 0, "duplicate-name",
-                         "name '%s' (image " IMAGE_PREFIX "%s) is also used by %s", a->name,
-                         a->name, b->path);
-                worst = 1;
-                break; /* once, naming the first */
-            }
-        }
-    }
+    /* repository-wide: two manifests claiming one name (hence one image); each later one
+     * names the first, in the order of the analytics */
+    if (worst >= 0)
+        worst = report_duplicate_names(&p, diags, worst);
     for (size_t i = 0; i < names.count; i++) {
-        manifest_free(p.jobs[i].m);
+        free(p.jobs[i].m.name);
+        free(p.jobs[i].m.path);
         free(p.jobs[i].dir);
         free(p.jobs[i].error);
     }
