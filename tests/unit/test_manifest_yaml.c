@@ -331,6 +331,12 @@ static void test_pointer_index(void **state)
     json_pointer_add_index(&b, 1234567890);
     json_pointer_add_index(&b, (size_t)-1);
     assert_string_equal(b.data, "/a/0/7/10/1234567890/18446744073709551615");
+    /* keys: RFC 6901 escapes ~ as ~0 and / as ~1, anywhere in the key */
+    buf_reset(&b);
+    static const char *const keys[] = {"plain", "", "a/b~c", "~", "/", "x~1y/", "ünï"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        json_pointer_add(&b, keys[i]);
+    assert_string_equal(b.data, "/plain//a~1b~0c/~0/~1/x~01y~1/ünï");
     buf_free(&b);
 }
 

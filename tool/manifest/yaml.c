@@ -106,7 +106,9 @@ static const struct yaml_pos *table_get(const struct yaml_doc *d, const char *ke
 void json_pointer_add(struct buf *b, const char *token)
 {
     buf_addch(b, '/');
-    for (; *token; token++) {
+    size_t plain = strcspn(token, "~/"); /* most keys need no escape: copied at once */
+    buf_add(b, token, plain);
+    for (token += plain; *token; token++) {
         if (*token == '~')
             buf_addstr(b, "~0");
         else if (*token == '/')
@@ -464,7 +466,8 @@ static void attach(struct loader *l, struct frame *stack, size_t depth, struct b
     } else {
         json_pointer_add(path, f->key);
         record(l, path->data, mark, &f->key_mark, ev);
-        json_object_set_new(f->node, f->key, value);
+        /* the key is UTF-8 without NUL (the whole text was checked, take_key refused NUL) */
+        json_object_setn_new_nocheck(f->node, f->key, strlen(f->key), value);
         free(f->key);
         f->key = NULL;
     }
