@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/mask.h"
 #include "util/xalloc.h"
+#include "tree_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,13 +106,7 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-    char *p = path_join(root, rel);
-    char *dir = xstrdup(p);
-    *strrchr(dir, '/') = '\0';
-    assert_int_equal(fs_mkdirs(dir, 0755), 0);
-    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
-    free(dir);
-    free(p);
+    tree_put(root, rel, text);
 }
 
 static struct manifest *load_map(const char *display)

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "tree_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +24,7 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-    char *p = path_join(root, rel);
-    char *dir = xstrdup(p);
-    *strrchr(dir, '/') = '\0';
-    assert_int_equal(fs_mkdirs(dir, 0755), 0);
-    assert_int_equal(fs_write_atomic(p, text, strlen(text)), 0);
-    free(dir);
-    free(p);
+    tree_put(root, rel, text);
 }
 
 /* A file of tests/fixtures/kestrel-shape as `rel`. */

@@ -139,6 +139,76 @@ static void test_path_join(void **state)
     assert_string_equal(path_basename("a/b/c.txt"), "c.txt");
 }
 
+static void expect_relative(const char *abs, const char *base, const char *want)
+{
+    char *p = path_relative(abs, base);
+    assert_string_equal(p, want);
+    free(p);
+}
+
+/* validate shows each analytic's folder as seen from where it was started */
+static void test_path_relative(void **state)
+{
+    (void)state;
+    expect_relative("/a/b/c", "/a", "b/c");
+    expect_relative("/a", "/a", ".");
+    expect_relative("/", "/", ".");
+    expect_relative("/a", "/a/b/c", "../..");
+    expect_relative("/", "/a/b", "../..");
+    expect_relative("/ab", "/a", "/ab");   /* a sibling that shares a prefix */
+    expect_relative("/a", "/ab/c", "/a");  /* and the other way round */
+    expect_relative("/x/y", "/a", "/x/y"); /* elsewhere: unchanged */
+    expect_relative("rel/x", "/a", "rel/x");
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *abs = path_join(cwd, "tests/unit");
+    char *p = path_relative_to_cwd(abs);
+    assert_string_equal(p, "tests/unit");
+    free(p);
+    free(abs);
+}
+
+/* fs_copy_file: a bounded copy, atomic, that leaves nothing when it fails */
+static void test_copy_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kanalytic-copy.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *from = path_join(dir, "from.bin"), *to = path_join(dir, "to.bin");
+    char data[3000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (char)(i * 7);
+    assert_int_equal(fs_write_atomic(from, data, sizeof data), 0);
+    assert_int_equal(fs_copy_file(from, to, sizeof data), 0);
+    struct buf b = BUF_INIT;
+    assert_int_equal(fs_read_file(to, 1 << 20, &b), 0);
+    assert_int_equal(b.len, sizeof data);
+    assert_memory_equal(b.data, data, sizeof data);
+    /* over the bound: an error naming the source, the old copy left whole */
+    assert_int_equal(fs_write_atomic(from, "x", 1), 0);
+    assert_int_equal(fs_copy_file(to, from, sizeof data - 1), -1);
+    assert_non_null(strstr(err_last(), "to.bin"));
+    buf_reset(&b);
+    assert_int_equal(fs_read_file(from, 100, &b), 0);
+    assert_string_equal(b.data, "x");
+    /* a missing source or target folder */
+    char *missing = path_join(dir, "missing");
+    assert_int_equal(fs_copy_file(missing, to, 100), -1);
+    assert_non_null(strstr(err_last(), "missing"));
+    char *nodir = path_join(dir, "no/such/x");
+    assert_int_equal(fs_copy_file(from, nodir, 100), -1);
+    struct fs_names names = {0};
+    assert_int_equal(fs_list_dir(dir, &names), 0);
+    assert_int_equal(names.count, 2); /* from.bin and to.bin: no temporary file */
+    fs_names_free(&names);
+    buf_free(&b);
+    assert_int_equal(fs_remove_tree(dir), 0);
+    free(from);
+    free(to);
+    free(missing);
+    free(nodir);
+}
+
 static size_t resident_pages(const void *p, size_t n)
 {
     unsigned char vec[64];
@@ -286,6 +356,8 @@ int main(void)
         cmocka_unit_test(test_atomic_write_leaves_nothing_on_failure),
         cmocka_unit_test(test_remove_tree_does_not_follow_links),
         cmocka_unit_test(test_path_join),
+        cmocka_unit_test(test_path_relative),
+        cmocka_unit_test(test_copy_file),
         cmocka_unit_test(test_prefault),
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_buf_sink),

@@ -1,21 +1,13 @@
-/* kanalytic gc: removes what kanalytic left behind in the Docker engine: containers labelled
- * io.kanalytic=1 (the test runner's) and dangling images that kanalytic made (labelled
- * io.kanalytic=1, or superseded analytic builds carrying io.kanalytic.manifest). */
+/* kanalytic gc: removes what kanalytic left behind in the Docker engine (runner/sweep.h finds
+ * and removes it) and prints each. */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
 #include "docker/docker.h"
-#include "runner/runner.h"
+#include "runner/sweep.h"
 #include "util/error.h"
-#include "util/num.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 static const struct cmd_option options[] = {
     CMD_OPT_FLAG('n', "dry-run", 'n', "only print what would be removed"),
@@ -40,34 +32,37 @@ static void usage(FILE *out)
                  "  kanalytic gc --dry-run\n");
 }
 
-/* A container whose kanalytic process still runs here belongs to a live `test` or `run`:
- * removing it would break that run, so gc leaves it (unless --force). */
-static long live_owner(const struct docker_container_summary *s)
+/* Prints one sweep's items; counts the removed (or planned) ones in *removed. Returns
+ * EXIT_TROUBLE when a container could not be removed (an image that stays is only said). */
+static int print_sweep(const struct sweep_list *l, bool containers, bool dry, size_t *removed)
 {
-    const char *pid_s = json_string_value(json_object_get(s->labels, RUNNER_LABEL_PID));
-    const char *host = json_string_value(json_object_get(s->labels, RUNNER_LABEL_HOST));
-    char me[256] = "";
-    if (!pid_s || !host || gethostname(me, sizeof me - 1) < 0 || strcmp(me, host))
-        return 0;
-    long pid;
-    if (parse_long(pid_s, 1, LONG_MAX, &pid) < 0 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
-        return 0;
-    char path[64], comm[64] = "";
-    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        if (!fgets(comm, sizeof comm, f))
-            comm[0] = '\0';
-        fclose(f);
+    const char *verb = dry ? "would remove" : "removed";
+    int status = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        const struct sweep_item *it = &l->items[i];
+        switch (it->outcome) {
+        case SWEEP_KEPT:
+            printf("kept container %s (%.12s): kanalytic process %ld still uses it "
+                   "(--force removes it anyway)\n",
+                   it->name, it->id, it->owner);
+            continue;
+        case SWEEP_FAILED:
+            fprintf(stderr, "kanalytic gc: %s\n", it->error);
+            if (containers) /* an image still used by a container outside kanalytic stays */
+                status = EXIT_TROUBLE;
+            continue;
+        case SWEEP_PLANNED:
+        case SWEEP_REMOVED: break;
+        }
+        if (containers)
+            printf("%s container %s (%.12s, image %s, %s)\n", verb, it->name, it->id, it->image,
+                   it->state);
+        else
+            printf("%s image %.19s%s%s\n", verb, it->id, it->name ? " " : "",
+                   it->name ? it->name : "");
+        (*removed)++;
     }
-    return strncmp(comm, "kanalytic", 9) == 0 ? pid : 0;
-}
-
-static bool kanalytic_image(json_t *img)
-{
-    json_t *labels = json_object_get(img, "Labels");
-    const char *mark = json_string_value(json_object_get(labels, "io.kanalytic"));
-    return (mark && !strcmp(mark, "1")) || json_object_get(labels, "io.kanalytic.manifest");
+    return status;
 }
 
 int cmd_gc(int argc, char **argv)
@@ -98,60 +93,25 @@ int cmd_gc(int argc, char **argv)
         fprintf(stderr, "kanalytic gc: %s\n", err_last());
         return EXIT_TROUBLE;
     }
-    int status = 0;
     size_t removed = 0;
-    const char *verb = dry ? "would remove" : "removed";
-
-    struct docker_container_list l;
-    if (docker_container_list_by_label(d, "io.kanalytic=1", &l) < 0) {
-        fprintf(stderr, "kanalytic gc: %s\n", err_last());
-        docker_close(d);
-        return EXIT_TROUBLE;
+    struct sweep_list l = {0};
+    int status = EXIT_TROUBLE;
+    if (sweep_containers(d, !dry, force, &l) < 0)
+        goto fail;
+    status = print_sweep(&l, true, dry, &removed);
+    sweep_list_free(&l);
+    if (sweep_images(d, !dry, &l) < 0) {
+        status = EXIT_TROUBLE;
+        goto fail;
     }
-    for (size_t i = 0; i < l.count; i++) {
-        struct docker_container_summary *s = &l.items[i];
-        long owner = force ? 0 : live_owner(s);
-        if (owner) {
-            printf("kept container %s (%.12s): kanalytic process %ld still uses it "
-                   "(--force removes it anyway)\n",
-                   s->name, s->id, owner);
-            continue;
-        }
-        if (!dry && docker_container_remove(d, s->id, true) < 0) {
-            fprintf(stderr, "kanalytic gc: %s\n", err_last());
-            status = EXIT_TROUBLE;
-            continue;
-        }
-        printf("%s container %s (%.12s, image %s, %s)\n", verb, s->name, s->id, s->image, s->state);
-        removed++;
-    }
-    docker_container_list_free(&l);
-
-    json_t *imgs = NULL;
-    if (docker_image_list(d, "{\"dangling\":[\"true\"]}", &imgs) < 0) {
-        fprintf(stderr, "kanalytic gc: %s\n", err_last());
-        docker_close(d);
-        return EXIT_TROUBLE;
-    }
-    size_t i;
-    json_t *img;
-    json_array_foreach (imgs, i, img) {
-        const char *id = json_string_value(json_object_get(img, "Id"));
-        if (!id || !kanalytic_image(img))
-            continue;
-        const char *title = json_string_value(
-            json_object_get(json_object_get(img, "Labels"), "org.opencontainers.image.title"));
-        if (!dry && docker_image_remove(d, id, false) < 0) {
-            /* still used by a container outside kanalytic: leave it */
-            fprintf(stderr, "kanalytic gc: %s\n", err_last());
-            continue;
-        }
-        printf("%s image %.19s%s%s\n", verb, id, title ? " " : "", title ? title : "");
-        removed++;
-    }
-    json_decref(imgs);
+    print_sweep(&l, false, dry, &removed);
+    sweep_list_free(&l);
     docker_close(d);
     if (!removed)
         printf("nothing to remove\n");
+    return status;
+fail:
+    fprintf(stderr, "kanalytic gc: %s\n", err_last());
+    docker_close(d);
     return status;
 }

@@ -4,7 +4,6 @@
 #include "cmd/options.h"
 #include "manifest/manifest.h"
 #include "manifest/repo_policy.h"
-#include "util/buf.h"
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -17,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const struct cmd_option options[] = {
     CMD_OPT_FLAG(0, "strict", 's', "warnings count as errors (the CI gate uses this)"),
@@ -47,30 +45,6 @@ static void usage(FILE *out)
                  "  kanalytic validate --strict --format json ../my-analytic\n"
                  "\n"
                  "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n");
-}
-
-/* abs relative to the working directory when it is under it ("." for the directory
- * itself); otherwise abs unchanged. Caller frees. */
-static char *relative_to_cwd(const char *abs)
-{
-    char cwd[PATH_MAX];
-    if (abs[0] != '/' || !getcwd(cwd, sizeof cwd))
-        return xstrdup(abs);
-    size_t n = strlen(cwd);
-    if (!strcmp(abs, cwd))
-        return xstrdup(".");
-    if (!strncmp(abs, cwd, n) && abs[n] == '/')
-        return xstrdup(abs + n + 1);
-    /* cwd below abs: "..", "../..", ... */
-    size_t m = strlen(abs);
-    if (!strncmp(cwd, abs, m) && (cwd[m] == '/' || m == 1)) {
-        struct buf b = BUF_INIT;
-        for (const char *p = cwd + (m == 1 ? 0 : m); *p; p++)
-            if (*p == '/')
-                buf_addstr(&b, b.len ? "/.." : "..");
-        return buf_detach(&b, NULL);
-    }
-    return xstrdup(abs);
 }
 
 int cmd_validate(int argc, char **argv)
@@ -106,7 +80,7 @@ int cmd_validate(int argc, char **argv)
 
     char *abs_root = NULL, *root = NULL;
     if (repo_find_root(&abs_root) == 0)
-        root = relative_to_cwd(abs_root);
+        root = path_relative_to_cwd(abs_root);
     struct diag_list diags = DIAG_LIST_INIT;
     int worst = 0;
     size_t checked = 0;
@@ -143,7 +117,7 @@ int cmd_validate(int argc, char **argv)
             worst = -1;
             break;
         }
-        char *shown = relative_to_cwd(dir);
+        char *shown = path_relative_to_cwd(dir);
         /* an analytic of this repository: include sources resolve against its root; a
          * folder elsewhere: against its own ../.. (see analytic_validate) */
         char real_dir[PATH_MAX];

@@ -679,13 +679,9 @@ static int copy_plain_tree(const char *src, const char *dst)
             if (rc == 0)
                 rc = copy_plain_tree(s, d);
         } else if (S_ISREG(st.st_mode)) {
-            struct buf in = BUF_INIT;
-            rc = fs_read_file(s, MAX_ADOPT_FILE, &in);
-            if (rc == 0)
-                rc = fs_write_atomic(d, in.data, in.len);
+            rc = fs_copy_file(s, d, MAX_ADOPT_FILE);
             if (rc == 0 && chmod(d, (st.st_mode & 0111) ? 0755 : 0644) < 0)
                 rc = err_errno(d);
-            buf_free(&in);
         } else {
             rc = err_set("%s: a symbolic link or special file; copy the folder without it", s);
         }
@@ -693,16 +689,6 @@ static int copy_plain_tree(const char *src, const char *dst)
         free(d);
     }
     fs_names_free(&names);
-    return rc;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    struct buf in = BUF_INIT;
-    int rc = fs_read_file(from, MAX_ADOPT_FILE, &in);
-    if (rc == 0)
-        rc = fs_write_atomic(to, in.data, in.len);
-    buf_free(&in);
     return rc;
 }
 
@@ -720,7 +706,7 @@ static int create_case(const struct adopt_target *t, const char *tmp, const stru
         struct buf name = BUF_INIT;
         buf_addf(&name, "%zu.parquet.gz", i);
         char *to = path_join(input, name.data);
-        rc = copy_file(t->n_inputs ? t->inputs[i] : t->example_input, to);
+        rc = fs_copy_file(t->n_inputs ? t->inputs[i] : t->example_input, to, MAX_ADOPT_FILE);
         free(to);
         buf_free(&name);
     }

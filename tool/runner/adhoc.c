@@ -196,26 +196,21 @@ size_t runner_adhoc_output_slots(const struct manifest *m, size_t n_inputs)
 static int take(const char *dir, const char *from, const char *outdir, const char *to, char **out)
 {
     char *src = path_join(dir, from), *dst = path_join(outdir, to);
-    struct buf b = BUF_INIT;
     int rc = 0;
     if (!fs_is_file(src))
         goto cleanup;
-    rc = fs_read_file(src, MAX_COPY, &b);
-    if (rc == 0) {
-        char *parent = xstrdup(dst);
-        *strrchr(parent, '/') = '\0'; /* path_join put one there */
-        rc = fs_mkdirs(parent, 0755);
-        free(parent);
-    }
+    char *parent = xstrdup(dst);
+    *strrchr(parent, '/') = '\0'; /* path_join put one there */
+    rc = fs_mkdirs(parent, 0755);
+    free(parent);
     if (rc == 0)
-        rc = fs_write_atomic(dst, b.data, b.len);
+        rc = fs_copy_file(src, dst, MAX_COPY);
     if (rc == 0) {
         *out = dst;
         dst = NULL;
         rc = 1;
     }
 cleanup:
-    buf_free(&b);
     free(src);
     free(dst);
     return rc;

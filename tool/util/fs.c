@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,16 @@ int fs_temp_dir_beside(const char *path, char **out)
     return 0;
 }
 
+int fs_copy_file(const char *from, const char *to, size_t max_bytes)
+{
+    struct buf in = BUF_INIT;
+    int rc = fs_read_file(from, max_bytes, &in);
+    if (rc == 0)
+        rc = fs_write_atomic(to, in.data, in.len);
+    buf_free(&in);
+    return rc;
+}
+
 int fs_write_in(const char *dir, const char *name, const void *data, size_t len)
 {
     char *p = path_join(dir, name);
@@ -263,4 +274,33 @@ const char *path_basename(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
+}
+
+char *path_relative(const char *abs, const char *base)
+{
+    if (abs[0] != '/' || base[0] != '/')
+        return xstrdup(abs);
+    size_t n = strlen(base);
+    if (!strcmp(abs, base))
+        return xstrdup(".");
+    if (!strncmp(abs, base, n) && abs[n] == '/')
+        return xstrdup(abs + n + 1);
+    /* base below abs: "..", "../..", ... */
+    size_t m = strlen(abs);
+    if (!strncmp(base, abs, m) && (base[m] == '/' || m == 1)) {
+        struct buf b = BUF_INIT;
+        for (const char *p = base + (m == 1 ? 0 : m); *p; p++)
+            if (*p == '/')
+                buf_addstr(&b, b.len ? "/.." : "..");
+        return buf_detach(&b, NULL);
+    }
+    return xstrdup(abs);
+}
+
+char *path_relative_to_cwd(const char *abs)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        return xstrdup(abs);
+    return path_relative(abs, cwd);
 }

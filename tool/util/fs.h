@@ -26,6 +26,9 @@ int fs_atomic_open(struct fs_atomic *a, const char *path);
 int fs_atomic_commit(struct fs_atomic *a);
 void fs_atomic_abort(struct fs_atomic *a);
 
+/* Copies the regular file `from` (at most max_bytes) to `to` with fs_write_atomic; the
+ * folder of `to` must exist. */
+int fs_copy_file(const char *from, const char *to, size_t max_bytes);
 /* Writes dir/name with fs_write_atomic. */
 int fs_write_in(const char *dir, const char *name, const void *data, size_t len);
 /* Makes "PATH.tmp.XXXXXX" (mode 0755) beside path, to be filled and renamed into place;
@@ -52,5 +55,11 @@ void fs_names_free(struct fs_names *names);
 char *path_join(const char *a, const char *b);
 /* Last component ("a/b/c.txt" -> "c.txt"); points into path. */
 const char *path_basename(const char *path);
+/* The absolute path abs as seen from the absolute folder base: "b/c" below it, "." for base
+ * itself, "..", "../.." when base lies below abs; otherwise (or when abs is relative) abs
+ * unchanged. The caller frees. */
+char *path_relative(const char *abs, const char *base);
+/* path_relative from the working directory (abs unchanged when it cannot be read). */
+char *path_relative_to_cwd(const char *abs);
 
 #endif
