@@ -68,9 +68,9 @@ static void table_jsonl(struct buf *out, struct pq_table *t, bool widen)
     }
 }
 
-static void test_corpus_matches_expect_jsonl(void **state)
+/* Calls fn for every FILE.parquet of the corpus with FILE.expect.jsonl; returns how many. */
+static int for_each_corpus_file(void (*fn)(const char *path, const char *expect))
 {
-    (void)state;
     DIR *d = opendir(SHARED "/parquet-corpus");
     assert_non_null(d);
     struct dirent *e;
@@ -83,23 +83,34 @@ static void test_corpus_matches_expect_jsonl(void **state)
         snprintf(path, sizeof path, SHARED "/parquet-corpus/%s", e->d_name);
         snprintf(expect, sizeof expect, SHARED "/parquet-corpus/%.*s.expect.jsonl", (int)(l - 8),
                  e->d_name);
-        struct pq_table t;
-        if (pq_read_file(path, &t) < 0)
-            fail_msg("%s: %s", path, err_last());
-        size_t elen;
-        char *want = slurp(expect, &elen);
-        assert_non_null(want);
-        struct buf got = BUF_INIT;
-        table_jsonl(&got, &t, true);
-        if (got.len != elen || memcmp(got.data, want, elen))
-            fail_msg("%s: output differs from %s", path, expect);
-        buf_free(&got);
-        free(want);
-        table_free(&t);
+        fn(path, expect);
         files++;
     }
     closedir(d);
-    assert_true(files >= 14);
+    return files;
+}
+
+static void matches_expect_jsonl(const char *path, const char *expect)
+{
+    struct pq_table t;
+    if (pq_read_file(path, &t) < 0)
+        fail_msg("%s: %s", path, err_last());
+    size_t elen;
+    char *want = slurp(expect, &elen);
+    assert_non_null(want);
+    struct buf got = BUF_INIT;
+    table_jsonl(&got, &t, true);
+    if (got.len != elen || memcmp(got.data, want, elen))
+        fail_msg("%s: output differs from %s", path, expect);
+    buf_free(&got);
+    free(want);
+    table_free(&t);
+}
+
+static void test_corpus_matches_expect_jsonl(void **state)
+{
+    (void)state;
+    assert_true(for_each_corpus_file(matches_expect_jsonl) >= 14);
 }
 
 /* The corpus's FLOAT values print as the shortest float32 form that reads back exactly. */
@@ -860,41 +871,33 @@ static void render_all(struct pq_reader *r, uint64_t head, struct buf *out)
     }
 }
 
+static void whole_and_as_needed_agree(const char *path, const char *expect)
+{
+    (void)expect;
+    for (uint64_t head = 0; head <= 7; head += 7) {
+        struct buf whole = BUF_INIT, chunks = BUF_INIT;
+        struct pq_reader_options o = PQ_READER_OPTIONS_INIT;
+        o.whole_file_max = SIZE_MAX;
+        struct pq_reader *r;
+        assert_int_equal(pq_reader_open(&r, path, &o), 0);
+        render_all(r, head, &whole);
+        pq_reader_free(r);
+        o.whole_file_max = 0;
+        assert_int_equal(pq_reader_open(&r, path, &o), 0);
+        render_all(r, head, &chunks);
+        pq_reader_free(r);
+        if (whole.len != chunks.len || memcmp(whole.data, chunks.data, whole.len))
+            fail_msg("%s (head %llu): read whole and read as needed differ", path,
+                     (unsigned long long)head);
+        buf_free(&whole);
+        buf_free(&chunks);
+    }
+}
+
 static void test_whole_read_and_file_mode(void **state)
 {
     (void)state;
-    DIR *d = opendir(SHARED "/parquet-corpus");
-    assert_non_null(d);
-    struct dirent *e;
-    int files = 0;
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l < 9 || strcmp(e->d_name + l - 8, ".parquet"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, SHARED "/parquet-corpus/%s", e->d_name);
-        for (uint64_t head = 0; head <= 7; head += 7) {
-            struct buf whole = BUF_INIT, chunks = BUF_INIT;
-            struct pq_reader_options o = PQ_READER_OPTIONS_INIT;
-            o.whole_file_max = SIZE_MAX;
-            struct pq_reader *r;
-            assert_int_equal(pq_reader_open(&r, path, &o), 0);
-            render_all(r, head, &whole);
-            pq_reader_free(r);
-            o.whole_file_max = 0;
-            assert_int_equal(pq_reader_open(&r, path, &o), 0);
-            render_all(r, head, &chunks);
-            pq_reader_free(r);
-            if (whole.len != chunks.len || memcmp(whole.data, chunks.data, whole.len))
-                fail_msg("%s (head %llu): read whole and read as needed differ", path,
-                         (unsigned long long)head);
-            buf_free(&whole);
-            buf_free(&chunks);
-        }
-        files++;
-    }
-    closedir(d);
-    assert_true(files >= 14);
+    assert_true(for_each_corpus_file(whole_and_as_needed_agree) >= 14);
 
     char tmp[] = "/tmp/kanalytic-whole.XXXXXX";
     int fd = mkstemp(tmp);
