@@ -3,6 +3,7 @@
  * are out, so a short look at a large file reads only its first row group's wanted chunks. */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
+#include "parquet/metadata.h"
 #include "parquet/parquet.h"
 #include "report/text_table.h"
 #include "table/csv.h"
@@ -11,7 +12,6 @@
 #include "util/error.h"
 #include "util/num.h"
 #include "util/quote.h"
-#include "util/xalloc.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -49,13 +49,6 @@ static void usage(FILE *out)
                  "  kanalytic show out.parquet --schema\n");
 }
 
-static const char *physical_name(enum pq_physical p)
-{
-    static const char *names[] = {"BOOLEAN", "INT32",  "INT64",      "INT96",
-                                  "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
-    return (unsigned)p < 8 ? names[p] : "?";
-}
-
 static int print_schema(struct pq_reader *r, const char *path, const bool *want)
 {
     size_t nrg = pq_reader_num_row_groups(r);
@@ -81,7 +74,7 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
         pq_type_describe(&c->type, c->is_list, ty, sizeof ty);
         const char *rep = c->optional ? "optional" : "required";
         char phys[64];
-        snprintf(phys, sizeof phys, "%s%s", physical_name(c->type.physical),
+        snprintf(phys, sizeof phys, "%s%s", pq_physical_name(c->type.physical),
                  c->is_list ? (c->element_optional ? " (list, opt. elements)" : " (list)") : "");
         printf("  %-*s  %-28s  %-20s  %-8s  %s\n", (int)namew, qpath(c->name), ty, phys, rep,
                nrg ? pq_codec_name(pq_reader_column_codec(r, i)) : "-");
@@ -90,28 +83,6 @@ static int print_schema(struct pq_reader *r, const char *path, const bool *want)
 }
 
 /* ---- the command ---- */
-
-static int parse_columns(struct pq_reader *r, const char *list, bool **want_out)
-{
-    size_t nc = pq_reader_num_columns(r);
-    bool *want = xcalloc(nc + 1, sizeof *want);
-    char *copy = xstrdup(list), *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        size_t i = 0;
-        while (i < nc && strcmp(pq_reader_column(r, i)->name, tok))
-            i++;
-        if (i == nc) {
-            err_set("no column '%s' in the file", tok);
-            free(copy);
-            free(want);
-            return -1;
-        }
-        want[i] = true;
-    }
-    free(copy);
-    *want_out = want;
-    return 0;
-}
 
 static int write_out(struct buf *out)
 {
@@ -176,7 +147,7 @@ int cmd_show(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     bool *want = NULL;
-    if (columns && parse_columns(r, columns, &want) < 0) {
+    if (columns && pq_reader_select_columns(r, columns, &want) < 0) {
         fprintf(stderr, "kanalytic show: %s: %s\n", path, err_last());
         pq_reader_free(r);
         return EXIT_TROUBLE;
@@ -188,19 +159,10 @@ int cmd_show(int argc, char **argv)
     }
     struct buf out = BUF_INIT;
     struct text_table tp = TEXT_TABLE_INIT;
-    if (fmt == FMT_CSV) { /* header */
-        bool first = true;
-        for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
-            if (want && !want[i])
-                continue;
-            if (!first)
-                buf_addch(&out, ',');
-            first = false;
-            const char *n = pq_reader_column(r, i)->name;
-            csv_write_field(&out, n, strlen(n), false);
-        }
-        buf_add(&out, "\r\n", 2);
-    }
+    struct pq_table empty; /* the wanted columns, no rows: headers */
+    pq_reader_empty_table(r, want, &empty);
+    if (fmt == FMT_CSV)
+        csv_write_header(&out, &empty, "\r\n");
     unsigned long long left = head < 0 ? ~0ULL : (unsigned long long)head;
     size_t nrg = pq_reader_num_row_groups(r);
     for (size_t g = 0; g < nrg && left > 0; g++) {
@@ -229,16 +191,10 @@ int cmd_show(int argc, char **argv)
         }
     }
     if (rc == 0 && fmt == FMT_TABLE && !tp.ready) { /* no rows: header only */
-        struct pq_table empty = PQ_TABLE_INIT;
-        for (size_t i = 0; i < pq_reader_num_columns(r); i++) {
-            const struct pq_schema_column *c = pq_reader_column(r, i);
-            if (!want || want[i])
-                table_add_column(&empty, c->name, c->type, c->optional);
-        }
         text_table_rows(&tp, &out, &empty, 0);
-        table_free(&empty);
         write_out(&out);
     }
+    table_free(&empty);
     if (rc == 0 && fmt == FMT_TABLE && head < 0 && isatty(STDOUT_FILENO))
         printf("(%llu rows)\n", (unsigned long long)pq_reader_num_rows(r));
     text_table_free(&tp);

@@ -7,7 +7,7 @@
 # file that reaches outside the boundary fails the repository's tests, not an analytic's build.
 PQLIB_HEADERS = parquet/parquet.h table/table.h table/compare.h table/format.h util/buf.h \
 	util/error.h util/xalloc.h
-PQLIB_SRC = parquet/codec_names.c parquet/compress.c parquet/decompress.c \
+PQLIB_SRC = parquet/codec_names.c parquet/columns.c parquet/compress.c parquet/decompress.c \
 	parquet/encodings.c parquet/metadata.c parquet/reader.c parquet/stream_compare.c \
 	parquet/thrift_read.c parquet/thrift_write.c parquet/writer.c \
 	table/compare.c table/format.c table/table.c \

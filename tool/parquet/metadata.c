@@ -26,6 +26,21 @@ const char *pq_encoding_name(int e)
     }
 }
 
+const char *pq_physical_name(int p)
+{
+    switch (p) {
+    case PQ_BOOLEAN: return "BOOLEAN";
+    case PQ_INT32: return "INT32";
+    case PQ_INT64: return "INT64";
+    case PQ_INT96: return "INT96";
+    case PQ_FLOAT: return "FLOAT";
+    case PQ_DOUBLE: return "DOUBLE";
+    case PQ_BYTE_ARRAY: return "BYTE_ARRAY";
+    case PQ_FIXED_LEN_BYTE_ARRAY: return "FIXED_LEN_BYTE_ARRAY";
+    default: return "?";
+    }
+}
+
 /* Room for a list of n elements read from the file: fallible (n is capped by the Thrift reader
  * at 1 Mi and the bytes left, but a footer may nest many such lists). */
 static void *list_alloc(struct thrift_reader *t, size_t n, size_t size)

@@ -30,6 +30,8 @@ enum pq_encoding {
     PQ_ENC_BYTE_STREAM_SPLIT = 9,
 };
 const char *pq_encoding_name(int e);
+/* The physical type as parquet.thrift spells it ("INT64", "BYTE_ARRAY", ...); "?" otherwise. */
+const char *pq_physical_name(int p);
 
 enum pq_repetition { PQ_REP_REQUIRED = 0, PQ_REP_OPTIONAL = 1, PQ_REP_REPEATED = 2 };
 

@@ -91,6 +91,12 @@ const char *pq_reader_created_by(const struct pq_reader *r); /* may be NULL */
 /* Key-value metadata: value of key, or NULL. */
 const char *pq_reader_metadata(const struct pq_reader *r, const char *key);
 
+/* The columns a comma list names ("a,b"), as an array of pq_reader_num_columns() + 1 flags
+ * for pq_reader_read_row_group (caller frees); -1 when the file has no column of a name. */
+int pq_reader_select_columns(const struct pq_reader *r, const char *list, bool **out);
+/* A table of the wanted columns (want as above, NULL: all) with their types and no rows. */
+void pq_reader_empty_table(const struct pq_reader *r, const bool *want, struct pq_table *out);
+
 /* Decodes row group rg into *out (a fresh table: one column per wanted column, in schema
  * order). want: array of pq_reader_num_columns() flags, or NULL for every column. */
 int pq_reader_read_row_group(struct pq_reader *r, size_t rg, const bool *want,
