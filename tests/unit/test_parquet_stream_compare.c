@@ -200,6 +200,43 @@ static void test_nan_rule(void **state)
         identical("tests/fixtures/diff/base.parquet", "tests/fixtures/diff/base.parquet", &o), 0);
 }
 
+/* pq_compare_files: the streaming pass when it can tell, else both files decoded and
+ * compare_tables, which says what differs; a file that cannot be read is an error */
+static void test_compare_files(void **state)
+{
+    (void)state;
+    struct compare_options o = COMPARE_OPTIONS_INIT;
+    struct compare_result r;
+    const char *a = CORPUS "nettraffic_snappy.parquet";
+    const char *b = rewrite(a, "rg13.parquet", 13, NULL);
+    assert_int_equal(pq_compare_files(a, b, &o, &r), 0);
+    assert_true(r.equal);
+    assert_true(r.fast_path);
+    compare_result_free(&r);
+    edit_row = 1234;
+    b = rewrite(a, "edited13.parquet", 13, change_last_byte);
+    assert_int_equal(pq_compare_files(a, b, &o, &r), 0);
+    assert_false(r.equal);
+    assert_false(r.fast_path);
+    assert_int_equal(r.expected_rows, 3000);
+    assert_int_equal(r.cells_total, 1);
+    compare_result_free(&r);
+    assert_int_equal(pq_compare_files("tests/fixtures/diff/base.parquet",
+                                      "tests/fixtures/diff/dropped_row.parquet", &o, &r),
+                     0);
+    assert_false(r.equal);
+    compare_result_free(&r);
+    /* unreadable files, either side: the error names the file */
+    assert_int_equal(pq_compare_files(a, "/nonexistent/b.parquet", &o, &r), -1);
+    assert_non_null(strstr(err_last(), "/nonexistent/b.parquet"));
+    assert_int_equal(pq_compare_files("/nonexistent/a.parquet", a, &o, &r), -1);
+    assert_non_null(strstr(err_last(), "/nonexistent/a.parquet"));
+    /* options that do not fit the files: compare_tables' error */
+    o.rtol = -1;
+    assert_int_equal(pq_compare_files(a, b, &o, &r), -1);
+    assert_non_null(strstr(err_last(), "tolerances must be finite and not negative"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_list_differs),
         cmocka_unit_test(test_other_rows_or_schema),
         cmocka_unit_test(test_nan_rule),
+        cmocka_unit_test(test_compare_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

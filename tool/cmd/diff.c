@@ -1,7 +1,7 @@
 /* kanalytic diff EXPECTED ACTUAL: the test runner's semantic comparator on two Parquet files.
- * Equal files are recognised in one streaming pass whatever their row-group layouts
- * (parquet/stream_compare.h); otherwise both files are decoded in parallel (one thread each)
- * and compared (table/compare.h), which says what differs. */
+ * Equal files are recognised in one streaming pass whatever their row-group layouts;
+ * otherwise both files are decoded in parallel and compared (pq_compare_files in
+ * parquet/stream_compare.h), which says what differs. */
 #include "cmd.h"
 #include "cmd/options.h"
 #include "parquet/parquet.h"
@@ -14,12 +14,9 @@
 #include "util/quote.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
 #include <float.h>
 #include <getopt.h>
 #include <malloc.h>
-#include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,22 +55,6 @@ static void usage(FILE *out)
                  "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
                  "\n"
                  "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n");
-}
-
-struct load_job {
-    const char *path;
-    struct pq_table t;
-    int rc;
-    char *error;
-};
-
-static void *load(void *arg)
-{
-    struct load_job *j = arg;
-    j->rc = pq_read_file(j->path, &j->t);
-    if (j->rc < 0)
-        j->error = xstrdup(err_last());
-    return NULL;
 }
 
 static int tolerance_arg(const char *s, const char *what, double *out)
@@ -189,52 +170,30 @@ int cmd_diff(int argc, char **argv)
     o.tolerances = tols;
     o.ntolerances = ntols;
 
-    struct load_job jobs[2] = {{argv[optind], PQ_TABLE_INIT, 0, NULL},
-                               {argv[optind + 1], PQ_TABLE_INIT, 0, NULL}};
+    const char *expected = argv[optind], *actual = argv[optind + 1];
     /* column chunks are allocated and freed in turn: keep freed memory for the next one rather
      * than returning it to the kernel and faulting it in again */
     mallopt(M_MMAP_THRESHOLD, 256 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     struct compare_result r;
-    if (pq_stream_identical(jobs[0].path, jobs[1].path, &o, &r))
-        goto report;
-    pthread_t th;
-    bool threaded = pthread_create(&th, NULL, load, &jobs[1]) == 0;
-    load(&jobs[0]);
-    if (threaded)
-        pthread_join(th, NULL);
-    else
-        load(&jobs[1]);
-    for (int i = 0; i < 2; i++)
-        if (jobs[i].rc < 0) {
-            fprintf(stderr, "kanalytic diff: %s\n", jobs[i].error);
-            goto free_tables;
-        }
-    if (compare_tables(&jobs[0].t, &jobs[1].t, &o, &r) < 0) {
+    if (pq_compare_files(expected, actual, &o, &r) < 0) {
         fprintf(stderr, "kanalytic diff: %s\n", err_last());
-        goto free_tables;
+        goto out;
     }
-report:
     if (json) {
         json_t *j = report_compare_json(&r);
-        json_object_set_new(j, "expected", json_string(jobs[0].path));
-        json_object_set_new(j, "actual", json_string(jobs[1].path));
+        json_object_set_new(j, "expected", json_string(expected));
+        json_object_set_new(j, "actual", json_string(actual));
         json_dumpf(j, stdout, JSON_INDENT(2));
         fputc('\n', stdout);
         json_decref(j);
     } else {
         if (!r.equal)
-            printf("--- %s (expected)\n+++ %s (actual)\n", qpath(jobs[0].path),
-                   qpath(jobs[1].path));
+            printf("--- %s (expected)\n+++ %s (actual)\n", qpath(expected), qpath(actual));
         report_compare_text(&r, stdout, "");
     }
     status = r.equal ? 0 : EXIT_FINDINGS;
     compare_result_free(&r);
-free_tables:
-    for (int i = 0; i < 2; i++) {
-        table_free(&jobs[i].t);
-        free(jobs[i].error);
-    }
 out:
     compare_free_list(key);
     compare_free_list(ignore);

@@ -1,12 +1,11 @@
 /* kanalytic fixture: make test inputs in the shape Kestrel gives them (fixture/kestrel_shape.h).
  * `from-stix` turns a STIX 2.0/2.1 bundle of observed-data into the table of one entity type,
- * `reshape` rewrites a Parquet file into Kestrel's shape, `empty` writes an empty variable. */
+ * `reshape` rewrites a Parquet file into Kestrel's shape, `empty` writes an empty variable
+ * (the work: fixture/fixture.h). */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
-#include "fixture/kestrel_shape.h"
-#include "fixture/stix.h"
+#include "fixture/fixture.h"
 #include "parquet/parquet.h"
-#include "util/buf.h"
 #include "util/error.h"
 #include "util/quote.h"
 
@@ -56,69 +55,49 @@ static void usage(FILE *out)
                  "  kanalytic fixture empty -o analytics/foo/tests/empty/input/1.parquet.gz\n");
 }
 
-static int write_output(const char *output, const struct pq_table *t,
-                        const struct pq_writer_options *wo)
+/* A fixture_* answer as an exit code: a bad input is 1, an output that cannot be written 2. */
+static int failed(int rc)
 {
-    if (pq_write_file(output, t, wo) < 0) {
-        fprintf(stderr, "kanalytic fixture: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    return 0;
+    fprintf(stderr, "kanalytic fixture: %s\n", err_last());
+    return rc == FIXTURE_EWRITE ? EXIT_TROUBLE : EXIT_FINDINGS;
 }
 
 static int from_stix(const char *bundle, const struct stix_options *so, const char *output,
                      const struct pq_writer_options *wo)
 {
-    struct pq_table t = PQ_TABLE_INIT;
-    if (stix_bundle_to_table(bundle, so, &t) < 0) {
-        fprintf(stderr, "kanalytic fixture: %s\n", err_last());
-        return EXIT_FINDINGS;
-    }
-    if (t.nrows == 0) {
-        fprintf(stderr,
-                "kanalytic fixture: %s: no '%s' objects in the bundle's observed-data (for an "
-                "empty variable: kanalytic fixture empty -o FILE)\n",
-                qpath(bundle), so->type);
-        table_free(&t);
-        return EXIT_FINDINGS;
-    }
-    int r = write_output(output, &t, wo);
-    if (!r)
-        printf("%s: %zu %s rows, %zu columns\n", qpath(output), t.nrows, so->type, t.ncols);
-    table_free(&t);
-    return r;
+    struct fixture_written w = FIXTURE_WRITTEN_INIT;
+    int rc = fixture_from_stix(bundle, so, output, wo, &w);
+    if (rc < 0)
+        return failed(rc);
+    printf("%s: %zu %s rows, %zu columns\n", qpath(output), w.rows, so->type, w.cols);
+    fixture_written_free(&w);
+    return 0;
 }
 
 static int reshape(const char *input, const char *output, const struct pq_writer_options *wo)
 {
-    struct pq_table t = PQ_TABLE_INIT;
-    if (pq_read_file(input, &t) < 0) {
-        fprintf(stderr, "kanalytic fixture: %s\n", err_last());
-        table_free(&t);
-        return EXIT_FINDINGS;
+    struct fixture_written w = FIXTURE_WRITTEN_INIT;
+    int rc = fixture_reshape(input, output, wo, &w);
+    if (rc < 0) {
+        fixture_written_free(&w);
+        return failed(rc);
     }
-    struct buf changes = BUF_INIT;
-    kestrel_shape_apply(&t, &changes);
-    int r = write_output(output, &t, wo);
-    if (!r) {
-        /* each change, then what was written */
-        for (char *line = changes.data, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
-            printf("%s: %.*s\n", qpath(input), (int)(nl - line), line);
-        printf("%s: %zu rows, %zu columns%s\n", qpath(output), t.nrows, t.ncols,
-               changes.len ? "" : " (already in Kestrel's shape; rewritten)");
-    }
-    buf_free(&changes);
-    table_free(&t);
-    return r;
+    /* each change, then what was written */
+    for (char *line = w.changes.data, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
+        printf("%s: %.*s\n", qpath(input), (int)(nl - line), line);
+    printf("%s: %zu rows, %zu columns%s\n", qpath(output), w.rows, w.cols,
+           w.changes.len ? "" : " (already in Kestrel's shape; rewritten)");
+    fixture_written_free(&w);
+    return 0;
 }
 
 static int empty(const char *output, const struct pq_writer_options *wo)
 {
-    struct pq_table t = PQ_TABLE_INIT;
-    int r = write_output(output, &t, wo);
-    if (!r)
-        printf("%s: an empty variable (0 rows, 0 columns)\n", qpath(output));
-    return r;
+    int rc = fixture_empty(output, wo);
+    if (rc < 0)
+        return failed(rc);
+    printf("%s: an empty variable (0 rows, 0 columns)\n", qpath(output));
+    return 0;
 }
 
 int cmd_fixture(int argc, char **argv)

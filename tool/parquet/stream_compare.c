@@ -285,3 +285,48 @@ cleanup:
     err_clear();
     return same;
 }
+
+/* ---- the whole comparison of two files ---- */
+
+struct load_job {
+    const char *path;
+    struct pq_table t;
+    int rc;
+    char *error; /* the error slot is per thread: the loader's message, carried back */
+};
+
+static void *load(void *arg)
+{
+    struct load_job *j = arg;
+    j->rc = pq_read_file(j->path, &j->t);
+    if (j->rc < 0)
+        j->error = xstrdup(err_last());
+    return NULL;
+}
+
+int pq_compare_files(const char *expected, const char *actual, const struct compare_options *o,
+                     struct compare_result *res)
+{
+    if (pq_stream_identical(expected, actual, o, res))
+        return 0;
+    struct load_job jobs[2] = {{expected, PQ_TABLE_INIT, 0, NULL},
+                               {actual, PQ_TABLE_INIT, 0, NULL}};
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, load, &jobs[1]) == 0;
+    load(&jobs[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        load(&jobs[1]);
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++)
+        if (jobs[i].rc < 0)
+            rc = err_set("%s", jobs[i].error);
+    if (rc == 0)
+        rc = compare_tables(&jobs[0].t, &jobs[1].t, o, res);
+    for (int i = 0; i < 2; i++) {
+        table_free(&jobs[i].t);
+        free(jobs[i].error);
+    }
+    return rc;
+}

@@ -16,4 +16,11 @@
 int pq_stream_identical(const char *expected, const char *actual, const struct compare_options *o,
                         struct compare_result *res);
 
+/* The whole comparison (what `kanalytic diff` does): the streaming pass above, and when it
+ * cannot tell, both files decoded in parallel (one thread each) and compared by
+ * compare_tables, which says what differs. 0 (res filled: equal or not), or -1 when a file
+ * cannot be read (its error) or the options do not fit the files (compare_tables' error). */
+int pq_compare_files(const char *expected, const char *actual, const struct compare_options *o,
+                     struct compare_result *res);
+
 #endif
