@@ -305,6 +305,45 @@ static void test_new_columns(void **state)
     free(in);
 }
 
+static void test_read_output(void **state)
+{
+    (void)state;
+    char *in = parquet("in.parquet", "id,type", 2, "process");
+    char *out = parquet("out.parquet", "id,cluster,type", 2, "process");
+    struct pq_table t;
+    bool *marked = NULL;
+    assert_int_equal(runner_adhoc_read_output(out, in, &t, &marked), 0);
+    assert_int_equal(t.nrows, 2);
+    assert_int_equal(t.ncols, 3);
+    assert_string_equal(t.cols[1].name, "cluster");
+    assert_false(marked[0]);
+    assert_true(marked[1]);
+    assert_false(marked[2]);
+    assert_false(marked[3]);
+    free(marked);
+    table_free(&t);
+    /* no input to hold it against (an output past the inputs): nothing is new */
+    assert_int_equal(runner_adhoc_read_output(out, NULL, &t, &marked), 0);
+    for (size_t c = 0; c < 3; c++)
+        assert_false(marked[c]);
+    free(marked);
+    table_free(&t);
+    /* an output that is no Parquet, or an input that is gone: the error names it */
+    char *bad = path_join(dir, "bad.parquet"), *gone = path_join(dir, "gone.parquet");
+    assert_int_equal(fs_write_atomic(bad, "nope", 4), 0);
+    marked = NULL;
+    assert_int_equal(runner_adhoc_read_output(bad, in, &t, &marked), -1);
+    assert_non_null(strstr(err_last(), "bad.parquet"));
+    assert_null(marked);
+    assert_int_equal(runner_adhoc_read_output(out, gone, &t, &marked), -1);
+    assert_non_null(strstr(err_last(), "gone.parquet"));
+    assert_null(marked);
+    free(bad);
+    free(gone);
+    free(in);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_case_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outputs_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_output, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,14 +96,10 @@ struct run_opts {
 /* Prints output N: its size, the new columns, and its first rows. */
 static int show_output(const struct run_opts *o, size_t n, const char *input, const char *path)
 {
-    struct pq_table t = PQ_TABLE_INIT;
-    bool *marked = NULL;
-    if (pq_read_file(path, &t) == 0)
-        marked = xcalloc(t.ncols + 1, sizeof *marked);
-    if (!marked || runner_adhoc_new_columns(input, &t, marked) < 0) {
+    struct pq_table t;
+    bool *marked;
+    if (runner_adhoc_read_output(path, input, &t, &marked) < 0) {
         fprintf(stderr, "kanalytic run: %s\n", err_last());
-        free(marked);
-        table_free(&t);
         return -1;
     }
     struct buf added = BUF_INIT;

@@ -250,3 +250,21 @@ int runner_adhoc_new_columns(const char *input, const struct pq_table *t, bool *
     pq_reader_free(r);
     return 0;
 }
+
+int runner_adhoc_read_output(const char *path, const char *input, struct pq_table *t, bool **marked)
+{
+    struct pq_table out = PQ_TABLE_INIT;
+    if (pq_read_file(path, &out) < 0)
+        goto fail;
+    bool *m = xcalloc(out.ncols + 1, sizeof *m);
+    if (runner_adhoc_new_columns(input, &out, m) < 0) {
+        free(m);
+        goto fail;
+    }
+    *t = out;
+    *marked = m;
+    return 0;
+fail:
+    table_free(&out);
+    return -1;
+}

@@ -61,4 +61,10 @@ int runner_adhoc_take_display(const char *dir, const char *outdir, char **out);
  * err_last() when input cannot be read. */
 int runner_adhoc_new_columns(const char *input, const struct pq_table *t, bool *marked);
 
+/* Reads output path into *t and marks its new columns against input (as above) in *marked,
+ * an array of t->ncols + 1 flags (the caller frees both). 0, or -1 with err_last() when the
+ * output or the input cannot be read. */
+int runner_adhoc_read_output(const char *path, const char *input, struct pq_table *t,
+                             bool **marked);
+
 #endif
