@@ -77,10 +77,81 @@ static void test_find_root(void **state)
     free(outside);
 }
 
+static void touch(const char *dir, const char *rel)
+{
+    char *p = path_join(dir, rel);
+    assert_int_equal(fs_write_atomic(p, "x\n", 2), 0);
+    free(p);
+}
+
+/* validate's arguments: a folder with analytic.yaml or a path, else a NAME of the repository;
+ * inside says whether the folder really lies below the root */
+static void test_resolve_folder(void **state)
+{
+    (void)state;
+    char old[PATH_MAX];
+    assert_non_null(getcwd(old, sizeof old));
+    char tmp[] = "/tmp/kanalytic-resolve.XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    char real[PATH_MAX];
+    assert_non_null(realpath(tmp, real));
+    char *root = path_join(real, "repo");
+    char *a = path_join(root, "analytics/a");
+    char *own = path_join(real, "own");
+    assert_int_equal(fs_mkdirs(a, 0755), 0);
+    assert_int_equal(fs_mkdirs(own, 0755), 0);
+    touch(a, "analytic.yaml");
+    touch(own, "analytic.yaml");
+    char *link = path_join(real, "link-to-a");
+    assert_int_equal(symlink(a, link), 0);
+    assert_int_equal(chdir(real), 0);
+
+    char *dir = NULL;
+    bool inside = true;
+    /* a NAME of the repository */
+    assert_int_equal(repo_resolve_folder(root, "a", &dir, &inside), 0);
+    assert_string_equal(dir, a);
+    assert_true(inside);
+    free(dir);
+    /* a folder here holding analytic.yaml, named without a slash: that folder, outside */
+    assert_int_equal(repo_resolve_folder(root, "own", &dir, &inside), 0);
+    assert_string_equal(dir, "own");
+    assert_false(inside);
+    free(dir);
+    /* a path through a link into the repository: inside (real paths) */
+    assert_int_equal(repo_resolve_folder(root, "./link-to-a", &dir, &inside), 0);
+    assert_string_equal(dir, "./link-to-a");
+    assert_true(inside);
+    free(dir);
+    /* the root itself is not below the root */
+    assert_int_equal(repo_resolve_folder(root, "./repo", &dir, &inside), 0);
+    assert_false(inside);
+    free(dir);
+    /* no root: a path still resolves, never inside */
+    assert_int_equal(repo_resolve_folder(NULL, "./own", &dir, &inside), 0);
+    assert_false(inside);
+    free(dir);
+    /* a path that is no folder, a NAME the repository lacks */
+    dir = NULL;
+    assert_int_equal(repo_resolve_folder(root, "./nope", &dir, &inside), -1);
+    assert_string_equal(err_last(), "./nope: no such folder");
+    assert_int_equal(repo_resolve_folder(root, "b", &dir, &inside), -1);
+    assert_non_null(strstr(err_last(), "b: no such analytic"));
+    assert_null(dir);
+
+    assert_int_equal(chdir(old), 0);
+    assert_int_equal(fs_remove_tree(tmp), 0);
+    free(root);
+    free(a);
+    free(own);
+    free(link);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_find_root),
+        cmocka_unit_test(test_resolve_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

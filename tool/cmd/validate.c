@@ -9,10 +9,8 @@
 #include "util/fs.h"
 #include "util/repo.h"
 #include "util/term.h"
-#include "util/xalloc.h"
 
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,31 +99,14 @@ int cmd_validate(int argc, char **argv)
     }
     for (int i = optind; i < argc && worst >= 0; i++) {
         char *dir;
-        const char *name;
-        char *probe = path_join(argv[i], MANIFEST_FILE);
-        bool is_path = fs_is_file(probe) || strchr(argv[i], '/');
-        free(probe);
-        if (is_path) {
-            dir = xstrdup(argv[i]);
-            if (!fs_is_dir(dir)) {
-                err_set("%s: no such folder", argv[i]);
-                free(dir);
-                worst = -1;
-                break;
-            }
-        } else if (repo_resolve_analytic(abs_root, argv[i], &dir, &name) < 0) {
+        bool inside;
+        if (repo_resolve_folder(abs_root, argv[i], &dir, &inside) < 0) {
             worst = -1;
             break;
         }
         char *shown = path_relative_to_cwd(dir);
         /* an analytic of this repository: include sources resolve against its root; a
          * folder elsewhere: against its own ../.. (see analytic_validate) */
-        char real_dir[PATH_MAX];
-        bool inside = false;
-        if (abs_root && realpath(dir, real_dir)) {
-            size_t n = strlen(abs_root);
-            inside = !strncmp(real_dir, abs_root, n) && real_dir[n] == '/';
-        }
         int r = analytic_validate(inside ? root : NULL, shown, strict, &diags);
         checked++;
         free(shown);

@@ -100,3 +100,28 @@ int repo_resolve_analytic(const char *root, const char *arg, char **dir, const c
     *name = path_basename(d);
     return 0;
 }
+
+int repo_resolve_folder(const char *abs_root, const char *arg, char **dir, bool *inside)
+{
+    char *d, *probe = path_join(arg, "analytic.yaml");
+    bool is_path = fs_is_file(probe) || strchr(arg, '/');
+    free(probe);
+    if (is_path) {
+        if (!fs_is_dir(arg))
+            return err_set("%s: no such folder", arg);
+        d = xstrdup(arg);
+    } else {
+        const char *name;
+        if (repo_resolve_analytic(abs_root, arg, &d, &name) < 0)
+            return -1;
+    }
+    char real[PATH_MAX];
+    bool in = false;
+    if (abs_root && realpath(d, real)) {
+        size_t n = strlen(abs_root);
+        in = !strncmp(real, abs_root, n) && real[n] == '/';
+    }
+    *dir = d;
+    *inside = in;
+    return 0;
+}

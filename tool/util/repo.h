@@ -15,5 +15,10 @@ int repo_list_analytics(const char *root, struct fs_names *out);
 /* Resolves a command-line argument naming an analytic: a NAME under ROOT/analytics or a
  * path to its folder. Sets *dir (caller frees) and *name (points into *dir). */
 int repo_resolve_analytic(const char *root, const char *arg, char **dir, const char **name);
+/* validate's reading of an argument: a folder holding analytic.yaml, or any argument with a
+ * '/', is that folder (which must exist); anything else is a NAME as above. Sets *dir (caller
+ * frees) and *inside: the folder really lies below abs_root (an absolute root, may be NULL),
+ * links resolved. */
+int repo_resolve_folder(const char *abs_root, const char *arg, char **dir, bool *inside);
 
 #endif
