@@ -157,6 +157,28 @@ static void test_non_utf8(void **state)
     expect_error(nul, sizeof nul - 1, 1, 5, "NUL");
 }
 
+/* A byte-order mark is skipped: a multi-line mapping loads, positions are as an editor shows
+ * them, and an error after it is placed on its line (libyaml, told UTF-8, read it as content) */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct yaml_doc *doc = parse_ok("\xEF\xBB\xBF"
+                                    "name: x\nversion: 1.0.0\n",
+                                    &diags);
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(yaml_doc_root(doc), "name")), "x");
+    int line, col;
+    yaml_doc_loc(doc, "/version", false, &line, &col);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 10);
+    yaml_doc_free(doc);
+    diag_list_free(&diags);
+    const char *t = "\xEF\xBB\xBF"
+                    "a: 1\n b: 2\n";
+    expect_error(t, strlen(t), 2, 3, "malformed YAML");
+}
+
 static void test_deep_nesting(void **state)
 {
     (void)state;
@@ -350,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_non_utf8),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_alias_bomb),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_bool_like_keys_warned),
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_other_refusals),

@@ -29,7 +29,7 @@ struct yaml_doc {
     struct buf keys; /* every pointer, NUL-terminated, one after the other */
     struct pos_entry *slots;
     size_t nslots, used;
-    char **plains; /* the texts yaml_pos.plain points to */
+    char **plains;   /* the texts yaml_pos.plain points to */
     struct buf text; /* what yaml_load_file read; empty for yaml_parse */
     size_t nplains, plains_cap;
 };
@@ -506,8 +506,13 @@ int yaml_parse(const char *data, size_t len, const char *display_path, struct ya
     doc->path = xstrdup(display_path);
     struct loader l = {doc, diags, display_path, 0, false};
     int line, col;
-    size_t skip = (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) ? 3 : 0;
-    if (utf8_check((const unsigned char *)data + skip, len - skip, &line, &col)) {
+    /* A byte-order mark (what some Windows editors write) is no content: libyaml only skips it
+     * when it detects the encoding itself, and it is told UTF-8 below. */
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+        data += 3;
+        len -= 3;
+    }
+    if (utf8_check((const unsigned char *)data, len, &line, &col)) {
         diag_add(diags, DIAG_ERROR, display_path, line, col, "yaml",
                  "invalid UTF-8 (or a NUL byte); the file must be UTF-8 text");
         yaml_doc_free(doc);
