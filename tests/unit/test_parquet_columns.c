@@ -9,12 +9,15 @@
 
 #include "parquet/metadata.h"
 #include "parquet/parquet.h"
+#include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define NETTRAFFIC "../shared/parquet-corpus/nettraffic_snappy.parquet"
+#define SMALL_GROUPS "../shared/parquet-corpus/nettraffic_small_pages_rowgroups.parquet"
 
 static struct pq_reader *open_file(const char *path)
 {
@@ -93,12 +96,77 @@ static void test_physical_names(void **state)
     assert_string_equal(pq_physical_name(-1), "?");
 }
 
+struct scan_log {
+    size_t calls, rows, last_n, stop_at;
+};
+
+static int log_rows(void *ctx, const struct pq_table *t, size_t n)
+{
+    struct scan_log *l = ctx;
+    assert_true(n <= t->nrows);
+    assert_true(n > 0);
+    l->calls++;
+    l->rows += n;
+    l->last_n = n;
+    return l->calls == l->stop_at ? 7 : 0;
+}
+
+/* pq_reader_scan: row group by row group, only as far as max_rows, stopped by fn */
+static void test_scan(void **state)
+{
+    (void)state;
+    struct pq_reader *r = open_file(SMALL_GROUPS);
+    size_t nrg = pq_reader_num_row_groups(r);
+    uint64_t rows = pq_reader_num_rows(r), first = pq_reader_row_group_rows(r, 0);
+    assert_true(nrg > 2);
+    assert_true(first < rows);
+    struct scan_log l = {0};
+    assert_int_equal(pq_reader_scan(r, NULL, UINT64_MAX, log_rows, &l), 0);
+    assert_int_equal(l.rows, rows);
+    assert_int_equal(l.calls, nrg);
+    /* one row past the first row group: two calls, the second counting one row */
+    memset(&l, 0, sizeof l);
+    assert_int_equal(pq_reader_scan(r, NULL, first + 1, log_rows, &l), 0);
+    assert_int_equal(l.calls, 2);
+    assert_int_equal(l.rows, first + 1);
+    assert_int_equal(l.last_n, 1);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(pq_reader_scan(r, NULL, 0, log_rows, &l), 0);
+    assert_int_equal(l.calls, 0);
+    /* fn stops it: its value comes back, nothing more is read */
+    memset(&l, 0, sizeof l);
+    l.stop_at = 2;
+    assert_int_equal(pq_reader_scan(r, NULL, UINT64_MAX, log_rows, &l), 7);
+    assert_int_equal(l.calls, 2);
+    pq_reader_free(r);
+    /* a row group decoded past max_rows (whole pages): only max_rows count */
+    r = open_file(NETTRAFFIC);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(pq_reader_scan(r, NULL, 5, log_rows, &l), 0);
+    assert_int_equal(l.calls, 1);
+    assert_int_equal(l.rows, 5);
+    pq_reader_free(r);
+
+    /* a row group that cannot be read: -1 with the error, fn not called for it */
+    struct buf b = BUF_INIT;
+    assert_int_equal(fs_read_file(SMALL_GROUPS, 1 << 24, &b), 0);
+    memset(b.data + 4, 0xff, 64); /* the first page header */
+    assert_int_equal(pq_reader_open_memory(&r, b.data, b.len, "broken.parquet", NULL), 0);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(pq_reader_scan(r, NULL, UINT64_MAX, log_rows, &l), -1);
+    assert_int_equal(l.calls, 0);
+    assert_non_null(strstr(err_last(), "broken.parquet"));
+    pq_reader_free(r);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_select_columns),
         cmocka_unit_test(test_empty_table),
         cmocka_unit_test(test_physical_names),
+        cmocka_unit_test(test_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

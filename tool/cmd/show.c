@@ -92,6 +92,25 @@ static int write_out(struct buf *out)
     return 0;
 }
 
+struct show_rows {
+    enum show_format fmt;
+    struct buf *out;
+    struct text_table *tp;
+};
+
+/* The first n rows of t in the format, written out; 1 (stop) when stdout fails. */
+static int show_rows(void *ctx, const struct pq_table *t, size_t n)
+{
+    struct show_rows *s = ctx;
+    if (s->fmt == FMT_CSV)
+        csv_write_rows(s->out, t, 0, n, "\r\n");
+    else if (s->fmt == FMT_JSONL)
+        jsonl_write_rows(s->out, t, 0, n);
+    else
+        text_table_rows(s->tp, s->out, t, n);
+    return write_out(s->out) < 0 ? 1 : 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
     enum show_format fmt = FMT_TABLE;
@@ -163,33 +182,15 @@ int cmd_show(int argc, char **argv)
     pq_reader_empty_table(r, want, &empty);
     if (fmt == FMT_CSV)
         csv_write_header(&out, &empty, "\r\n");
-    unsigned long long left = head < 0 ? ~0ULL : (unsigned long long)head;
-    size_t nrg = pq_reader_num_row_groups(r);
-    for (size_t g = 0; g < nrg && left > 0; g++) {
-        if (pq_reader_row_group_rows(r, g) == 0)
-            continue;
-        struct pq_table t;
-        if (pq_reader_read_row_group_head(r, g, want, left, &t) < 0) {
-            write_out(&out);
-            fflush(stdout);
-            fprintf(stderr, "kanalytic show: %s\n", err_last());
-            rc = EXIT_TROUBLE;
-            break;
-        }
-        size_t n = t.nrows < left ? t.nrows : (size_t)left;
-        left -= n;
-        if (fmt == FMT_CSV)
-            csv_write_rows(&out, &t, 0, n, "\r\n");
-        else if (fmt == FMT_JSONL)
-            jsonl_write_rows(&out, &t, 0, n);
-        else
-            text_table_rows(&tp, &out, &t, n);
-        table_free(&t);
-        if (write_out(&out) < 0) {
-            rc = EXIT_TROUBLE;
-            break;
-        }
+    struct show_rows sr = {fmt, &out, &tp};
+    int scan = pq_reader_scan(r, want, head < 0 ? UINT64_MAX : (uint64_t)head, show_rows, &sr);
+    if (scan < 0) {
+        write_out(&out);
+        fflush(stdout);
+        fprintf(stderr, "kanalytic show: %s\n", err_last());
     }
+    if (scan)
+        rc = EXIT_TROUBLE;
     if (rc == 0 && fmt == FMT_TABLE && !tp.ready) { /* no rows: header only */
         text_table_rows(&tp, &out, &empty, 0);
         write_out(&out);

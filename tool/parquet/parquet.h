@@ -96,6 +96,13 @@ const char *pq_reader_metadata(const struct pq_reader *r, const char *key);
 int pq_reader_select_columns(const struct pq_reader *r, const char *list, bool **out);
 /* A table of the wanted columns (want as above, NULL: all) with their types and no rows. */
 void pq_reader_empty_table(const struct pq_reader *r, const bool *want, struct pq_table *out);
+/* Hands the rows of the file to fn row group by row group (want as above), each decoded
+ * only as far as the first max_rows rows of the file need: fn gets a table and n, how many
+ * of its rows count (never more than max_rows in all). Row groups without rows are skipped. fn
+ * returns 0 to go on, or a positive value that stops the scan and is returned; -1 with
+ * err_last() when a row group cannot be read (fn has had the ones before). */
+int pq_reader_scan(struct pq_reader *r, const bool *want, uint64_t max_rows,
+                   int (*fn)(void *ctx, const struct pq_table *t, size_t n), void *ctx);
 
 /* Decodes row group rg into *out (a fresh table: one column per wanted column, in schema
  * order). want: array of pq_reader_num_columns() flags, or NULL for every column. */
