@@ -16,15 +16,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The working directory in old, a new folder in tmp (a mkdtemp template) and its resolved
+ * path in real (what getcwd answers once there). */
+static void fresh_dir(char *old, char *tmp, char *real)
+{
+    assert_non_null(getcwd(old, PATH_MAX));
+    assert_non_null(mkdtemp(tmp));
+    assert_non_null(realpath(tmp, real));
+}
+
 static void test_find_root(void **state)
 {
     (void)state;
-    char old[PATH_MAX];
-    assert_non_null(getcwd(old, sizeof old));
-    char tmp[] = "/tmp/kanalytic-repo.XXXXXX";
-    assert_non_null(mkdtemp(tmp));
-    char real[PATH_MAX];
-    assert_non_null(realpath(tmp, real)); /* getcwd answers the resolved path */
+    char old[PATH_MAX], tmp[] = "/tmp/kanalytic-repo.XXXXXX", real[PATH_MAX];
+    fresh_dir(old, tmp, real);
     char *deep = path_join(real, "repo/analytics/a/tests/case");
     char *root = path_join(real, "repo");
     char *outside = path_join(real, "elsewhere/sub");
@@ -89,12 +94,8 @@ static void touch(const char *dir, const char *rel)
 static void test_resolve_folder(void **state)
 {
     (void)state;
-    char old[PATH_MAX];
-    assert_non_null(getcwd(old, sizeof old));
-    char tmp[] = "/tmp/kanalytic-resolve.XXXXXX";
-    assert_non_null(mkdtemp(tmp));
-    char real[PATH_MAX];
-    assert_non_null(realpath(tmp, real));
+    char old[PATH_MAX], tmp[] = "/tmp/kanalytic-resolve.XXXXXX", real[PATH_MAX];
+    fresh_dir(old, tmp, real);
     char *root = path_join(real, "repo");
     char *a = path_join(root, "analytics/a");
     char *own = path_join(real, "own");
