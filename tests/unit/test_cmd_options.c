@@ -10,8 +10,10 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { OPT_RTOL = 256, OPT_NAN };
 
@@ -149,6 +151,131 @@ static void test_duplicates_refused(void **state)
     assert_non_null(strstr(err_last(), "-n is listed twice"));
 }
 
+static const struct cmd_spec spec = {
+    .name = "diff",
+    "usage: kanalytic diff A B\n\n",
+    table,
+    "\nexamples:\n  kanalytic diff a b\n",
+};
+
+/* What fd (1 or 2) gets while cmd_parse runs over argv to its end: the values it returned
+ * (0-terminated, the last one the end code) in vals; the text written, freed by the caller. */
+static char *captured(int fd, const struct cmd_spec *s, int argc, char **argv, int *vals)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fflush(NULL);
+    int saved = dup(fd);
+    dup2(fileno(f), fd);
+    struct cmd_parser p = CMD_PARSER(*s, argc, argv);
+    int n = 0, c;
+    while ((c = cmd_parse(&p)) >= 0)
+        vals[n++] = c;
+    vals[n++] = c;
+    vals[n] = 0;
+    fflush(NULL);
+    dup2(saved, fd);
+    close(saved);
+    long len = ftell(f);
+    char *text = calloc(1, (size_t)len + 1);
+    rewind(f);
+    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    return text;
+}
+
+static void test_parse_loop(void **state)
+{
+    (void)state;
+    int v[16];
+    char *argv[] = {"diff", "-k", "id", "a", "--nan-unequal", "b", NULL};
+    char *t = captured(1, &spec, 6, argv, v);
+    assert_int_equal(v[0], 'k');
+    assert_int_equal(v[1], OPT_NAN);
+    assert_int_equal(v[2], CMD_PARSE_END);
+    assert_int_equal(optind, 4); /* operands permuted to the end: a b */
+    assert_string_equal(argv[optind], "a");
+    assert_string_equal(t, "");
+    free(t);
+
+    struct cmd_spec stop = spec;
+    stop.stop_at_operand = true;
+    char *argv2[] = {"ci", "a", "-k", "id", NULL};
+    free(captured(1, &stop, 4, argv2, v));
+    assert_int_equal(v[0], CMD_PARSE_END);
+    assert_int_equal(optind, 1);
+
+    /* --help: head, options, tail on stdout, exactly cmd_usage's text; exit 0 */
+    char *argv3[] = {"diff", "-v", "--help", "-k", "x", NULL};
+    t = captured(1, &spec, 5, argv3, v);
+    assert_int_equal(v[0], 'v');
+    assert_int_equal(v[1], CMD_PARSE_DONE);
+    assert_int_equal(cmd_parse_exit(v[1]), 0);
+    struct buf want = BUF_INIT;
+    buf_addstr(&want, spec.usage_head);
+    cmd_options_format(&want, table);
+    buf_addstr(&want, spec.usage_tail);
+    assert_string_equal(t, want.data);
+    free(t);
+
+    /* --list-options */
+    char *argv4[] = {"diff", "--list-options", NULL};
+    t = captured(1, &spec, 2, argv4, v);
+    assert_int_equal(v[0], CMD_PARSE_DONE);
+    assert_string_equal(t, "--key\n--rtol\n--nan-unequal\n--help\n");
+    free(t);
+
+    /* an unknown option: getopt_long's message, then the usage on stderr; exit 2 */
+    char *argv5[] = {"diff", "--nope", NULL};
+    t = captured(2, &spec, 2, argv5, v);
+    assert_int_equal(v[0], CMD_PARSE_TROUBLE);
+    assert_int_equal(cmd_parse_exit(v[0]), 2);
+    assert_non_null(strstr(t, "diff: unrecognized option '--nope'\n"));
+    assert_non_null(strstr(t, want.data));
+    free(t);
+
+    /* bad_option naming the option replaces getopt_long's message */
+    struct cmd_spec named = spec;
+    named.bad_option = "unknown option '%s'";
+    t = captured(2, &named, 2, argv5, v);
+    assert_int_equal(v[0], CMD_PARSE_TROUBLE);
+    assert_ptr_equal(strstr(t, "kanalytic diff: unknown option '--nope'\nusage:"), t);
+    free(t);
+    /* ... one that does not keeps it, and follows it */
+    named.bad_option = "bad option";
+    t = captured(2, &named, 2, argv5, v);
+    char *said = strstr(t, "kanalytic diff: bad option\nusage:");
+    assert_non_null(said);
+    assert_true(said > strstr(t, "unrecognized option"));
+    free(t);
+    buf_free(&want);
+}
+
+static void test_usage_error(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fileno(f), 2);
+    assert_int_equal(cmd_usage_error(&spec, "expected %d files", 2), 2);
+    assert_int_equal(cmd_error(&spec, "--rtol must be a number, not '%s'", "x"), 2);
+    err_set("broken.parquet: not a Parquet file");
+    assert_int_equal(cmd_trouble(&spec), 2);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char text[2048] = {0};
+    rewind(f);
+    assert_true(fread(text, 1, sizeof text - 1, f) > 0);
+    fclose(f);
+    assert_ptr_equal(strstr(text, "kanalytic diff: expected 2 files\nusage: kanalytic diff A B\n"),
+                     text);
+    assert_non_null(strstr(text, "  kanalytic diff a b\n"
+                                 "kanalytic diff: --rtol must be a number, not 'x'\n"
+                                 "kanalytic diff: broken.parquet: not a Parquet file\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +285,8 @@ int main(void)
         cmocka_unit_test(test_format_groups_and_long_names),
         cmocka_unit_test(test_missing_help_refused),
         cmocka_unit_test(test_duplicates_refused),
+        cmocka_unit_test(test_parse_loop),
+        cmocka_unit_test(test_usage_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

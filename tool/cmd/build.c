@@ -18,7 +18,6 @@
 #include "util/term.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,32 +34,32 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic build [-j N] [--no-cache] [--build-arg K=V]... [-v] [NAME ...]\n"
-                 "\n"
-                 "Builds the image of each named analytic (default: every analytic in analytics/)\n"
-                 "through the Docker Engine API with the classic builder, after the checks of\n"
-                 "`kanalytic validate`. Images are tagged kestrel-analytics-NAME:latest and\n"
-                 "kestrel-analytics-NAME:VERSION and labelled with org.opencontainers.image.*,\n"
-                 "io.kanalytic.manifest (the manifest as JSON) and io.kanalytic.context-digest.\n"
-                 "The build context is the analytic's folder minus .dockerignore, plus the\n"
-                 "manifest's build.include entries. Nothing is pulled.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "KANALYTIC_BUILD_CACHE_FROM=1 takes cached layers only from the analytic's own\n"
-                 "images as the engine has them (its two tags), loaded ones included: CI sets it\n"
-                 "after loading the images of an earlier run (docs/maintaining.md).\n"
-                 "\n"
-                 "exit: 0 built, 1 a manifest is invalid or a build failed, 2 usage or the engine\n"
-                 "cannot be reached\n"
-                 "\n"
-                 "examples:\n"
-                 "  kanalytic build sklearn-cluster\n"
-                 "  kanalytic build -j 2 --no-cache\n"
-                 "  kanalytic build --build-arg HTTP_PROXY=http://proxy:3128 -v attribute-plot\n");
-}
+static const struct cmd_spec spec = {
+    .name = "build",
+    "usage: kanalytic build [-j N] [--no-cache] [--build-arg K=V]... [-v] [NAME ...]\n"
+    "\n"
+    "Builds the image of each named analytic (default: every analytic in analytics/)\n"
+    "through the Docker Engine API with the classic builder, after the checks of\n"
+    "`kanalytic validate`. Images are tagged kestrel-analytics-NAME:latest and\n"
+    "kestrel-analytics-NAME:VERSION and labelled with org.opencontainers.image.*,\n"
+    "io.kanalytic.manifest (the manifest as JSON) and io.kanalytic.context-digest.\n"
+    "The build context is the analytic's folder minus .dockerignore, plus the\n"
+    "manifest's build.include entries. Nothing is pulled.\n"
+    "\n",
+    options,
+    "\n"
+    "KANALYTIC_BUILD_CACHE_FROM=1 takes cached layers only from the analytic's own\n"
+    "images as the engine has them (its two tags), loaded ones included: CI sets it\n"
+    "after loading the images of an earlier run (docs/maintaining.md).\n"
+    "\n"
+    "exit: 0 built, 1 a manifest is invalid or a build failed, 2 usage or the engine\n"
+    "cannot be reached\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic build sklearn-cluster\n"
+    "  kanalytic build -j 2 --no-cache\n"
+    "  kanalytic build --build-arg HTTP_PROXY=http://proxy:3128 -v attribute-plot\n",
+};
 
 /* How the builds are shown (the callbacks run one at a time). */
 struct view {
@@ -169,11 +168,11 @@ static void print_summary(const struct builder_job *jobs, size_t n)
 static void on_prepared(void *ctx, struct builder_job *j, int rc, const struct diag_list *diags)
 {
     if (rc < 0)
-        fprintf(stderr, "kanalytic build: %s\n", err_last());
+        cmd_trouble(&spec);
     else if (diags->count)
         diag_print(diags, diag_format_from_env(DIAG_FORMAT_TEXT), stderr);
     if (j->invalid && j->error)
-        fprintf(stderr, "kanalytic build: %s: %s\n", qpath(j->name), j->error);
+        cmd_error(&spec, "%s: %s", qpath(j->name), j->error);
 }
 
 int cmd_build(int argc, char **argv)
@@ -189,48 +188,33 @@ int cmd_build(int argc, char **argv)
     size_t nargs = 0, args_cap = 0;
     long njobs_parallel = 1;
     int status = 0;
-    int c;
     char *root = NULL;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic build: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
+    int c;
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
-        case 'j': {
-            if (parse_long(optarg, 1, 64, &njobs_parallel) < 0) {
-                fprintf(stderr, "kanalytic build: -j %s: expected a number from 1 to 64\n", optarg);
-                status = EXIT_TROUBLE;
-            }
+        case 'j':
+            if (parse_long(optarg, 1, 64, &njobs_parallel) < 0)
+                status = cmd_error(&spec, "-j %s: expected a number from 1 to 64", optarg);
             break;
-        }
         case 'N': nocache = true; break;
         case 'b':
             ARRAY_GROW(args, nargs + 1, args_cap);
-            if (builder_arg_parse(optarg, &args[nargs]) < 0) {
-                fprintf(stderr, "kanalytic build: %s\n", err_last());
-                status = EXIT_TROUBLE;
-            } else {
+            if (builder_arg_parse(optarg, &args[nargs]) < 0)
+                status = cmd_trouble(&spec);
+            else
                 nargs++;
-            }
             break;
         case 'v': view.verbose = true; break;
-        case 'h': usage(stdout); goto cleanup;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); goto cleanup;
-        default:
-            usage(stderr);
-            status = EXIT_TROUBLE;
-            goto cleanup;
         }
     }
-    if (status)
+    if (c != CMD_PARSE_END && !status) /* --help after a bad value still exits 2 */
+        status = cmd_parse_exit(c);
+    if (status || c != CMD_PARSE_END)
         goto cleanup;
 
     if (repo_find_root(&root) < 0 && optind == argc) {
-        fprintf(stderr, "kanalytic build: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
         goto cleanup;
     }
     const char *cache_from = getenv("KANALYTIC_BUILD_CACHE_FROM");
@@ -238,10 +222,10 @@ int cmd_build(int argc, char **argv)
                             cache_from && !strcmp(cache_from, "1"), &jobs, &njobs, on_prepared,
                             NULL) < 0) {
         if (!njobs) /* the analytics could not be listed (else on_prepared said why) */
-            fprintf(stderr, "kanalytic build: %s\n", err_last());
+            cmd_trouble(&spec);
         status = EXIT_TROUBLE;
     } else if (!njobs) {
-        fprintf(stderr, "kanalytic build: no analytics under %s/analytics\n", root);
+        cmd_error(&spec, "no analytics under %s/analytics", root);
         status = EXIT_FINDINGS;
         goto cleanup;
     }
@@ -250,8 +234,7 @@ int cmd_build(int argc, char **argv)
     for (size_t i = 0; i < njobs; i++)
         buildable += !jobs[i].invalid;
     if (status == 0 && buildable && docker_open(&d) < 0) {
-        fprintf(stderr, "kanalytic build: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
     }
     if (status == 0 && buildable) {
         view.live = !view.verbose && term_verbosity >= 0 && term_is_interactive(stderr);
@@ -284,7 +267,7 @@ int cmd_build(int argc, char **argv)
     if (unreachable) {
         for (size_t i = 0; i < njobs; i++)
             if (jobs[i].failed && jobs[i].unreachable)
-                fprintf(stderr, "kanalytic build: %s: %s\n", qpath(jobs[i].name), jobs[i].error);
+                cmd_error(&spec, "%s: %s", qpath(jobs[i].name), jobs[i].error);
         status = EXIT_TROUBLE;
     }
     if (njobs && term_verbosity >= 0 && d)

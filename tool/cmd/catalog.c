@@ -6,7 +6,6 @@
 #include "util/error.h"
 #include "util/repo.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,62 +24,51 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic catalog -o DIR [--report FILE] [--index FILE]\n"
-            "\n"
-            "Writes a static catalogue of the analytics to DIR: index.html (search and\n"
-            "filters by entity type and parameter, plain JavaScript, works from file://) and\n"
-            "analytics/NAME.html per analytic (description, entity types, parameters, the\n"
-            "APPLY line, outputs, a golden display in a sandboxed frame, test cases with their\n"
-            "last result, published versions, the README). DIR is replaced atomically; it must\n"
-            "be missing, empty or a previous catalogue.\n"
-            "\n");
-    cmd_options_print(out, options);
-    fprintf(out,
-            "\n"
-            "exit: 0 written, 1 an analytic does not validate (nothing written), 2 usage,\n"
-            "a broken report or index, or an I/O error\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic test --format json > report.json; kanalytic catalog -o site \\\n"
-            "      --report report.json\n"
-            "  kanalytic catalog -o public --index index.json && xdg-open public/index.html\n");
-}
+static const struct cmd_spec spec = {
+    .name = "catalog",
+    "usage: kanalytic catalog -o DIR [--report FILE] [--index FILE]\n"
+    "\n"
+    "Writes a static catalogue of the analytics to DIR: index.html (search and\n"
+    "filters by entity type and parameter, plain JavaScript, works from file://) and\n"
+    "analytics/NAME.html per analytic (description, entity types, parameters, the\n"
+    "APPLY line, outputs, a golden display in a sandboxed frame, test cases with their\n"
+    "last result, published versions, the README). DIR is replaced atomically; it must\n"
+    "be missing, empty or a previous catalogue.\n"
+    "\n",
+    options,
+    "\n"
+    "exit: 0 written, 1 an analytic does not validate (nothing written), 2 usage,\n"
+    "a broken report or index, or an I/O error\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic test --format json > report.json; kanalytic catalog -o site \\\n"
+    "      --report report.json\n"
+    "  kanalytic catalog -o public --index index.json && xdg-open public/index.html\n",
+};
 
 int cmd_catalog(int argc, char **argv)
 {
     struct catalog_site_options o = {.version = KANALYTIC_VERSION};
     const char *out_dir = NULL;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic catalog: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 'o': out_dir = optarg; break;
         case 'r': o.report_path = optarg; break;
         case 'i': o.index_path = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
     if (!out_dir || optind != argc) {
         fprintf(stderr, "kanalytic catalog: %s\n",
                 out_dir ? "unexpected argument" : "-o DIR is required");
-        usage(stderr);
-        return EXIT_TROUBLE;
+        return cmd_usage_error(&spec, NULL);
     }
     char *root = NULL;
-    if (repo_find_root(&root) < 0) {
-        fprintf(stderr, "kanalytic catalog: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (repo_find_root(&root) < 0)
+        return cmd_trouble(&spec);
     o.root = root;
     struct diag_list diags = DIAG_LIST_INIT;
     struct catalog_site_stats st = {0};
@@ -92,8 +80,7 @@ int cmd_catalog(int argc, char **argv)
                         "nothing written\n");
         status = EXIT_FINDINGS;
     } else if (rc < 0) {
-        fprintf(stderr, "kanalytic catalog: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
     } else {
         printf("catalog: %zu analytics, %zu test cases (%zu with a result), %zu published "
                "versions -> %s/index.html\n",

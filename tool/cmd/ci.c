@@ -18,7 +18,6 @@
 #include "util/quote.h"
 #include "util/term.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +50,8 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static const char usage_head[] =
+static const struct cmd_spec spec = {
+    .name = "ci",
     "usage: kanalytic ci [--base REV] [--list] [--shard I/N] [-j N] [--no-docker]\n"
     "                    [--junit FILE] [--markdown FILE] [--format text|json]\n"
     "\n"
@@ -66,9 +66,8 @@ static const char usage_head[] =
     "Changes to template/, schemas/, tool/, Makefile or .github/workflows/ select every\n"
     "analytic; a ci.triggers file at the root (one glob a line) replaces that list.\n"
     "\n"
-    "options:\n";
-
-static const char usage_tail[] =
+    "options:\n",
+    options,
     "\n"
     "With GITHUB_ACTIONS=true, findings and failures become ::error annotations on the file\n"
     "and line that caused them.\n"
@@ -78,14 +77,10 @@ static const char usage_tail[] =
     "examples:\n"
     "  kanalytic ci --list                      what would this branch check?\n"
     "  kanalytic ci --base origin/main -j 2     the whole gate, as CI runs it\n"
-    "  kanalytic ci --shard 2/4 --junit ci.xml  one job of a four-way CI matrix\n";
-
-static void usage(FILE *out)
-{
-    fputs(usage_head, out);
-    cmd_options_print(out, options);
-    fputs(usage_tail, out);
-}
+    "  kanalytic ci --shard 2/4 --junit ci.xml  one job of a four-way CI matrix\n",
+    .stop_at_operand = true,
+    .bad_option = "unknown option '%s'",
+};
 
 /* Under GitHub Actions everything the gate prints is inside a stop-commands block (names and
  * logs come from the pull request); it is closed only for the gate's own annotations. */
@@ -137,19 +132,14 @@ struct ci_opts {
     const char *junit, *markdown, *html;
 };
 
-/* 0: run; 1: done (--help); -1: a bad option (error slot set), -2 an unknown one (usage
- * follows the error). */
+/* -1: run; else the exit code (after --help, or a bad option said). */
 static int parse_opts(int argc, char **argv, struct ci_opts *o)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, true) < 0)
-        return -1;
-    optind = 1;
-    opterr = 0;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case OPT_BASE: o->base = optarg; break;
         case OPT_LIST: o->list = true; break;
@@ -159,37 +149,29 @@ static int parse_opts(int argc, char **argv, struct ci_opts *o)
         case OPT_MD: o->markdown = optarg; break;
         case OPT_SHARD:
             if (changes_parse_shard(optarg, &o->shard_i, &o->shard_n) < 0)
-                return -1;
+                return cmd_trouble(&spec);
             break;
         case 'j': {
             long v;
             if (parse_long(optarg, 1, 256, &v) < 0)
-                return err_set("-j '%s': expected a number from 1 to 256", optarg);
+                return cmd_error(&spec, "-j '%s': expected a number from 1 to 256", optarg);
             o->jobs = (unsigned)v;
             break;
         }
         case OPT_FORMAT:
-            if (!strcmp(optarg, "json")) {
+            if (!strcmp(optarg, "json"))
                 o->json = true;
-            } else if (strcmp(optarg, "text")) {
-                return err_set("--format '%s': expected text or json", optarg);
-            }
+            else if (strcmp(optarg, "text"))
+                return cmd_error(&spec, "--format '%s': expected text or json", optarg);
             break;
-        case 'h': usage(stdout); return 1;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
-        default: err_set("unknown option '%s'", argv[optind - 1]); return -2;
         }
     }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
     if (optind < argc)
-        return err_set("unexpected argument '%s' (ci checks what changed; see --base)",
-                       argv[optind]);
-    return 0;
-}
-
-static int trouble(void)
-{
-    fprintf(stderr, "kanalytic ci: %s\n", err_last());
-    return EXIT_TROUBLE;
+        return cmd_error(&spec, "unexpected argument '%s' (ci checks what changed; see --base)",
+                         argv[optind]);
+    return -1;
 }
 
 /* The reports asked for (--html, --junit, --markdown or GitHub's step summary): 0, or
@@ -202,16 +184,16 @@ static int write_reports(const struct ci_opts *o, const struct ci_result *r, con
         struct buf page = BUF_INIT;
         ci_report_html(r, html_dir, &page);
         if (fs_write_atomic(o->html, page.data, page.len) < 0)
-            rc = trouble();
+            rc = cmd_trouble(&spec);
         buf_free(&page);
     }
     if (o->junit && ci_report_write(o->junit, ci_report_junit, r, false) < 0)
-        rc = trouble();
+        rc = cmd_trouble(&spec);
     if (o->markdown && ci_report_write(o->markdown, ci_report_markdown, r, false) < 0)
-        rc = trouble();
+        rc = cmd_trouble(&spec);
     else if (!o->markdown && summary && *summary &&
              ci_report_write(summary, ci_report_markdown, r, true) < 0)
-        rc = trouble();
+        rc = cmd_trouble(&spec);
     return rc;
 }
 
@@ -219,14 +201,8 @@ int cmd_ci(int argc, char **argv)
 {
     struct ci_opts o = {0};
     int pr = parse_opts(argc, argv, &o);
-    if (pr < 0) {
-        trouble();
-        if (pr == -2)
-            usage(stderr);
-        return EXIT_TROUBLE;
-    }
-    if (pr)
-        return 0;
+    if (pr >= 0)
+        return pr;
     FILE *out = o.json ? stderr : stdout;
     guard_open(out);
 
@@ -311,7 +287,7 @@ int cmd_ci(int argc, char **argv)
     goto cleanup;
 
 fail:
-    rc = trouble();
+    rc = cmd_trouble(&spec);
 cleanup:
     guard_close(out);
     if (html_dir)

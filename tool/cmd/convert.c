@@ -15,7 +15,6 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +37,8 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static const char usage_head[] =
+static const struct cmd_spec spec = {
+    .name = "convert",
     "usage: kanalytic convert IN OUT [--compression C] [--schema name:type,...]\n"
     "                         [--format csv|jsonl|parquet] [--no-dictionary]\n"
     "                         [--row-group-rows N]\n"
@@ -56,9 +56,8 @@ static const char usage_head[] =
     "Parquet to text: JSON Lines is exactly `kanalytic show --format jsonl`; CSV prints nulls\n"
     "as empty fields, empty strings as \"\", lists as JSON arrays.\n"
     "\n"
-    "options:\n";
-
-static const char usage_tail[] =
+    "options:\n",
+    options,
     "\n"
     "Bad input (ragged rows, broken quoting, invalid UTF-8, a value that does not fit its\n"
     "type) is reported as IN:LINE: error: ..., exits 2 and leaves no output file.\n"
@@ -66,14 +65,9 @@ static const char usage_tail[] =
     "examples:\n"
     "  kanalytic convert procs.csv tests/basic/input/0.parquet.gz\n"
     "  kanalytic convert conns.jsonl conns.parquet --schema 'first_observed:timestamp[us,utc]'\n"
-    "  kanalytic convert output.parquet.gz output.jsonl\n";
-
-static void usage(FILE *out)
-{
-    fputs(usage_head, out);
-    cmd_options_print(out, options);
-    fputs(usage_tail, out);
-}
+    "  kanalytic convert output.parquet.gz output.jsonl\n",
+    .bad_option = "bad option",
+};
 
 struct options {
     const char *in, *out;
@@ -87,18 +81,15 @@ struct options {
 static int load_input(struct options *o, struct pq_table *t)
 {
     struct buf data = BUF_INIT;
-    if (fs_read_file(o->in, INPUT_MAX, &data) < 0) {
-        fprintf(stderr, "kanalytic convert: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (fs_read_file(o->in, INPUT_MAX, &data) < 0)
+        return cmd_trouble(&spec);
     enum detect_format in_fmt = detect_from_name(o->in);
     if (in_fmt == DETECT_NONE)
         in_fmt = detect_sniff(data.data, data.len);
     int rc = 0;
     if (in_fmt == DETECT_PARQUET) {
         if (o->schema.n) {
-            fprintf(stderr, "kanalytic convert: --schema applies to CSV and JSON Lines input\n");
-            rc = EXIT_TROUBLE;
+            rc = cmd_error(&spec, "--schema applies to CSV and JSON Lines input");
         } else if (pq_read_file(o->in, t) < 0) {
             fprintf(stderr, "kanalytic convert: %s\n", err_last()); /* names the file */
             rc = EXIT_TROUBLE;
@@ -118,10 +109,8 @@ static int load_input(struct options *o, struct pq_table *t)
 static int write_output(struct options *o, const struct pq_table *t)
 {
     if (o->out_fmt == DETECT_PARQUET) {
-        if (pq_write_file(o->out, t, &o->w) < 0) {
-            fprintf(stderr, "kanalytic convert: %s\n", err_last());
-            return EXIT_TROUBLE;
-        }
+        if (pq_write_file(o->out, t, &o->w) < 0)
+            return cmd_trouble(&spec);
         return 0;
     }
     struct buf text = BUF_INIT;
@@ -133,18 +122,10 @@ static int write_output(struct options *o, const struct pq_table *t)
     }
     int rc = 0;
     if (fs_write_atomic(o->out, text.data, text.len) < 0) {
-        fprintf(stderr, "kanalytic convert: %s\n", err_last());
-        rc = EXIT_TROUBLE;
+        rc = cmd_trouble(&spec);
     }
     buf_free(&text);
     return rc;
-}
-
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "kanalytic convert: %s\n", msg);
-    usage(stderr);
-    return EXIT_TROUBLE;
 }
 
 int cmd_convert(int argc, char **argv)
@@ -153,30 +134,25 @@ int cmd_convert(int argc, char **argv)
     struct pq_writer_options w = PQ_WRITER_OPTIONS_INIT;
     o.w = w;
     int rc = EXIT_TROUBLE, ch;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic convert: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
+    while ((ch = cmd_parse(&p)) >= 0) {
         switch (ch) {
         case OPT_COMPRESSION:
             if (pq_codec_parse(optarg, &o.w.codec) < 0) {
-                rc = usage_error("unknown --compression (snappy, gzip, zstd, none)");
+                rc = cmd_usage_error(&spec, "unknown --compression (snappy, gzip, zstd, none)");
                 goto out;
             }
             break;
         case OPT_SCHEMA:
             if (text_schema_parse(optarg, &o.schema) < 0) {
-                fprintf(stderr, "kanalytic convert: %s\n", err_last());
+                cmd_trouble(&spec);
                 goto out;
             }
             break;
         case OPT_FORMAT:
             o.out_fmt = detect_from_word(optarg);
             if (o.out_fmt == DETECT_NONE) {
-                rc = usage_error("unknown --format (csv, jsonl, parquet)");
+                rc = cmd_usage_error(&spec, "unknown --format (csv, jsonl, parquet)");
                 goto out;
             }
             break;
@@ -185,25 +161,20 @@ int cmd_convert(int argc, char **argv)
             char *end;
             unsigned long long n = strtoull(optarg, &end, 10);
             if (*end || n == 0 || optarg[0] == '-') {
-                rc = usage_error("--row-group-rows needs a positive number");
+                rc = cmd_usage_error(&spec, "--row-group-rows needs a positive number");
                 goto out;
             }
             o.w.row_group_rows = (size_t)n;
             break;
         }
-        case 'h':
-            usage(stdout);
-            rc = 0;
-            goto out;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            rc = 0;
-            goto out;
-        default: rc = usage_error("bad option"); goto out;
         }
     }
+    if (ch != CMD_PARSE_END) {
+        rc = cmd_parse_exit(ch);
+        goto out;
+    }
     if (argc - optind != 2) {
-        rc = usage_error("expected IN and OUT");
+        rc = cmd_usage_error(&spec, "expected IN and OUT");
         goto out;
     }
     o.in = argv[optind];
@@ -211,7 +182,7 @@ int cmd_convert(int argc, char **argv)
     if (o.out_fmt == DETECT_NONE)
         o.out_fmt = detect_from_name(o.out);
     if (o.out_fmt == DETECT_NONE) {
-        rc = usage_error("cannot tell OUT's format from its name: use --format");
+        rc = cmd_usage_error(&spec, "cannot tell OUT's format from its name: use --format");
         goto out;
     }
     struct pq_table t = PQ_TABLE_INIT;

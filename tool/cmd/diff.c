@@ -15,7 +15,6 @@
 #include "util/xalloc.h"
 
 #include <float.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,31 +38,29 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic diff [options] EXPECTED ACTUAL\n"
-                 "\n"
-                 "Compares two Parquet files the way `kanalytic test` compares an output with its\n"
-                 "golden: schema (column names and types) first, then the row count, then values.\n"
-                 "\n"
-                 "options:\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic diff expected/output/0.parquet.gz out.parquet.gz\n"
-                 "  kanalytic diff -k id --ignore first_observed --rtol 1e-9 a.parquet b.parquet\n"
-                 "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
-                 "\n"
-                 "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n");
-}
+static const struct cmd_spec spec = {
+    .name = "diff",
+    "usage: kanalytic diff [options] EXPECTED ACTUAL\n"
+    "\n"
+    "Compares two Parquet files the way `kanalytic test` compares an output with its\n"
+    "golden: schema (column names and types) first, then the row count, then values.\n"
+    "\n"
+    "options:\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic diff expected/output/0.parquet.gz out.parquet.gz\n"
+    "  kanalytic diff -k id --ignore first_observed --rtol 1e-9 a.parquet b.parquet\n"
+    "  kanalytic diff --tolerance x_score=1e-6,0 --format json a.parquet b.parquet\n"
+    "\n"
+    "exit codes: 0 equal, 1 different, 2 usage or I/O error (unreadable file)\n",
+};
 
 static int tolerance_arg(const char *s, const char *what, double *out)
 {
     double v;
-    if (parse_double(s, 0, DBL_MAX, &v) < 0) {
-        fprintf(stderr, "kanalytic diff: %s must be a number >= 0, not '%s'\n", what, s);
-        return -1;
-    }
+    if (parse_double(s, 0, DBL_MAX, &v) < 0)
+        return -cmd_error(&spec, "%s must be a number >= 0, not '%s'", what, s);
     *out = v;
     return 0;
 }
@@ -89,14 +86,9 @@ int cmd_diff(int argc, char **argv)
     size_t ntols = 0;
     bool json = false;
     int status = EXIT_TROUBLE;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic diff: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 0;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int ch;
-    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((ch = cmd_parse(&p)) >= 0) {
         switch (ch) {
         case 'k': add_items(&key, &nkey, optarg); break;
         case 'i': add_items(&ignore, &nignore, optarg); break;
@@ -112,8 +104,7 @@ int cmd_diff(int argc, char **argv)
             const char *eq = strchr(optarg, '=');
             const char *comma = eq ? strchr(eq, ',') : NULL;
             if (!eq || eq == optarg || !comma) {
-                fprintf(stderr, "kanalytic diff: --tolerance wants COLUMN=RTOL,ATOL, not '%s'\n",
-                        optarg);
+                cmd_error(&spec, "--tolerance wants COLUMN=RTOL,ATOL, not '%s'", optarg);
                 goto out;
             }
             tols = xreallocarray(tols, ntols + 1, sizeof *tols);
@@ -133,7 +124,7 @@ int cmd_diff(int argc, char **argv)
         case OPT_MAX: {
             long v;
             if (parse_long(optarg, 1, 1000000, &v) < 0) {
-                fprintf(stderr, "kanalytic diff: --max-cells must be 1..1000000\n");
+                cmd_error(&spec, "--max-cells must be 1..1000000");
                 goto out;
             }
             o.max_cells = (size_t)v;
@@ -143,24 +134,18 @@ int cmd_diff(int argc, char **argv)
             if (!strcmp(optarg, "json"))
                 json = true;
             else if (strcmp(optarg, "text")) {
-                fprintf(stderr, "kanalytic diff: --format is text or json, not '%s'\n", optarg);
+                cmd_error(&spec, "--format is text or json, not '%s'", optarg);
                 goto out;
             }
             break;
-        case 'h':
-            usage(stdout);
-            status = 0;
-            goto out;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            status = 0;
-            goto out;
-        default: usage(stderr); goto out;
         }
     }
+    if (ch != CMD_PARSE_END) {
+        status = cmd_parse_exit(ch);
+        goto out;
+    }
     if (argc - optind != 2) {
-        fprintf(stderr, "kanalytic diff: expected two files: EXPECTED ACTUAL\n");
-        usage(stderr);
+        cmd_usage_error(&spec, "expected two files: EXPECTED ACTUAL");
         goto out;
     }
     o.key = (const char *const *)key;
@@ -177,7 +162,7 @@ int cmd_diff(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     struct compare_result r;
     if (pq_compare_files(expected, actual, &o, &r) < 0) {
-        fprintf(stderr, "kanalytic diff: %s\n", err_last());
+        cmd_trouble(&spec);
         goto out;
     }
     if (json) {

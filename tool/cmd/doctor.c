@@ -10,7 +10,6 @@
 #include "util/repo.h"
 #include "util/term.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,44 +20,36 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic doctor\n"
-                 "\n"
-                 "Checks the Docker engine kanalytic will use: that it answers (DOCKER_HOST, else\n"
-                 "/var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock), its version and the\n"
-                 "API version negotiated, the storage driver, whether the base images named by\n"
-                 "the FROM lines of the repository's Dockerfiles are present (nothing is pulled),\n"
-                 "and the free disk space under the engine's data root.\n"
-                 "Exit 0 all good, 1 a base image is missing, 2 the engine cannot be reached.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic doctor\n"
-                 "  DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock kanalytic doctor\n");
-}
+static const struct cmd_spec spec = {
+    .name = "doctor",
+    "usage: kanalytic doctor\n"
+    "\n"
+    "Checks the Docker engine kanalytic will use: that it answers (DOCKER_HOST, else\n"
+    "/var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock), its version and the\n"
+    "API version negotiated, the storage driver, whether the base images named by\n"
+    "the FROM lines of the repository's Dockerfiles are present (nothing is pulled),\n"
+    "and the free disk space under the engine's data root.\n"
+    "Exit 0 all good, 1 a base image is missing, 2 the engine cannot be reached.\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic doctor\n"
+    "  DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock kanalytic doctor\n",
+};
 
 int cmd_doctor(int argc, char **argv)
 {
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic doctor: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    if (optind != argc) {
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
+    if (optind != argc)
+        return cmd_usage_error(&spec, NULL);
     const char *ok = term_color(stdout, TC_GREEN), *bad = term_color(stdout, TC_RED);
     const char *warn = term_color(stdout, TC_YELLOW), *reset = term_color(stdout, TC_RESET);
 

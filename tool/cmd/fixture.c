@@ -9,7 +9,6 @@
 #include "util/error.h"
 #include "util/quote.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,42 +22,41 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic fixture from-stix BUNDLE.json --type TYPE -o FILE [--timestamped]\n"
-            "       kanalytic fixture reshape FILE [-o OUT]\n"
-            "       kanalytic fixture empty -o FILE\n"
-            "       (each takes [--compression snappy|gzip|zstd|none])\n"
-            "\n"
-            "Writes test inputs as Kestrel 1.8 writes /data/input/N.parquet.gz: pandas'\n"
-            "to_parquet defaults (snappy, whatever the .gz suffix says) over the rows of\n"
-            "Kestrel's store, so columns are text, int64 or double: an integer column with\n"
-            "nulls is double, booleans are integers 0/1, lists are JSON text, timestamps are\n"
-            "ISO-8601 text, references are dereferenced (src_ref.value; never a bare\n"
-            "x_contained_by_ref), and an empty variable has 0 rows and 0 columns.\n"
-            "\n"
-            "  from-stix   the observed-data of a STIX bundle as a table of one entity type, with\n"
-            "              Kestrel's column rules (src_ref.value, hashes.'SHA-256', x_ for\n"
-            "              extensions, id and type on every row)\n"
-            "  reshape     rewrites a Parquet file into that shape (in place unless -o), printing\n"
-            "              each change; what `kanalytic validate` asks for\n"
-            "  empty       an empty variable: 0 rows and 0 columns (when every input of a case\n"
-            "              is empty, Kestrel does not start the analytic)\n"
-            "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic fixture from-stix bundle.json --type network-traffic \\\n"
-                 "      -o analytics/foo/tests/basic/input/0.parquet.gz\n"
-                 "  kanalytic fixture reshape analytics/foo/tests/basic/input/0.parquet.gz\n"
-                 "  kanalytic fixture empty -o analytics/foo/tests/empty/input/1.parquet.gz\n");
-}
+static const struct cmd_spec spec = {
+    .name = "fixture",
+    "usage: kanalytic fixture from-stix BUNDLE.json --type TYPE -o FILE [--timestamped]\n"
+    "       kanalytic fixture reshape FILE [-o OUT]\n"
+    "       kanalytic fixture empty -o FILE\n"
+    "       (each takes [--compression snappy|gzip|zstd|none])\n"
+    "\n"
+    "Writes test inputs as Kestrel 1.8 writes /data/input/N.parquet.gz: pandas'\n"
+    "to_parquet defaults (snappy, whatever the .gz suffix says) over the rows of\n"
+    "Kestrel's store, so columns are text, int64 or double: an integer column with\n"
+    "nulls is double, booleans are integers 0/1, lists are JSON text, timestamps are\n"
+    "ISO-8601 text, references are dereferenced (src_ref.value; never a bare\n"
+    "x_contained_by_ref), and an empty variable has 0 rows and 0 columns.\n"
+    "\n"
+    "  from-stix   the observed-data of a STIX bundle as a table of one entity type, with\n"
+    "              Kestrel's column rules (src_ref.value, hashes.'SHA-256', x_ for\n"
+    "              extensions, id and type on every row)\n"
+    "  reshape     rewrites a Parquet file into that shape (in place unless -o), printing\n"
+    "              each change; what `kanalytic validate` asks for\n"
+    "  empty       an empty variable: 0 rows and 0 columns (when every input of a case\n"
+    "              is empty, Kestrel does not start the analytic)\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic fixture from-stix bundle.json --type network-traffic \\\n"
+    "      -o analytics/foo/tests/basic/input/0.parquet.gz\n"
+    "  kanalytic fixture reshape analytics/foo/tests/basic/input/0.parquet.gz\n"
+    "  kanalytic fixture empty -o analytics/foo/tests/empty/input/1.parquet.gz\n",
+};
 
 /* A fixture_* answer as an exit code: a bad input is 1, an output that cannot be written 2. */
 static int failed(int rc)
 {
-    fprintf(stderr, "kanalytic fixture: %s\n", err_last());
+    cmd_trouble(&spec);
     return rc == FIXTURE_EWRITE ? EXIT_TROUBLE : EXIT_FINDINGS;
 }
 
@@ -105,29 +103,21 @@ int cmd_fixture(int argc, char **argv)
     struct stix_options so = STIX_OPTIONS_INIT;
     struct pq_writer_options wo = PQ_WRITER_OPTIONS_INIT;
     const char *output = NULL;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic fixture: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 't': so.type = optarg; break;
         case 'o': output = optarg; break;
         case 'T': so.timestamped = true; break;
         case 'c':
-            if (pq_codec_parse(optarg, &wo.codec) < 0) {
-                fprintf(stderr, "kanalytic fixture: unknown compression '%s'\n", optarg);
-                return EXIT_TROUBLE;
-            }
+            if (pq_codec_parse(optarg, &wo.codec) < 0)
+                return cmd_error(&spec, "unknown compression '%s'", optarg);
             break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
     const char *sub = optind < argc ? argv[optind] : "";
     int nargs = argc - optind - 1;
     if (!strcmp(sub, "from-stix") && nargs == 1 && so.type && output)
@@ -136,6 +126,5 @@ int cmd_fixture(int argc, char **argv)
         return reshape(argv[optind + 1], output ? output : argv[optind + 1], &wo);
     if (!strcmp(sub, "empty") && nargs == 0 && output && !so.type && !so.timestamped)
         return empty(output, &wo);
-    usage(stderr);
-    return EXIT_TROUBLE;
+    return cmd_usage_error(&spec, NULL);
 }

@@ -6,7 +6,6 @@
 #include "runner/sweep.h"
 #include "util/error.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static const struct cmd_option options[] = {
@@ -18,19 +17,19 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic gc [-n|--dry-run] [-f|--force]\n"
-                 "\n"
-                 "Removes containers labelled io.kanalytic=1 (left by interrupted test runs) and\n"
-                 "dangling images kanalytic built (untagged by a newer build), and prints each.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic gc\n"
-                 "  kanalytic gc --dry-run\n");
-}
+static const struct cmd_spec spec = {
+    .name = "gc",
+    "usage: kanalytic gc [-n|--dry-run] [-f|--force]\n"
+    "\n"
+    "Removes containers labelled io.kanalytic=1 (left by interrupted test runs) and\n"
+    "dangling images kanalytic built (untagged by a newer build), and prints each.\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic gc\n"
+    "  kanalytic gc --dry-run\n",
+};
 
 /* Prints one sweep's items; counts the removed (or planned) ones in *removed. Returns
  * EXIT_TROUBLE when a container could not be removed (an image that stays is only said). */
@@ -47,7 +46,7 @@ static int print_sweep(const struct sweep_list *l, bool containers, bool dry, si
                    it->name, it->id, it->owner);
             continue;
         case SWEEP_FAILED:
-            fprintf(stderr, "kanalytic gc: %s\n", it->error);
+            cmd_error(&spec, "%s", it->error);
             if (containers) /* an image still used by a container outside kanalytic stays */
                 status = EXIT_TROUBLE;
             continue;
@@ -68,31 +67,21 @@ static int print_sweep(const struct sweep_list *l, bool containers, bool dry, si
 int cmd_gc(int argc, char **argv)
 {
     bool dry = false, force = false;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic gc: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 'n': dry = true; break;
         case 'f': force = true; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    if (optind != argc) {
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
+    if (optind != argc)
+        return cmd_usage_error(&spec, NULL);
     struct docker *d = NULL;
-    if (docker_open(&d) < 0) {
-        fprintf(stderr, "kanalytic gc: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (docker_open(&d) < 0)
+        return cmd_trouble(&spec);
     size_t removed = 0;
     struct sweep_list l = {0};
     int status = EXIT_TROUBLE;
@@ -111,7 +100,7 @@ int cmd_gc(int argc, char **argv)
         printf("nothing to remove\n");
     return status;
 fail:
-    fprintf(stderr, "kanalytic gc: %s\n", err_last());
+    cmd_trouble(&spec);
     docker_close(d);
     return status;
 }

@@ -8,7 +8,6 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +20,24 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic info NAME|IMAGE [--json]\n"
-                 "\n"
-                 "Prints the manifest kestrel-analytics-NAME:latest carries in its\n"
-                 "io.kanalytic.manifest label (built or installed; no checkout needed): version,\n"
-                 "revision, description, the entity types of each input, the parameters with\n"
-                 "types and defaults, the attributes each output adds, the display, and an APPLY\n"
-                 "line to paste into Kestrel. IMAGE (with ':' or '/') names any image instead.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "exit: 0, 2 no such image or not a kanalytic image\n"
-                 "\n"
-                 "examples:\n"
-                 "  kanalytic info sklearn-cluster\n"
-                 "  kanalytic info kestrel-analytics-copy:1.0.0 --json\n");
-}
+static const struct cmd_spec spec = {
+    .name = "info",
+    "usage: kanalytic info NAME|IMAGE [--json]\n"
+    "\n"
+    "Prints the manifest kestrel-analytics-NAME:latest carries in its\n"
+    "io.kanalytic.manifest label (built or installed; no checkout needed): version,\n"
+    "revision, description, the entity types of each input, the parameters with\n"
+    "types and defaults, the attributes each output adds, the display, and an APPLY\n"
+    "line to paste into Kestrel. IMAGE (with ':' or '/') names any image instead.\n"
+    "\n",
+    options,
+    "\n"
+    "exit: 0, 2 no such image or not a kanalytic image\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic info sklearn-cluster\n"
+    "  kanalytic info kestrel-analytics-copy:1.0.0 --json\n",
+};
 
 static const char *str(const json_t *o, const char *k, const char *dflt)
 {
@@ -49,25 +48,17 @@ static const char *str(const json_t *o, const char *k, const char *dflt)
 int cmd_info(int argc, char **argv)
 {
     bool as_json = false;
+    struct cmd_parser parse = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic info: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&parse)) >= 0) {
         switch (c) {
         case OPT_JSON: as_json = true; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    if (optind + 1 != argc) {
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
+    if (optind + 1 != argc)
+        return cmd_usage_error(&spec, NULL);
     const char *arg = argv[optind];
     struct buf ref = BUF_INIT;
     if (strchr(arg, ':') || strchr(arg, '/'))
@@ -88,7 +79,7 @@ int cmd_info(int argc, char **argv)
     if (r == 0 && !(m = share_image_manifest(&img, ref.data)))
         r = -1;
     if (r < 0) {
-        fprintf(stderr, "kanalytic info: %s\n", err_last());
+        cmd_trouble(&spec);
         goto cleanup;
     }
     if (as_json) {

@@ -20,57 +20,50 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic install NAME[@VERSION]... [--registry HOST[:PORT][/NAMESPACE]]\n"
-            "                         [--index FILE|URL] [--username USER --password-stdin]\n"
-            "\n"
-            "Pulls REGISTRY/kestrel-analytics-NAME:VERSION (default: the newest version in the\n"
-            "index, else :latest), checks that it carries a kanalytic manifest for NAME and the\n"
-            "version asked for, and, with an index, that its digest is the one published; then\n"
-            "tags it kestrel-analytics-NAME:latest and :VERSION so `APPLY docker://NAME` runs\n"
-            "it. Prints: installed NAME VERSION DIGEST, and a ready APPLY line.\n"
-            "\n");
-    cmd_options_print(out, options);
-    fprintf(out,
-            "\n"
-            "exit: 0 installed, 1 labels, version or digest do not match (nothing tagged),\n"
-            "      2 not found, wrong credentials, registry or engine unreachable, usage\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic install copy --registry 127.0.0.1:5000/kestrel\n"
-            "  kanalytic install sklearn-cluster@1.0.0 --index https://example.org/index.json\n");
-}
+static const struct cmd_spec spec = {
+    .name = "install",
+    "usage: kanalytic install NAME[@VERSION]... [--registry HOST[:PORT][/NAMESPACE]]\n"
+    "                         [--index FILE|URL] [--username USER --password-stdin]\n"
+    "\n"
+    "Pulls REGISTRY/kestrel-analytics-NAME:VERSION (default: the newest version in the\n"
+    "index, else :latest), checks that it carries a kanalytic manifest for NAME and the\n"
+    "version asked for, and, with an index, that its digest is the one published; then\n"
+    "tags it kestrel-analytics-NAME:latest and :VERSION so `APPLY docker://NAME` runs\n"
+    "it. Prints: installed NAME VERSION DIGEST, and a ready APPLY line.\n"
+    "\n",
+    options,
+    "\n"
+    "exit: 0 installed, 1 labels, version or digest do not match (nothing tagged),\n"
+    "      2 not found, wrong credentials, registry or engine unreachable, usage\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic install copy --registry 127.0.0.1:5000/kestrel\n"
+    "  kanalytic install sklearn-cluster@1.0.0 --index https://example.org/index.json\n",
+};
 
 int cmd_install(int argc, char **argv)
 {
     struct share_cli_opts opt;
-    int pr = share_cli_parse(argc, argv, options, &opt, usage);
-    if (pr)
-        return pr == 1 ? 0 : pr;
+    int pr = share_cli_parse(argc, argv, &spec, &opt);
+    if (pr >= 0)
+        return pr;
     const char *registry = opt.registry, *index_src = opt.index, *username = opt.username;
     bool password_stdin = opt.password_stdin;
-    if (optind == argc) {
-        fprintf(stderr, "kanalytic install: name the analytics to install\n");
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (optind == argc)
+        return cmd_usage_error(&spec, "name the analytics to install");
     json_t *index = NULL;
-    if (index_src && share_index_load(index_src, &index) < 0) {
-        fprintf(stderr, "kanalytic install: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (index_src && share_index_load(index_src, &index) < 0)
+        return cmd_trouble(&spec);
     if (!registry && index)
         registry = json_string_value(json_object_get(index, "registry"));
     if (!registry || !*registry) {
-        fprintf(stderr, "kanalytic install: --registry is required (or an --index naming one)\n");
+        cmd_error(&spec, "--registry is required (or an --index naming one)");
         json_decref(index);
         return EXIT_TROUBLE;
     }
     struct share_registry reg;
     if (share_registry_parse(registry, &reg) < 0) {
-        fprintf(stderr, "kanalytic install: %s\n", err_last());
+        cmd_trouble(&spec);
         json_decref(index);
         return EXIT_TROUBLE;
     }
@@ -78,8 +71,7 @@ int cmd_install(int argc, char **argv)
     struct docker *d = NULL;
     char *auth = share_cli_auth(reg.server, username, password_stdin);
     if (!auth) {
-        fprintf(stderr, "kanalytic install: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
         goto out;
     }
     struct share_view view;
@@ -122,7 +114,7 @@ int cmd_install(int argc, char **argv)
             free(apply);
             fflush(stdout);
         } else {
-            fprintf(stderr, "kanalytic install: %s: %s\n", argv[i], err_last());
+            cmd_error(&spec, "%s: %s", argv[i], err_last());
             int code = r == SHARE_FINDING ? EXIT_FINDINGS : EXIT_TROUBLE;
             if (code > status)
                 status = code;

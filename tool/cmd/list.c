@@ -6,7 +6,6 @@
 #include "util/error.h"
 #include "util/human.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,51 +20,42 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic list --installed [--json]\n"
-                 "\n"
-                 "Lists the analytics images on the Docker engine (kestrel-analytics-NAME, built\n"
-                 "or installed, carrying a kanalytic manifest label): name, version, the git\n"
-                 "revision it was built from, image id, size and the registry it came from. Needs\n"
-                 "no checkout of the repository.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic list --installed\n"
-                 "  kanalytic list --installed --json | jq -r .name\n");
-}
+static const struct cmd_spec spec = {
+    .name = "list",
+    "usage: kanalytic list --installed [--json]\n"
+    "\n"
+    "Lists the analytics images on the Docker engine (kestrel-analytics-NAME, built\n"
+    "or installed, carrying a kanalytic manifest label): name, version, the git\n"
+    "revision it was built from, image id, size and the registry it came from. Needs\n"
+    "no checkout of the repository.\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic list --installed\n"
+    "  kanalytic list --installed --json | jq -r .name\n",
+};
 
 int cmd_list(int argc, char **argv)
 {
     bool installed = false, as_json = false;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic list: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case OPT_INSTALLED: installed = true; break;
         case OPT_JSON: as_json = true; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    if (!installed || optind != argc) {
-        fprintf(stderr, "kanalytic list: give --installed\n");
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
+    if (!installed || optind != argc)
+        return cmd_usage_error(&spec, "give --installed");
     struct docker *d = NULL;
     json_t *imgs = NULL;
     if (docker_open(&d) < 0 ||
         docker_image_list(d, "{\"label\":[\"" SHARE_LABEL_MANIFEST "\"]}", &imgs) < 0) {
-        fprintf(stderr, "kanalytic list: %s\n", err_last());
+        cmd_trouble(&spec);
         if (d)
             docker_close(d);
         return EXIT_TROUBLE;

@@ -14,7 +14,6 @@
 #include "util/repo.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,33 +38,33 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic new NAME [--template python|c] [--entity-type T ...]\n"
-                 "                     [--param NAME:TYPE ...] [--description TEXT]\n"
-                 "       kanalytic new [NAME] --from DIR [--input FILE ...]\n"
-                 "\n"
-                 "Creates analytics/NAME from template/TEMPLATE/: manifest, README, Dockerfile,\n"
-                 "code and a basic golden test case, with every placeholder filled and the\n"
-                 "author taken from git config (user.name, user.email). What it creates passes\n"
-                 "`kanalytic validate`, `build` and `test` as it is. Refuses an existing folder\n"
-                 "or an image name another analytic already uses.\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "NAME: lower-case letters, digits, '-' and '_', starting with a letter or digit;\n"
-                 "the image is kestrel-analytics-NAME.\n"
-                 "\n"
-                 "exit: 0 created, 1 the result did not validate (nothing kept), 2 usage, an\n"
-                 "existing analytic, or an I/O error\n"
-                 "\n"
-                 "examples:\n"
-                 "  kanalytic new beacon-interval --entity-type network-traffic \\\n"
-                 "      --param threshold:number --param columns:list\n"
-                 "  kanalytic new entropy-check --template c --entity-type domain-name\n"
-                 "  kanalytic new --from ../kestrel-analytics/analytics/piniponmap \\\n"
-                 "      --input procs.parquet.gz\n");
-}
+static const struct cmd_spec new_cmd = {
+    .name = "new",
+    "usage: kanalytic new NAME [--template python|c] [--entity-type T ...]\n"
+    "                     [--param NAME:TYPE ...] [--description TEXT]\n"
+    "       kanalytic new [NAME] --from DIR [--input FILE ...]\n"
+    "\n"
+    "Creates analytics/NAME from template/TEMPLATE/: manifest, README, Dockerfile,\n"
+    "code and a basic golden test case, with every placeholder filled and the\n"
+    "author taken from git config (user.name, user.email). What it creates passes\n"
+    "`kanalytic validate`, `build` and `test` as it is. Refuses an existing folder\n"
+    "or an image name another analytic already uses.\n"
+    "\n",
+    options,
+    "\n"
+    "NAME: lower-case letters, digits, '-' and '_', starting with a letter or digit;\n"
+    "the image is kestrel-analytics-NAME.\n"
+    "\n"
+    "exit: 0 created, 1 the result did not validate (nothing kept), 2 usage, an\n"
+    "existing analytic, or an I/O error\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic new beacon-interval --entity-type network-traffic \\\n"
+    "      --param threshold:number --param columns:list\n"
+    "  kanalytic new entropy-check --template c --entity-type domain-name\n"
+    "  kanalytic new --from ../kestrel-analytics/analytics/piniponmap \\\n"
+    "      --input procs.parquet.gz\n",
+};
 
 static void print_next_steps(const struct scaffold_spec *o, const char *with)
 {
@@ -91,11 +90,8 @@ static int new_from_template(struct scaffold_spec *spec, size_t n_inputs, int ar
                         "case)\n");
         return EXIT_TROUBLE;
     }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "kanalytic new: expected exactly one NAME\n");
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (optind + 1 != argc)
+        return cmd_usage_error(&new_cmd, "expected exactly one NAME");
     spec->name = argv[optind];
     char *root = NULL;
     struct scaffold_result r = SCAFFOLD_RESULT_INIT;
@@ -109,9 +105,9 @@ static int new_from_template(struct scaffold_spec *spec, size_t n_inputs, int ar
                 r.author);
     diag_print(&r.diags, DIAG_FORMAT_TEXT, stderr); /* on success: the README's template prose */
     if (r.cleanup_error)
-        fprintf(stderr, "kanalytic new: %s\n", r.cleanup_error);
+        cmd_error(&new_cmd, "%s", r.cleanup_error);
     if (rc != 0)
-        fprintf(stderr, "kanalytic new: %s\n", err_last());
+        cmd_trouble(&new_cmd);
     else
         print_next_steps(spec, r.with_clause);
     scaffold_result_free(&r);
@@ -158,10 +154,8 @@ static int new_from(const struct scaffold_spec *spec, struct scaffold_adopt_spec
                         "analytic.yaml instead)\n");
         return EXIT_TROUBLE;
     }
-    if (optind + 1 < argc) {
-        fprintf(stderr, "kanalytic new: expected at most one NAME with --from\n");
-        return EXIT_TROUBLE;
-    }
+    if (optind + 1 < argc)
+        return cmd_error(&new_cmd, "expected at most one NAME with --from");
     from->name = optind < argc ? argv[optind] : NULL;
     struct adopt_info a = {0};
     struct diag_list todo = DIAG_LIST_INIT, diags = DIAG_LIST_INIT;
@@ -173,7 +167,7 @@ static int new_from(const struct scaffold_spec *spec, struct scaffold_adopt_spec
     if (rc > 0)
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
     if (rc != 0)
-        fprintf(stderr, "kanalytic new: %s\n", err_last());
+        cmd_trouble(&new_cmd);
     else
         print_adopted(from, name, &a, &todo);
     diag_list_free(&diags);
@@ -190,14 +184,9 @@ int cmd_new(int argc, char **argv)
     char **inputs = NULL;
     size_t cap_inputs = 0;
     int status = EXIT_TROUBLE;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic new: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
+    struct cmd_parser p = CMD_PARSER(new_cmd, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         int rc = 0;
         switch (c) {
         case 't': spec.template_name = optarg; break;
@@ -209,20 +198,15 @@ int cmd_new(int argc, char **argv)
             ARRAY_GROW(inputs, from.n_inputs + 1, cap_inputs);
             inputs[from.n_inputs++] = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            status = 0;
-            goto cleanup;
-        case CMD_OPT_LIST_OPTIONS:
-            cmd_options_list(stdout, options);
-            status = 0;
-            goto cleanup;
-        default: usage(stderr); goto cleanup;
         }
         if (rc < 0) {
-            fprintf(stderr, "kanalytic new: %s\n", err_last());
+            cmd_trouble(&new_cmd);
             goto cleanup;
         }
+    }
+    if (c != CMD_PARSE_END) {
+        status = cmd_parse_exit(c);
+        goto cleanup;
     }
     from.inputs = inputs;
     if (from.from)

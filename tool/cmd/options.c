@@ -1,7 +1,9 @@
 /* Option tables with their help: getopt_long arrays and the aligned options section. */
 #include "cmd/options.h"
+#include "cmd/cmd.h"
 #include "util/error.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* Help that does not fit before this column starts on the next line. */
@@ -112,4 +114,73 @@ void cmd_options_list(FILE *out, const struct cmd_option *t)
     for (; t->heading || t->long_name || t->short_name; t++)
         if (t->long_name)
             fprintf(out, "--%s\n", t->long_name);
+}
+
+void cmd_usage(FILE *out, const struct cmd_spec *s)
+{
+    fputs(s->usage_head, out);
+    cmd_options_print(out, s->options);
+    fputs(s->usage_tail, out);
+}
+
+static void say(const struct cmd_spec *s, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "kanalytic %s: ", s->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cmd_usage_error(const struct cmd_spec *s, const char *fmt, ...)
+{
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        say(s, fmt, ap);
+        va_end(ap);
+    }
+    cmd_usage(stderr, s);
+    return EXIT_TROUBLE;
+}
+
+int cmd_error(const struct cmd_spec *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(s, fmt, ap);
+    va_end(ap);
+    return EXIT_TROUBLE;
+}
+
+int cmd_trouble(const struct cmd_spec *s)
+{
+    return cmd_error(s, "%s", err_last());
+}
+
+int cmd_parse(struct cmd_parser *p)
+{
+    const struct cmd_spec *s = p->spec;
+    if (!p->ready) {
+        if (cmd_getopt_init(&p->g, s->options, s->stop_at_operand) < 0) {
+            cmd_trouble(s);
+            return CMD_PARSE_TROUBLE;
+        }
+        p->ready = true;
+        optind = 0;
+        opterr = !(s->bad_option && strstr(s->bad_option, "%s")); /* it names the option */
+    }
+    int c = getopt_long(p->argc, p->argv, p->g.shortopts, p->g.longopts, NULL);
+    switch (c) {
+    case 'h': cmd_usage(stdout, s); return CMD_PARSE_DONE;
+    case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, s->options); return CMD_PARSE_DONE;
+    case '?':
+    case ':':
+        if (s->bad_option) {
+            fprintf(stderr, "kanalytic %s: ", s->name);
+            fprintf(stderr, s->bad_option, p->argv[optind - 1]);
+            fputc('\n', stderr);
+        }
+        cmd_usage(stderr, s);
+        return CMD_PARSE_TROUBLE;
+    default: return c;
+    }
 }

@@ -61,4 +61,51 @@ void cmd_options_print(FILE *out, const struct cmd_option *table);
 /* Every long option of the table, "--name" one a line (the hidden --list-options). */
 void cmd_options_list(FILE *out, const struct cmd_option *table);
 
+/* A command's usage text and options: `usage_head`, the options section, `usage_tail`. */
+struct cmd_spec {
+    const char *name; /* "validate": messages say "kanalytic validate: ..." */
+    const char *usage_head;
+    const struct cmd_option *options;
+    const char *usage_tail;
+    bool stop_at_operand; /* options end at the first operand */
+    /* non-NULL: said on an unknown option, before the usage; when it names the option ("%s",
+     * as given), getopt_long's own message is left out */
+    const char *bad_option;
+};
+
+void cmd_usage(FILE *out, const struct cmd_spec *s);
+/* "kanalytic NAME: MESSAGE" (fmt NULL: nothing), the usage on stderr; returns EXIT_TROUBLE. */
+int cmd_usage_error(const struct cmd_spec *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "kanalytic NAME: MESSAGE" on stderr; returns EXIT_TROUBLE. */
+int cmd_error(const struct cmd_spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cmd_error with the error slot's message. */
+int cmd_trouble(const struct cmd_spec *s);
+
+/* The getopt_long loop of a command:
+ *     struct cmd_parser p = CMD_PARSER(spec, argc, argv);
+ *     while ((c = cmd_parse(&p)) >= 0) switch (c) { ...the command's options... }
+ *     if (c != CMD_PARSE_END) return cmd_parse_exit(c);
+ * cmd_parse answers -h/--help (usage on stdout) and --list-options itself, and an unknown
+ * option (usage on stderr); operands follow from optind. */
+struct cmd_parser {
+    const struct cmd_spec *spec;
+    int argc;
+    char **argv;
+    bool ready;
+    struct cmd_getopt g;
+};
+#define CMD_PARSER(s, c, v)                                                                        \
+    {                                                                                              \
+        .spec = &(s), .argc = (c), .argv = (v)                                                     \
+    }
+#define CMD_PARSE_END (-1)
+#define CMD_PARSE_DONE (-2)    /* --help or --list-options answered: exit 0 */
+#define CMD_PARSE_TROUBLE (-3) /* an unknown option or a broken table, said: exit 2 */
+int cmd_parse(struct cmd_parser *p);
+static inline int cmd_parse_exit(int c)
+{
+    return c == CMD_PARSE_DONE ? 0 : 2;
+}
+
 #endif

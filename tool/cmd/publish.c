@@ -22,49 +22,42 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic publish [NAME...] --registry HOST[:PORT][/NAMESPACE]\n"
-            "                         [--index FILE] [--username USER --password-stdin]\n"
-            "\n"
-            "Pushes kestrel-analytics-NAME:latest (as built by `kanalytic build`) to the registry\n"
-            "as REGISTRY/kestrel-analytics-NAME:VERSION and :latest, VERSION from the image's\n"
-            "manifest label. Published versions are immutable: when the registry already holds\n"
-            "VERSION with another digest, NAME is refused (raise its version); when it holds this\n"
-            "very image, nothing is pushed. Without NAME: every analytic of the repository.\n"
-            "Prints one line per analytic: published|unchanged NAME VERSION DIGEST.\n"
-            "\n");
-    cmd_options_print(out, options);
-    fprintf(out,
-            "\n"
-            "exit: 0 published, 1 a version already published with another digest,\n"
-            "      2 no image, wrong credentials, registry or engine unreachable, usage\n"
-            "\n"
-            "examples:\n"
-            "  kanalytic build copy && kanalytic publish copy --registry 127.0.0.1:5000/kestrel\n"
-            "  echo \"$TOKEN\" | kanalytic publish --registry reg:5000/kestrel --username ci \\\n"
-            "      --password-stdin --index index.json\n");
-}
+static const struct cmd_spec spec = {
+    .name = "publish",
+    "usage: kanalytic publish [NAME...] --registry HOST[:PORT][/NAMESPACE]\n"
+    "                         [--index FILE] [--username USER --password-stdin]\n"
+    "\n"
+    "Pushes kestrel-analytics-NAME:latest (as built by `kanalytic build`) to the registry\n"
+    "as REGISTRY/kestrel-analytics-NAME:VERSION and :latest, VERSION from the image's\n"
+    "manifest label. Published versions are immutable: when the registry already holds\n"
+    "VERSION with another digest, NAME is refused (raise its version); when it holds this\n"
+    "very image, nothing is pushed. Without NAME: every analytic of the repository.\n"
+    "Prints one line per analytic: published|unchanged NAME VERSION DIGEST.\n"
+    "\n",
+    options,
+    "\n"
+    "exit: 0 published, 1 a version already published with another digest,\n"
+    "      2 no image, wrong credentials, registry or engine unreachable, usage\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic build copy && kanalytic publish copy --registry 127.0.0.1:5000/kestrel\n"
+    "  echo \"$TOKEN\" | kanalytic publish --registry reg:5000/kestrel --username ci \\\n"
+    "      --password-stdin --index index.json\n",
+};
 
 int cmd_publish(int argc, char **argv)
 {
     struct share_cli_opts opt;
-    int pr = share_cli_parse(argc, argv, options, &opt, usage);
-    if (pr)
-        return pr == 1 ? 0 : pr;
+    int pr = share_cli_parse(argc, argv, &spec, &opt);
+    if (pr >= 0)
+        return pr;
     const char *registry = opt.registry, *index_path = opt.index, *username = opt.username;
     bool password_stdin = opt.password_stdin;
-    if (!registry) {
-        fprintf(stderr, "kanalytic publish: --registry is required\n");
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (!registry)
+        return cmd_usage_error(&spec, "--registry is required");
     struct share_registry reg;
-    if (share_registry_parse(registry, &reg) < 0) {
-        fprintf(stderr, "kanalytic publish: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (share_registry_parse(registry, &reg) < 0)
+        return cmd_trouble(&spec);
     int status = 0;
     struct fs_names names = {0};
     char *root = NULL, *auth = NULL;
@@ -72,8 +65,7 @@ int cmd_publish(int argc, char **argv)
     struct docker *d = NULL;
     if (optind == argc) {
         if (repo_find_root(&root) < 0 || repo_list_analytics(root, &names) < 0) {
-            fprintf(stderr, "kanalytic publish: no NAME given and %s\n", err_last());
-            status = EXIT_TROUBLE;
+            status = cmd_error(&spec, "no NAME given and %s", err_last());
             goto out;
         }
     } else {
@@ -85,20 +77,17 @@ int cmd_publish(int argc, char **argv)
     if (index_path) {
         if (fs_exists(index_path) ? share_index_load(index_path, &index) < 0
                                   : !(index = share_index_new(reg.prefix))) {
-            fprintf(stderr, "kanalytic publish: %s\n", err_last());
-            status = EXIT_TROUBLE;
+            status = cmd_trouble(&spec);
             goto out;
         }
         json_object_set_new(index, "registry", json_string(reg.prefix));
     }
     if (!(auth = share_cli_auth(reg.server, username, password_stdin))) {
-        fprintf(stderr, "kanalytic publish: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
         goto out;
     }
     if (docker_open(&d) < 0) {
-        fprintf(stderr, "kanalytic publish: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
         goto out;
     }
     struct share_view view;
@@ -117,7 +106,7 @@ int cmd_publish(int argc, char **argv)
             if (index)
                 share_index_record(index, &reg, &res);
         } else {
-            fprintf(stderr, "kanalytic publish: %s: %s\n", names.names[i], err_last());
+            cmd_error(&spec, "%s: %s", names.names[i], err_last());
             int code = r == SHARE_FINDING ? EXIT_FINDINGS : EXIT_TROUBLE;
             if (code > status)
                 status = code;
@@ -131,8 +120,7 @@ int cmd_publish(int argc, char **argv)
         share_result_free(&res);
     }
     if (index && published && share_index_write(index_path, index) < 0) {
-        fprintf(stderr, "kanalytic publish: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
     }
 out:
     if (d)

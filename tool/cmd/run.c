@@ -25,7 +25,6 @@
 #include "util/term.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,37 +52,33 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(
-        out,
-        "usage: kanalytic run NAME --input FILE [--input FILE ...] [--with 'K=V, ...']\n"
-        "                     [--param K=V ...] [--out DIR] [--head N] [--timeout SECONDS]\n"
-        "                     [--no-build] [-v]\n"
-        "\n"
-        "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
-        "the Nth --input becomes /data/input/N.parquet.gz, each parameter an environment\n"
-        "variable rendered as Kestrel renders it (010 -> 10, 1.5e3 -> 1500.0, (a, b) -> a,b,\n"
-        "'it\\'s' -> it's), in the same sandbox as `kanalytic test` (no network unless the\n"
-        "manifest asks, capabilities dropped, memory/pids limits, timeout). The inputs' entity\n"
-        "type (their `type` column) and the parameters are checked against the manifest before\n"
-        "any container starts.\n"
-        "\n");
-    cmd_options_print(out, options);
-    fprintf(
-        out,
-        "\n"
-        "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
-        "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
-        "\n"
-        "examples:\n"
-        "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
-        "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
-        "  kanalytic run -v sklearn-cluster -i traffic.parquet \\\n"
-        "      --with 'columns=(src_byte_count, dst_byte_count), n_clusters=2'\n"
-        "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
-        "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n");
-}
+static const struct cmd_spec spec = {
+    .name = "run",
+    "usage: kanalytic run NAME --input FILE [--input FILE ...] [--with 'K=V, ...']\n"
+    "                     [--param K=V ...] [--out DIR] [--head N] [--timeout SECONDS]\n"
+    "                     [--no-build] [-v]\n"
+    "\n"
+    "Runs analytic NAME on your files as `APPLY docker://NAME ON v0, v1 WITH K=V` would:\n"
+    "the Nth --input becomes /data/input/N.parquet.gz, each parameter an environment\n"
+    "variable rendered as Kestrel renders it (010 -> 10, 1.5e3 -> 1500.0, (a, b) -> a,b,\n"
+    "'it\\'s' -> it's), in the same sandbox as `kanalytic test` (no network unless the\n"
+    "manifest asks, capabilities dropped, memory/pids limits, timeout). The inputs' entity\n"
+    "type (their `type` column) and the parameters are checked against the manifest before\n"
+    "any container starts.\n"
+    "\n",
+    options,
+    "\n"
+    "exit: 0 the analytic ran and its outputs follow Kestrel's rules, 1 it failed or broke\n"
+    "a rule, 2 could not run (bad parameters, unreadable input, no engine)\n"
+    "\n"
+    "examples:\n"
+    "  kanalytic run sklearn-cluster -i traffic.parquet \\\n"
+    "      -p columns=src_byte_count,dst_byte_count -p n_clusters=2\n"
+    "  kanalytic run -v sklearn-cluster -i traffic.parquet \\\n"
+    "      --with 'columns=(src_byte_count, dst_byte_count), n_clusters=2'\n"
+    "  kanalytic fixture from-stix bundle.json -t url -o urls.parquet && \\\n"
+    "      kanalytic run log4shell -i urls.parquet --out /tmp/l4s\n",
+};
 
 struct run_opts {
     const char *name;
@@ -99,7 +94,7 @@ static int show_output(const struct run_opts *o, size_t n, const char *input, co
     struct pq_table t;
     bool *marked;
     if (runner_adhoc_read_output(path, input, &t, &marked) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
         return -1;
     }
     struct buf added = BUF_INIT;
@@ -164,16 +159,12 @@ static void print_env(const struct env_list *env)
     }
 }
 
+/* -1: run; else the exit code (after --help, or a usage error said). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
-        return -1;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 'i':
             o->a.inputs = xreallocarray(o->a.inputs, o->a.n_inputs + 1, sizeof *o->a.inputs);
@@ -184,43 +175,32 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->a.params[o->a.n_params++] = optarg;
             break;
         case 'w':
-            if (o->a.with) {
-                fprintf(stderr, "kanalytic run: give --with once (one WITH clause: "
-                                "'a=1, b=2')\n");
-                return -1;
-            }
+            if (o->a.with)
+                return cmd_error(&spec, "give --with once (one WITH clause: 'a=1, b=2')");
             o->a.with = optarg;
             break;
         case 'v': term_verbosity++; break;
         case 'o': o->out = optarg; break;
         case 'H':
-            if (parse_long(optarg, 0, LONG_MAX, &o->head) < 0) {
-                fprintf(stderr, "kanalytic run: --head wants a number of rows, not '%s'\n", optarg);
-                return -1;
-            }
+            if (parse_long(optarg, 0, LONG_MAX, &o->head) < 0)
+                return cmd_error(&spec, "--head wants a number of rows, not '%s'", optarg);
             break;
         case 'T': {
             long t;
-            if (parse_long(optarg, 1, 86400, &t) < 0) {
-                fprintf(stderr, "kanalytic run: --timeout wants seconds (1-86400), not '%s'\n",
-                        optarg);
-                return -1;
-            }
+            if (parse_long(optarg, 1, 86400, &t) < 0)
+                return cmd_error(&spec, "--timeout wants seconds (1-86400), not '%s'", optarg);
             o->a.timeout = (unsigned)t;
             break;
         }
         case 'B': o->no_build = true; break;
-        case 'h': usage(stdout); return 1;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
-        default: usage(stderr); return -1;
         }
     }
-    if (optind + 1 != argc) {
-        usage(stderr);
-        return -1;
-    }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
+    if (optind + 1 != argc)
+        return cmd_usage_error(&spec, NULL);
     o->name = argv[optind];
-    return 0;
+    return -1;
 }
 
 /* Takes the outputs and display from the run's folder to outdir and shows each. */
@@ -234,7 +214,7 @@ static int report_outputs(const struct manifest *m, const struct run_opts *o, co
         took = runner_adhoc_take_output(tmp, outdir, n, &path);
         any |= took != 0;
         if (took < 0)
-            fprintf(stderr, "kanalytic run: %s\n", err_last());
+            cmd_trouble(&spec);
         else if (took && show_output(o, n, n < o->a.n_inputs ? o->a.inputs[n] : NULL, path) < 0)
             took = -1;
         rc = took < 0 ? -1 : rc;
@@ -245,7 +225,7 @@ static int report_outputs(const struct manifest *m, const struct run_opts *o, co
         printf("no output written: every variable stays unchanged (Kestrel skips them)\n");
     took = runner_adhoc_take_display(tmp, outdir, &path);
     if (took < 0)
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
     else if (took)
         printf("display: %s (what Kestrel would show)\n", qpath(path));
     free(path);
@@ -257,7 +237,7 @@ int cmd_run(int argc, char **argv)
     struct run_opts o = {0};
     o.head = 10;
     int pr = parse_args(argc, argv, &o);
-    int exit_code = pr > 0 ? 0 : EXIT_TROUBLE;
+    int exit_code = pr >= 0 ? pr : EXIT_TROUBLE;
     char *root = NULL, *dir = NULL, *man = NULL, *outdir = NULL;
     const char *name = NULL;
     struct manifest *m = NULL;
@@ -267,20 +247,20 @@ int cmd_run(int argc, char **argv)
     char tmp[] = "/tmp/kanalytic-run.XXXXXX";
     bool have_tmp = false;
 
-    if (pr)
+    if (pr >= 0)
         goto cleanup;
     if (o.a.with && kestrel_with_check(o.a.with, "--with", &diags) < 0) { /* before any file */
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         show_with_error(o.a.with, &diags);
-        fprintf(stderr, "kanalytic run: fix the --with text; no container was started\n");
+        cmd_error(&spec, "fix the --with text; no container was started");
         goto cleanup;
     }
     if (repo_find_root(&root) < 0 && !strchr(o.name, '/')) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
         goto cleanup;
     }
     if (repo_resolve_analytic(root, o.name, &dir, &name) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
         goto cleanup;
     }
     man = path_join(dir, "analytic.yaml");
@@ -291,11 +271,11 @@ int cmd_run(int argc, char **argv)
         goto cleanup;
     }
     if (runner_adhoc_check_inputs(m, &o.a) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
         goto cleanup;
     }
     if (!mkdtemp(tmp)) {
-        fprintf(stderr, "kanalytic run: cannot make a temporary folder: %m\n");
+        cmd_error(&spec, "cannot make a temporary folder: %m");
         goto cleanup;
     }
     have_tmp = true;
@@ -303,18 +283,18 @@ int cmd_run(int argc, char **argv)
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         if (o.a.with)
             show_with_error(o.a.with, &diags);
-        fprintf(stderr, "kanalytic run: no container was started\n");
+        cmd_error(&spec, "no container was started");
         goto cleanup;
     }
     if (diags.count) /* notes and warnings about the parameters */
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
     if (docker_open(&d) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", err_last());
+        cmd_trouble(&spec);
         goto cleanup;
     }
     char *problem;
     if (image_ready(d, m, o.no_build, "kanalytic run", &problem) < 0) {
-        fprintf(stderr, "kanalytic run: %s\n", problem);
+        cmd_error(&spec, "%s", problem);
         free(problem);
         goto cleanup;
     }

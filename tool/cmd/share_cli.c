@@ -7,34 +7,24 @@
 #include "util/term.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int share_cli_parse(int argc, char **argv, const struct cmd_option *options,
-                    struct share_cli_opts *o, void (*usage)(FILE *))
+int share_cli_parse(int argc, char **argv, const struct cmd_spec *spec, struct share_cli_opts *o)
 {
-    struct cmd_getopt g;
-    memset(o, 0, sizeof *o);
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic %s: %s\n", argv[0], err_last());
-        return EXIT_TROUBLE;
-    }
+    struct cmd_parser p = CMD_PARSER(*spec, argc, argv);
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    memset(o, 0, sizeof *o);
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 'r': o->registry = optarg; break;
         case 'i': o->index = optarg; break;
         case 'u': o->username = optarg; break;
         case SHARE_CLI_OPT_PASSWORD_STDIN: o->password_stdin = true; break;
-        case 'h': usage(stdout); return 1;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 1;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    return 0;
+    return c == CMD_PARSE_END ? -1 : cmd_parse_exit(c);
 }
 
 char *share_cli_auth(const char *server, const char *username, bool password_stdin)

@@ -28,11 +28,9 @@ struct share_cli_opts {
                      "(without them: the docker CLI's config, $DOCKER_CONFIG or\n"                 \
                      "~/.docker/config.json, `auths`, else anonymous;\n"                           \
                      "credential helpers are not run)")
-/* Parses them with the command's table (getopt_long, from optind 1); -h/--help prints usage to
- * stdout, --list-options the table's options. Returns 0 to go on (operands from optind), 1
- * after --help or --list-options, or EXIT_TROUBLE on a bad option (usage printed to stderr). */
-int share_cli_parse(int argc, char **argv, const struct cmd_option *options,
-                    struct share_cli_opts *o, void (*usage)(FILE *));
+/* Parses them with the command's spec (cmd_parse). Returns -1 to go on (operands from optind),
+ * else the exit code: 0 after --help or --list-options, EXIT_TROUBLE on a bad option. */
+int share_cli_parse(int argc, char **argv, const struct cmd_spec *spec, struct share_cli_opts *o);
 
 /* The X-Registry-Auth value for server: username given -> the password from stdin (one line);
  * else the docker CLI config's entry; else anonymous. NULL with err_set on failure. */

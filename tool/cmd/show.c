@@ -13,7 +13,6 @@
 #include "util/num.h"
 #include "util/quote.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +35,18 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: kanalytic show FILE [--format table|csv|jsonl] [--schema] [--head N]\n"
-                 "                           [--columns a,b,...]\n"
-                 "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic show data/input/0.parquet.gz --head 10\n"
-                 "  kanalytic show out.parquet --format jsonl --columns id,type\n"
-                 "  kanalytic show out.parquet --schema\n");
-}
+static const struct cmd_spec spec = {
+    .name = "show",
+    "usage: kanalytic show FILE [--format table|csv|jsonl] [--schema] [--head N]\n"
+    "                           [--columns a,b,...]\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic show data/input/0.parquet.gz --head 10\n"
+    "  kanalytic show out.parquet --format jsonl --columns id,type\n"
+    "  kanalytic show out.parquet --schema\n",
+};
 
 static int print_schema(struct pq_reader *r, const char *path, const bool *want)
 {
@@ -117,14 +116,9 @@ int cmd_show(int argc, char **argv)
     bool schema = false;
     long long head = -1;
     const char *columns = NULL;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int opt;
-    struct cmd_getopt go;
-    if (cmd_getopt_init(&go, options, false) < 0) {
-        fprintf(stderr, "kanalytic show: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, go.shortopts, go.longopts, NULL)) != -1) {
+    while ((opt = cmd_parse(&p)) >= 0) {
         switch (opt) {
         case 'f':
             if (!strcmp(optarg, "table"))
@@ -133,41 +127,31 @@ int cmd_show(int argc, char **argv)
                 fmt = FMT_CSV;
             else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json"))
                 fmt = FMT_JSONL;
-            else {
-                fprintf(stderr, "kanalytic show: unknown format '%s' (table, csv, jsonl)\n",
-                        optarg);
-                return EXIT_TROUBLE;
-            }
+            else
+                return cmd_error(&spec, "unknown format '%s' (table, csv, jsonl)", optarg);
             break;
         case 's': schema = true; break;
         case 'n': {
             long v;
-            if (parse_long(optarg, 0, LONG_MAX, &v) < 0) {
-                fprintf(stderr, "kanalytic show: --head wants a non-negative number\n");
-                return EXIT_TROUBLE;
-            }
+            if (parse_long(optarg, 0, LONG_MAX, &v) < 0)
+                return cmd_error(&spec, "--head wants a non-negative number");
             head = v;
             break;
         }
         case 'c': columns = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
-    if (optind + 1 != argc) {
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
+    if (opt != CMD_PARSE_END)
+        return cmd_parse_exit(opt);
+    if (optind + 1 != argc)
+        return cmd_usage_error(&spec, NULL);
     const char *path = argv[optind];
     struct pq_reader *r;
-    if (pq_reader_open(&r, path, NULL) < 0) {
-        fprintf(stderr, "kanalytic show: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (pq_reader_open(&r, path, NULL) < 0)
+        return cmd_trouble(&spec);
     bool *want = NULL;
     if (columns && pq_reader_select_columns(r, columns, &want) < 0) {
-        fprintf(stderr, "kanalytic show: %s: %s\n", path, err_last());
+        cmd_error(&spec, "%s: %s", path, err_last());
         pq_reader_free(r);
         return EXIT_TROUBLE;
     }
@@ -187,7 +171,7 @@ int cmd_show(int argc, char **argv)
     if (scan < 0) {
         write_out(&out);
         fflush(stdout);
-        fprintf(stderr, "kanalytic show: %s\n", err_last());
+        cmd_trouble(&spec);
     }
     if (scan)
         rc = EXIT_TROUBLE;
@@ -201,8 +185,7 @@ int cmd_show(int argc, char **argv)
     text_table_free(&tp);
     buf_free(&out);
     if (fflush(stdout) != 0 && rc == 0) {
-        fprintf(stderr, "kanalytic show: write error\n");
-        rc = EXIT_TROUBLE;
+        rc = cmd_error(&spec, "write error");
     }
 cleanup:
     free(want);

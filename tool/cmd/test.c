@@ -23,7 +23,6 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,34 +70,32 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic test [options] [NAME[/CASE] ...]\n"
-            "\n"
-            "Runs each test case (analytics/NAME/tests/CASE/) in a container of\n"
-            "kestrel-analytics-NAME:latest the way Kestrel's APPLY runs it (inputs in\n"
-            "/data/input, parameters as environment variables), sandboxed (no network unless\n"
-            "runtime.network, all capabilities dropped, memory/pids limits, the manifest's\n"
-            "timeout; /data folders as Kestrel makes them), checks Kestrel's output rules and "
-            "compares the outputs\n"
-            "with the goldens in expected/. No argument: every case of every analytic.\n"
-            "An analytic that asks for more than the repository policy (kanalytic.yaml at the\n"
-            "root: network, memory, timeout, output size) is refused before it runs.\n"
-            "\n"
-            "options:\n");
-    cmd_options_print(out, options);
-    fprintf(out,
-            "\n"
-            "examples:\n"
-            "  kanalytic test                         # everything\n"
-            "  kanalytic test sklearn-cluster -j 2\n"
-            "  kanalytic test sklearn-cluster/blog-outliers --repeat 3\n"
-            "  kanalytic test --ci --junit report.xml\n"
-            "\n"
-            "exit codes: 0 all passed, 1 a case failed, 2 a case could not be run (no engine,\n"
-            "no image, bad manifest or case) or bad usage\n");
-}
+static const struct cmd_spec spec = {
+    .name = "test",
+    "usage: kanalytic test [options] [NAME[/CASE] ...]\n"
+    "\n"
+    "Runs each test case (analytics/NAME/tests/CASE/) in a container of\n"
+    "kestrel-analytics-NAME:latest the way Kestrel's APPLY runs it (inputs in\n"
+    "/data/input, parameters as environment variables), sandboxed (no network unless\n"
+    "runtime.network, all capabilities dropped, memory/pids limits, the manifest's\n"
+    "timeout; /data folders as Kestrel makes them), checks Kestrel's output rules and "
+    "compares the outputs\n"
+    "with the goldens in expected/. No argument: every case of every analytic.\n"
+    "An analytic that asks for more than the repository policy (kanalytic.yaml at the\n"
+    "root: network, memory, timeout, output size) is refused before it runs.\n"
+    "\n"
+    "options:\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic test                         # everything\n"
+    "  kanalytic test sklearn-cluster -j 2\n"
+    "  kanalytic test sklearn-cluster/blog-outliers --repeat 3\n"
+    "  kanalytic test --ci --junit report.xml\n"
+    "\n"
+    "exit codes: 0 all passed, 1 a case failed, 2 a case could not be run (no engine,\n"
+    "no image, bad manifest or case) or bad usage\n",
+};
 
 struct images {
     struct docker *d;
@@ -126,9 +123,7 @@ static void print_case_line(const struct case_result *r, void *ctx)
 
 static int bad_number(const char *what, long max, const char *s)
 {
-    fprintf(stderr, "kanalytic test: %s must be a whole number from 1 to %ld, not '%s'\n", what,
-            max, s);
-    return EXIT_TROUBLE;
+    return cmd_error(&spec, "%s must be a whole number from 1 to %ld, not '%s'", what, max, s);
 }
 
 #ifndef KANALYTIC_VERSION
@@ -147,14 +142,9 @@ int cmd_test(int argc, char **argv)
     const char *cap_env = getenv("KANALYTIC_OUTPUT_CAP");
     if (cap_env && *cap_env && parse_long(cap_env, 1, MAX_CAP, &cap) < 0)
         return bad_number("KANALYTIC_OUTPUT_CAP", MAX_CAP, cap_env);
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 0;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int ch;
-    while ((ch = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((ch = cmd_parse(&p)) >= 0) {
         long max = 0, *num = NULL;
         const char *what = NULL;
         switch (ch) {
@@ -172,38 +162,30 @@ int cmd_test(int argc, char **argv)
                 fmt = OUT_JSON;
             else if (!strcmp(optarg, "tap"))
                 fmt = OUT_TAP;
-            else {
-                fprintf(stderr, "kanalytic test: --format is text, json or tap, not '%s'\n",
-                        optarg);
-                return EXIT_TROUBLE;
-            }
+            else
+                return cmd_error(&spec, "--format is text, json or tap, not '%s'", optarg);
             break;
         case OPT_TAP: fmt = OUT_TAP; break;
         case OPT_TIMEOUT: num = &timeout, what = "--timeout", max = 86400; break;
         case OPT_OUTPUT_CAP: num = &cap, what = "--output-cap", max = MAX_CAP; break;
         case OPT_POLICY_REV: policy_rev = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
         if (num && parse_long(optarg, 1, max, num) < 0)
             return bad_number(what, max, optarg);
     }
+    if (ch != CMD_PARSE_END)
+        return cmd_parse_exit(ch);
     o.repeat = (unsigned)repeat;
     o.timeout = (unsigned)timeout;
     if (cap)
         o.output_cap = (uint64_t)cap;
     report_set_ci(o.ci); /* container logs inside stop-commands blocks */
-    if (o.update && o.ci) {
-        fprintf(stderr, "kanalytic test: --update and --ci exclude each other\n");
-        return EXIT_TROUBLE;
-    }
+    if (o.update && o.ci)
+        return cmd_error(&spec, "--update and --ci exclude each other");
 
     char *root = NULL;
-    if (repo_find_root(&root) < 0) {
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
+    if (repo_find_root(&root) < 0)
+        return cmd_trouble(&spec);
     struct plan plan = {0};
     struct diag_list diags = DIAG_LIST_INIT;
     int status = EXIT_TROUBLE;
@@ -213,12 +195,12 @@ int cmd_test(int argc, char **argv)
     if (base_policy_load_at(root, policy_rev, &policy, &diags) != 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
         if (!diags.count)
-            fprintf(stderr, "kanalytic test: %s\n", err_last());
+            cmd_trouble(&spec);
         goto out;
     }
     if (plan_build(&plan, root, policy, &o, cap != 0, argc - optind, argv + optind, &diags) < 0) {
         diag_print(&diags, DIAG_FORMAT_TEXT, stderr);
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
+        cmd_trouble(&spec);
         goto out;
     }
     if (diags.count)
@@ -230,7 +212,7 @@ int cmd_test(int argc, char **argv)
         goto out;
     }
     if (docker_open(&d) < 0) {
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
+        cmd_trouble(&spec);
         goto out;
     }
     /* under GitHub nothing the run prints (names, build and container output) is obeyed */
@@ -257,16 +239,14 @@ int cmd_test(int argc, char **argv)
         gh_block_end(&guard, stdout);
     status = run_result_exit_code(&res);
     if (junit && report_junit(&res, junit) < 0) {
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
     }
     struct html_report_options ho = {NULL, KANALYTIC_VERSION};
     if (html && report_html(&res, &ho, html) < 0) {
-        fprintf(stderr, "kanalytic test: %s\n", err_last());
-        status = EXIT_TROUBLE;
+        status = cmd_trouble(&spec);
     }
     if (runner_interrupted()) {
-        fprintf(stderr, "kanalytic test: interrupted; containers removed\n");
+        cmd_error(&spec, "interrupted; containers removed");
         status = EXIT_TROUBLE;
     }
 out:

@@ -10,7 +10,6 @@
 #include "util/repo.h"
 #include "util/term.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,39 +23,33 @@ static const struct cmd_option options[] = {
     CMD_OPT_END,
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: kanalytic validate [--strict] [--format text|json] [NAME|PATH ...]\n"
-            "\n"
-            "Checks analytics/NAME/analytic.yaml against schemas/analytic.schema.json, the\n"
-            "semantic rules (entity types, parameter defaults, outputs, ...), the folder\n"
-            "(Dockerfile, README.md, build.include) and every tests/CASE/case.yaml.\n"
-            "Without arguments: every analytic in the repository, plus repository-wide checks\n"
-            "(and kanalytic.yaml, the repository policy, when there is one).\n"
-            "\n");
-    cmd_options_print(out, options);
-    fprintf(out, "\n"
-                 "examples:\n"
-                 "  kanalytic validate\n"
-                 "  kanalytic validate sklearn-cluster\n"
-                 "  kanalytic validate --strict --format json ../my-analytic\n"
-                 "\n"
-                 "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n");
-}
+static const struct cmd_spec spec = {
+    .name = "validate",
+    "usage: kanalytic validate [--strict] [--format text|json] [NAME|PATH ...]\n"
+    "\n"
+    "Checks analytics/NAME/analytic.yaml against schemas/analytic.schema.json, the\n"
+    "semantic rules (entity types, parameter defaults, outputs, ...), the folder\n"
+    "(Dockerfile, README.md, build.include) and every tests/CASE/case.yaml.\n"
+    "Without arguments: every analytic in the repository, plus repository-wide checks\n"
+    "(and kanalytic.yaml, the repository policy, when there is one).\n"
+    "\n",
+    options,
+    "\n"
+    "examples:\n"
+    "  kanalytic validate\n"
+    "  kanalytic validate sklearn-cluster\n"
+    "  kanalytic validate --strict --format json ../my-analytic\n"
+    "\n"
+    "exit codes: 0 no errors, 1 findings, 2 usage or I/O error\n",
+};
 
 int cmd_validate(int argc, char **argv)
 {
     bool strict = false;
     enum diag_format fmt = DIAG_FORMAT_TEXT;
+    struct cmd_parser p = CMD_PARSER(spec, argc, argv);
     int c;
-    struct cmd_getopt g;
-    if (cmd_getopt_init(&g, options, false) < 0) {
-        fprintf(stderr, "kanalytic validate: %s\n", err_last());
-        return EXIT_TROUBLE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    while ((c = cmd_parse(&p)) >= 0) {
         switch (c) {
         case 's': strict = true; break;
         case 'f':
@@ -65,15 +58,13 @@ int cmd_validate(int argc, char **argv)
             } else if (!strcmp(optarg, "text")) {
                 fmt = DIAG_FORMAT_TEXT;
             } else {
-                fprintf(stderr, "kanalytic validate: unknown format '%s' (text or json)\n", optarg);
-                return EXIT_TROUBLE;
+                return cmd_error(&spec, "unknown format '%s' (text or json)", optarg);
             }
             break;
-        case 'h': usage(stdout); return 0;
-        case CMD_OPT_LIST_OPTIONS: cmd_options_list(stdout, options); return 0;
-        default: usage(stderr); return EXIT_TROUBLE;
         }
     }
+    if (c != CMD_PARSE_END)
+        return cmd_parse_exit(c);
     fmt = diag_format_from_env(fmt);
 
     char *abs_root = NULL, *root = NULL;
@@ -84,7 +75,7 @@ int cmd_validate(int argc, char **argv)
     size_t checked = 0;
     if (optind >= argc) {
         if (!root) {
-            fprintf(stderr, "kanalytic validate: %s\n", err_last());
+            cmd_trouble(&spec);
             free(abs_root);
             return EXIT_TROUBLE;
         }
@@ -115,7 +106,7 @@ int cmd_validate(int argc, char **argv)
             worst = r;
     }
     if (worst < 0)
-        fprintf(stderr, "kanalytic validate: %s\n", err_last());
+        cmd_trouble(&spec);
     if (strict)
         diag_promote_warnings(&diags);
     diag_sort(&diags);
