@@ -69,7 +69,7 @@ int cmd_install(int argc, char **argv)
     }
     int status = 0;
     struct docker *d = NULL;
-    char *auth = share_cli_auth(reg.server, username, password_stdin);
+    char *auth = share_auth(reg.server, username, password_stdin ? stdin : NULL);
     if (!auth) {
         status = cmd_trouble(&spec);
         goto out;

@@ -82,7 +82,7 @@ int cmd_publish(int argc, char **argv)
         }
         json_object_set_new(index, "registry", json_string(reg.prefix));
     }
-    if (!(auth = share_cli_auth(reg.server, username, password_stdin))) {
+    if (!(auth = share_auth(reg.server, username, password_stdin ? stdin : NULL))) {
         status = cmd_trouble(&spec);
         goto out;
     }

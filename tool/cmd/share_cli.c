@@ -27,45 +27,6 @@ int share_cli_parse(int argc, char **argv, const struct cmd_spec *spec, struct s
     return c == CMD_PARSE_END ? -1 : cmd_parse_exit(c);
 }
 
-char *share_cli_auth(const char *server, const char *username, bool password_stdin)
-{
-    struct docker_auth a = {0};
-    if (username) {
-        if (!password_stdin) {
-            err_set("--username needs --password-stdin (the password is read from standard "
-                    "input, never from the command line)");
-            return NULL;
-        }
-        struct buf pw = BUF_INIT;
-        char chunk[256];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && pw.len < 65536)
-            buf_add(&pw, chunk, n);
-        while (pw.len && (pw.data[pw.len - 1] == '\n' || pw.data[pw.len - 1] == '\r'))
-            buf_setlen(&pw, pw.len - 1);
-        if (!pw.len) {
-            buf_free(&pw);
-            err_set("--password-stdin: standard input held no password");
-            return NULL;
-        }
-        a.username = xstrdup(username);
-        a.password = buf_detach(&pw, NULL);
-        a.serveraddress = xstrdup(server);
-    } else if (password_stdin) {
-        err_set("--password-stdin needs --username");
-        return NULL;
-    } else {
-        char *path = docker_config_path();
-        int r = docker_auth_from_config(path, server, &a);
-        free(path);
-        if (r < 0)
-            return NULL;
-    }
-    char *enc = docker_auth_encode(a.username ? &a : NULL);
-    docker_auth_free(&a);
-    return enc;
-}
-
 void share_view_init(struct share_view *v, FILE *f)
 {
     memset(v, 0, sizeof *v);

@@ -1,6 +1,6 @@
 /* What publish and install share on the command line: --registry and the credentials
- * (--username + --password-stdin, or the docker CLI's config), and the per-layer progress
- * shown on a terminal. */
+ * (--username + --password-stdin; share_auth reads them), and the per-layer progress shown
+ * on a terminal. */
 #ifndef KANALYTIC_CMD_SHARE_CLI_H
 #define KANALYTIC_CMD_SHARE_CLI_H
 
@@ -31,10 +31,6 @@ struct share_cli_opts {
 /* Parses them with the command's spec (cmd_parse). Returns -1 to go on (operands from optind),
  * else the exit code: 0 after --help or --list-options, EXIT_TROUBLE on a bad option. */
 int share_cli_parse(int argc, char **argv, const struct cmd_spec *spec, struct share_cli_opts *o);
-
-/* The X-Registry-Auth value for server: username given -> the password from stdin (one line);
- * else the docker CLI config's entry; else anonymous. NULL with err_set on failure. */
-char *share_cli_auth(const char *server, const char *username, bool password_stdin);
 
 /* Per-layer progress lines redrawn in place on a terminal (f NULL or not a terminal: silent). */
 struct share_view {

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define SHARE_FINDING 1
 #define SHARE_LABEL_MANIFEST "io.kanalytic.manifest"
@@ -105,5 +106,12 @@ int share_publish(struct docker *d, const char *name, const struct share_opts *o
  * SHARE_FINDING and leaves the local kestrel-analytics-NAME tags alone. */
 int share_install(struct docker *d, const char *name, const char *version, const char *want_digest,
                   const struct share_opts *o, struct share_result *out);
+
+/* The X-Registry-Auth value for server (HOST[:PORT]): with username, the password read from
+ * password_in (--password-stdin; NULL when it was not given), trailing line ends dropped; else
+ * the docker CLI config's entry ($DOCKER_CONFIG/config.json, else ~/.docker/config.json);
+ * else anonymous. NULL with err_set for a username without a password stream or the other way
+ * round, an empty password, or a config that cannot be read. Caller frees. */
+char *share_auth(const char *server, const char *username, FILE *password_in);
 
 #endif
