@@ -9,6 +9,7 @@
 
 #include "fixture/fixture.h"
 #include "parquet/parquet.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
@@ -133,12 +134,63 @@ static void test_empty(void **state)
     free(nodir);
 }
 
+/* convert's ends: text in (format by name, else by content), each format out and back. */
+static void test_table_load_save(void **state)
+{
+    (void)state;
+    char *csv = in_dir("in.csv"), *pq = in_dir("t.parquet"), *jl = in_dir("t.jsonl");
+    char *sniffed = in_dir("no-extension");
+    const char *text = "a,b\n1,x\n2,\"y\n";
+    assert_int_equal(fs_write_atomic(csv, text, strlen(text)), 0);
+    struct text_schema schema = {0};
+    struct pq_table t = PQ_TABLE_INIT;
+    assert_int_equal(fixture_table_load(csv, &schema, &t), FIXTURE_ETEXT);
+    assert_ptr_equal(strstr(err_last(), csv), err_last()); /* IN:LINE: error: ... */
+    assert_non_null(strstr(err_last(), ".csv:3: error: "));
+    table_free(&t);
+
+    text = "{\"a\": 1, \"b\": \"x\"}\n{\"a\": 2, \"b\": null}\n";
+    assert_int_equal(fs_write_atomic(sniffed, text, strlen(text)), 0);
+    assert_int_equal(fixture_table_load(sniffed, &schema, &t), 0); /* JSON Lines by content */
+    assert_int_equal(t.nrows, 2);
+    struct pq_writer_options wo = PQ_WRITER_OPTIONS_INIT;
+    assert_int_equal(fixture_table_save(pq, DETECT_PARQUET, &wo, &t), 0);
+    assert_int_equal(fixture_table_save(jl, DETECT_JSONL, &wo, &t), 0);
+    assert_int_equal(fixture_table_save(csv, DETECT_CSV, &wo, &t), 0);
+    table_free(&t);
+    struct buf b = BUF_INIT;
+    assert_int_equal(fs_read_file(jl, 1 << 20, &b), 0);
+    assert_string_equal(b.data, text);
+    buf_reset(&b);
+    assert_int_equal(fs_read_file(csv, 1 << 20, &b), 0);
+    assert_string_equal(b.data, "a,b\n1,x\n2,\n");
+    buf_free(&b);
+    read_back(pq, 2, 2);
+    assert_int_equal(fixture_table_load(pq, &schema, &t), 0);
+    assert_int_equal(t.nrows, 2);
+    table_free(&t);
+
+    /* a schema with Parquet input is refused; a missing file names itself */
+    assert_int_equal(text_schema_parse("a:int32", &schema), 0);
+    assert_int_equal(fixture_table_load(pq, &schema, &t), -1);
+    assert_non_null(strstr(err_last(), "--schema applies to CSV and JSON Lines input"));
+    text_schema_free(&schema);
+    assert_int_equal(fixture_table_load("/nonexistent/x.csv", &schema, &t), -1);
+    assert_non_null(strstr(err_last(), "/nonexistent/x.csv"));
+    assert_int_equal(fixture_table_save("/nonexistent/x.csv", DETECT_CSV, &wo, &t), -1);
+    free(csv);
+    free(pq);
+    free(jl);
+    free(sniffed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_from_stix),
         cmocka_unit_test(test_reshape),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_table_load_save),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

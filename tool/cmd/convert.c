@@ -1,25 +1,18 @@
 /* kanalytic convert: CSV / JSON Lines <-> Parquet, so contributors can author test inputs
- * without pandas. The command reads the input whole, hands text to table_from_text
- * (table/infer.h: UTF-8 check, CSV or JSON Lines cells, types inferred like pandas or given
- * with --schema) and writes with the Parquet writer; Parquet input is read with the reader and
- * rendered by table/csv.h or table/jsonl.h. Every output is written atomically. */
+ * without pandas. fixture/convert.c reads the input whole (text through table_from_text,
+ * table/infer.h: UTF-8 check, CSV or JSON Lines cells, types inferred like pandas or given
+ * with --schema; Parquet with the reader) and writes the output atomically (the Parquet writer,
+ * or table/csv.h, table/jsonl.h); this file parses the options and says what failed. */
 #include "cmd.h"
 #include "cmd/options.h"
+#include "fixture/fixture.h"
 #include "parquet/parquet.h"
-#include "table/csv.h"
-#include "table/detect.h"
-#include "table/infer.h"
-#include "table/jsonl.h"
-#include "util/buf.h"
 #include "util/error.h"
-#include "util/fs.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define INPUT_MAX ((size_t)4 << 30)
 
 enum { OPT_COMPRESSION = 256, OPT_SCHEMA, OPT_FORMAT, OPT_NO_DICTIONARY, OPT_ROW_GROUP_ROWS };
 
@@ -75,58 +68,6 @@ struct options {
     struct pq_writer_options w;
     struct text_schema schema;
 };
-
-/* Reads IN into a table; exit code on failure: 2, for input that cannot be read as well as
- * input that cannot be converted (README: "2 could not run (usage, unreadable input)"). */
-static int load_input(struct options *o, struct pq_table *t)
-{
-    struct buf data = BUF_INIT;
-    if (fs_read_file(o->in, INPUT_MAX, &data) < 0)
-        return cmd_trouble(&spec);
-    enum detect_format in_fmt = detect_from_name(o->in);
-    if (in_fmt == DETECT_NONE)
-        in_fmt = detect_sniff(data.data, data.len);
-    int rc = 0;
-    if (in_fmt == DETECT_PARQUET) {
-        if (o->schema.n) {
-            rc = cmd_error(&spec, "--schema applies to CSV and JSON Lines input");
-        } else if (pq_read_file(o->in, t) < 0) {
-            fprintf(stderr, "kanalytic convert: %s\n", err_last()); /* names the file */
-            rc = EXIT_TROUBLE;
-        }
-        buf_free(&data);
-        return rc;
-    }
-    if (table_from_text(data.data, data.len, in_fmt == DETECT_CSV ? TEXT_CSV : TEXT_JSONL,
-                        &o->schema, t) < 0) {
-        fprintf(stderr, "%s:%s\n", o->in, err_last());
-        rc = EXIT_TROUBLE;
-    }
-    buf_free(&data);
-    return rc;
-}
-
-static int write_output(struct options *o, const struct pq_table *t)
-{
-    if (o->out_fmt == DETECT_PARQUET) {
-        if (pq_write_file(o->out, t, &o->w) < 0)
-            return cmd_trouble(&spec);
-        return 0;
-    }
-    struct buf text = BUF_INIT;
-    if (o->out_fmt == DETECT_CSV) {
-        csv_write_header(&text, t, "\n");
-        csv_write_rows(&text, t, 0, t->nrows, "\n");
-    } else {
-        jsonl_write_rows(&text, t, 0, t->nrows);
-    }
-    int rc = 0;
-    if (fs_write_atomic(o->out, text.data, text.len) < 0) {
-        rc = cmd_trouble(&spec);
-    }
-    buf_free(&text);
-    return rc;
-}
 
 int cmd_convert(int argc, char **argv)
 {
@@ -186,9 +127,14 @@ int cmd_convert(int argc, char **argv)
         goto out;
     }
     struct pq_table t = PQ_TABLE_INIT;
-    rc = load_input(&o, &t);
-    if (rc == 0)
-        rc = write_output(&o, &t);
+    int r = fixture_table_load(o.in, &o.schema, &t);
+    if (r == 0)
+        r = fixture_table_save(o.out, o.out_fmt, &o.w, &t);
+    if (r == FIXTURE_ETEXT)
+        fprintf(stderr, "%s\n", err_last()); /* IN:LINE: error: ... */
+    else if (r < 0)
+        cmd_trouble(&spec);
+    rc = r < 0 ? EXIT_TROUBLE : 0;
     table_free(&t);
 out:
     text_schema_free(&o.schema);
