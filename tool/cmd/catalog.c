@@ -61,11 +61,8 @@ int cmd_catalog(int argc, char **argv)
     }
     if (c != CMD_PARSE_END)
         return cmd_parse_exit(c);
-    if (!out_dir || optind != argc) {
-        fprintf(stderr, "kanalytic catalog: %s\n",
-                out_dir ? "unexpected argument" : "-o DIR is required");
-        return cmd_usage_error(&spec, NULL);
-    }
+    if (!out_dir || optind != argc)
+        return cmd_usage_error(&spec, out_dir ? "unexpected argument" : "-o DIR is required");
     char *root = NULL;
     if (repo_find_root(&root) < 0)
         return cmd_trouble(&spec);

@@ -85,11 +85,8 @@ static void print_next_steps(const struct scaffold_spec *o, const char *with)
 /* new NAME: the template filled. */
 static int new_from_template(struct scaffold_spec *spec, size_t n_inputs, int argc, char **argv)
 {
-    if (n_inputs) {
-        fprintf(stderr, "kanalytic new: --input goes with --from (the template has its own "
-                        "case)\n");
-        return EXIT_TROUBLE;
-    }
+    if (n_inputs)
+        return cmd_error(&new_cmd, "--input goes with --from (the template has its own case)");
     if (optind + 1 != argc)
         return cmd_usage_error(&new_cmd, "expected exactly one NAME");
     spec->name = argv[optind];
@@ -148,12 +145,10 @@ static int new_from(const struct scaffold_spec *spec, struct scaffold_adopt_spec
                     char **argv)
 {
     if (spec->n_entity_types || spec->n_params || spec->description ||
-        strcmp(spec->template_name, "python")) {
-        fprintf(stderr, "kanalytic new: --from infers the manifest; --entity-type, --param, "
-                        "--description and --template do not go with it (edit the marked "
-                        "analytic.yaml instead)\n");
-        return EXIT_TROUBLE;
-    }
+        strcmp(spec->template_name, "python"))
+        return cmd_error(&new_cmd, "--from infers the manifest; --entity-type, --param, "
+                                   "--description and --template do not go with it (edit the "
+                                   "marked analytic.yaml instead)");
     if (optind + 1 < argc)
         return cmd_error(&new_cmd, "expected at most one NAME with --from");
     from->name = optind < argc ? argv[optind] : NULL;
