@@ -1,8 +1,9 @@
 /* The command handlers. Each lives in tool/cmd/NAME.c, parses its own options (getopt_long,
  * argv[0] is the command name), prints, and returns the exit code:
  *   0 success, 1 findings / failed checks, 2 usage, I/O or environment error.
- * Every handler answers --help with its usage and examples; its options are a table of
- * cmd/options.h, which gives getopt_long's arrays and the options lines of the usage. */
+ * Every handler answers --help with its usage and examples; its usage and options are a
+ * struct cmd_spec of cmd/options.h (the option table gives getopt_long's arrays and the options
+ * lines of the usage; cmd_parse runs the loop; cmd_usage_error / cmd_error say what is wrong). */
 #ifndef KANALYTIC_CMD_H
 #define KANALYTIC_CMD_H
 
