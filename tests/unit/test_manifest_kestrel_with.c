@@ -191,6 +191,16 @@ static void test_kinds_and_positions(void **state)
     assert_string_equal(v[4].name, "one");
     assert_true(v[5].latin1);
     assert_false(v[4].latin1);
+    /* positions are tracked forward from one key to the next (key, then its value) */
+    assert_int_equal(v[0].key_line, 1);
+    assert_int_equal(v[0].key_col, 1);
+    assert_int_equal(v[1].key_col, 8);
+    assert_int_equal(v[1].col, 10);
+    assert_int_equal(v[3].key_col, 12);
+    assert_int_equal(v[4].key_col, 22);
+    assert_int_equal(v[5].key_line, 2);
+    assert_int_equal(v[5].key_col, 31);
+    assert_int_equal(v[5].col, 33);
     param_values_free(v, n);
     assert_int_equal(diags.count, 0);
     diag_list_free(&diags);
