@@ -999,7 +999,8 @@ static int decode_data_page(struct chunk *c, const struct pq_page_header *h, con
     if (!col->pub.is_list) {
         m = n;
         if (maxd == 0) {
-            memset(present, 1, n);
+            if (n) /* present is NULL until a page holds values */
+                memset(present, 1, n);
             nn = n;
         } else {
             for (size_t i = 0; i < n; i++) {
