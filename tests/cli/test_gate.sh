@@ -168,6 +168,14 @@ run "$KANALYTIC" ci --no-docker --base main
 expect_rc 2 "ci, broken policy at the base"
 expect_out_has "ok    validate --strict"
 expect_out_has "ERROR policy: the base's kanalytic.yaml (base $(git rev-parse --short=7 main)):3:12:"
+# ... and when no schemas can be found, the policy error says why (it said "unknown error" when
+# the pull request has a kanalytic.yaml too: comparing the two cleared the error)
+git show main:kanalytic.yaml >kanalytic.yaml
+KANALYTIC_SCHEMAS=$TMP/no-schemas run "$KANALYTIC" ci --no-docker --base main
+rm kanalytic.yaml
+expect_rc 2 "ci, no schemas"
+expect_out_has "ERROR policy: the base's kanalytic.yaml: unable to open $TMP/no-schemas/analytic.schema.json"
+expect_out_lacks "unknown error"
 
 # --- the gate as the workflow runs it (scripts/gate.sh from the base checkout): a pull
 # request that edits the Makefile, the set-up script, the policy code, the gate script and

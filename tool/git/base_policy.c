@@ -103,7 +103,7 @@ int base_policy_load(git_repository *repo, const char *root, const char *rev,
         (*out)->path = buf_detach(&display, NULL);
         r = 0;
     }
-    if (differs)
+    if (differs && r == 0) /* after a failure: worktree_differs clears the error slot */
         *differs = worktree_differs(root, &blob, found);
 cleanup:
     free(prefix);
