@@ -96,8 +96,9 @@ assert tests and all("--policy-rev " + sys.argv[1] in c for c in tests), tests
 ' "$(git rev-parse main)" <<<"$out" || fail "ci json findings: $out"
 
 # kanalytic test applies the working tree's policy locally (here the pull request's own,
-# which allows it) and the base's with --policy-rev, refusing before anything runs
-run "$KANALYTIC" test --policy-rev main a
+# which allows it) and the base's with --policy-rev, refusing before anything runs: no engine
+# is needed to hear why
+DOCKER_HOST=unix://$TMP/no-engine.sock run "$KANALYTIC" test --policy-rev main a
 expect_rc 2 "test --policy-rev main"
 expect_out_has "refused: a asks for more than the repository policy allows (policy-network, policy-memory, policy-timeout"
 expect_err_has "analytics/a/analytic.yaml:16:12: error: a asks for runtime.network: true"
@@ -149,7 +150,7 @@ cp "$ROOT/template/python/tests/basic/input/0.parquet.gz" "$repo/analytics/b/tes
 g add -A && g commit -qm base
 cd "$repo"
 # within the defaults, but a --timeout beyond them is refused too
-run "$KANALYTIC" test --timeout 400 b
+DOCKER_HOST=unix://$TMP/no-engine.sock run "$KANALYTIC" test --timeout 400 b
 expect_rc 2 "test --timeout beyond the policy"
 expect_out_has "refused (policy-timeout): --timeout 400 is more than the 300 seconds the repository policy (no kanalytic.yaml) allows b"
 g checkout -qb pr

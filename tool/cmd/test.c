@@ -211,7 +211,7 @@ int cmd_test(int argc, char **argv)
         status = argc - optind ? EXIT_TROUBLE : 0;
         goto out;
     }
-    if (docker_open(&d) < 0) {
+    if (plan_needs_engine(&plan) && docker_open(&d) < 0) {
         cmd_trouble(&spec);
         goto out;
     }

@@ -230,6 +230,14 @@ bool plan_analytic_has_case(const struct plan *p, const char *name)
     return has_case;
 }
 
+bool plan_needs_engine(const struct plan *p)
+{
+    for (size_t k = 0; k < p->ncases; k++)
+        if (p->cases[k].tc)
+            return true;
+    return false;
+}
+
 void plan_check_images(struct plan *p, plan_image_fn ready, void *ctx)
 {
     for (size_t i = 0; i < p->nanalytics; i++) {
@@ -263,7 +271,7 @@ static void run_one(struct pool *pl, struct docker *d, size_t i)
     if (runner_interrupted()) {
         case_result_init(r, c->analytic, c->case_name);
         case_result_error(r, RULE_INTERRUPTED, "interrupted before it ran");
-    } else if (!d) {
+    } else if (!d && c->tc) {
         case_result_init(r, c->analytic, c->case_name);
         case_result_error(r, RULE_ENGINE, "no connection to the Docker engine for this job");
     } else if (img && c->tc) {

@@ -48,6 +48,9 @@ int plan_build(struct plan *p, const char *root, const struct repo_policy *polic
 const struct plan_analytic *plan_find_analytic(const struct plan *p, const char *name);
 /* Whether an analytic has a case that loaded (and so needs its image). */
 bool plan_analytic_has_case(const struct plan *p, const char *name);
+/* Does any case load, so that running the plan needs the engine? (When every selected analytic
+ * is refused by the policy or its manifest, the refusals are the whole answer.) */
+bool plan_needs_engine(const struct plan *p);
 /* Makes an analytic's image ready (e.g. cmd/image.h's image_ready over builder/): 0, or -1
  * with *problem (then the plan's) saying why and what to do. */
 typedef int (*plan_image_fn)(void *ctx, const struct manifest *m, char **problem);
