@@ -153,6 +153,108 @@ static void test_custom_triggers_file(void **state)
     fx_free(&fx);
 }
 
+
+/* A file outside an analytic's folder that its build.include brings into the image selects
+ * that analytic, whatever the trigger globs say: as written, through "./" and "..", through a
+ * link, and inside another analytic's folder. Before, only trigger globs and the analytic's own
+ * folder counted, so a shared file could change with none of the analytics built from it
+ * tested. */
+static void test_build_include_selects(void **state)
+{
+    (void)state;
+    struct gitfx fx;
+    setup_three(&fx);
+    fx_write(&fx, "analytics/alpha/analytic.yaml",
+             "schema_version: 1\nname: alpha\nversion: 1.0.0\nbuild:\n  include:\n"
+             "    - {src: lib/common.py, dest: common.py}\n"
+             "    - {src: ./shared/../shared/, dest: shared}\n"
+             "    - {src: ../outside, dest: x}\n");
+    fx_write(&fx, "analytics/beta/analytic.yaml",
+             "schema_version: 1\nname: beta\nversion: 1.0.0\nbuild:\n  include:\n"
+             "    - {src: linked, dest: linked}\n");
+    fx_write(&fx, "analytics/gamma/analytic.yaml",
+             "schema_version: 1\nname: gamma\nversion: 2.1.0\nbuild:\n  include:\n"
+             "    - {src: analytics/alpha/src, dest: src}\n"
+             "bad: [\n"); /* a YAML error: gamma is simply not selected by its includes */
+    fx_write(&fx, "lib/common.py", "x = 1\n");
+    fx_write(&fx, "lib/other.py", "y = 1\n");
+    fx_write(&fx, "shared/deep/a.txt", "a\n");
+    fx_write(&fx, "real/f.txt", "f\n");
+    char *link = fx_path(&fx, "linked");
+    assert_int_equal(symlink("real", link), 0);
+    free(link);
+    fx_write(&fx, "ci.triggers", "docs/\n");
+    fx_commit(&fx, "includes");
+    fx_branch(&fx, "pr2");
+
+    struct triggers t = {0};
+    assert_int_equal(triggers_load(fx.dir, &t), 0);
+    struct changes_options o = {.base = "pr", .triggers = &t};
+    struct changes ch = {0};
+    /* nothing changed since pr2 but files no analytic includes */
+    fx_write(&fx, "lib/other.py", "y = 2\n");
+    fx_write(&fx, "sharedfile", "not below shared/\n");
+    o.base = "pr2";
+    assert_int_equal(changes_detect(fx.repo, fx.dir, &o, &ch), 0);
+    assert_int_equal(ch.count, 0);
+    changes_free(&ch);
+
+    /* the file alpha includes */
+    fx_write(&fx, "lib/common.py", "x = 2\n");
+    memset(&ch, 0, sizeof ch);
+    assert_int_equal(changes_detect(fx.repo, fx.dir, &o, &ch), 0);
+    assert_int_equal(ch.count, 1);
+    assert_string_equal(ch.items[0].name, "alpha");
+    assert_false(ch.items[0].own_change);
+    assert_non_null(strstr(ch.items[0].reason, "build.include lib/common.py"));
+    assert_non_null(strstr(ch.items[0].reason, "lib/common.py"));
+    changes_free(&ch);
+
+    /* a file deep in the folder alpha includes as ./shared/../shared/, and one reached
+     * through beta's link "linked" -> real */
+    fx_write(&fx, "lib/common.py", "x = 1\n");
+    fx_write(&fx, "shared/deep/a.txt", "b\n");
+    fx_write(&fx, "real/f.txt", "g\n");
+    memset(&ch, 0, sizeof ch);
+    assert_int_equal(changes_detect(fx.repo, fx.dir, &o, &ch), 0);
+    assert_int_equal(ch.count, 2);
+    assert_string_equal(ch.items[0].name, "alpha");
+    assert_non_null(strstr(ch.items[0].reason, "shared/deep/a.txt"));
+    assert_string_equal(ch.items[1].name, "beta");
+    assert_non_null(strstr(ch.items[1].reason, "real/f.txt"));
+    changes_free(&ch);
+    fx_write(&fx, "shared/deep/a.txt", "a\n");
+    fx_write(&fx, "real/f.txt", "f\n");
+
+    /* gamma's manifest does not parse: its includes are not read, and detection goes on */
+    fx_write(&fx, "analytics/alpha/src/x.py", "z\n");
+    memset(&ch, 0, sizeof ch);
+    assert_int_equal(changes_detect(fx.repo, fx.dir, &o, &ch), 0);
+    assert_int_equal(ch.count, 1);
+    assert_string_equal(ch.items[0].name, "alpha");
+    assert_true(ch.items[0].own_change);
+    changes_free(&ch);
+    /* ... once it parses, a change in alpha's folder selects gamma too */
+    fx_write(&fx, "analytics/gamma/analytic.yaml",
+             "schema_version: 1\nname: gamma\nversion: 2.1.0\nbuild:\n  include:\n"
+             "    - {src: analytics/alpha/src, dest: src}\n");
+    fx_commit(&fx, "gamma parses");
+    fx_branch(&fx, "pr3");
+    o.base = "pr3";
+    fx_write(&fx, "analytics/alpha/src/x.py", "zz\n");
+    memset(&ch, 0, sizeof ch);
+    assert_int_equal(changes_detect(fx.repo, fx.dir, &o, &ch), 0);
+    assert_int_equal(ch.count, 2);
+    assert_string_equal(ch.items[0].name, "alpha");
+    assert_true(ch.items[0].own_change);
+    assert_string_equal(ch.items[1].name, "gamma");
+    assert_false(ch.items[1].own_change);
+    assert_non_null(strstr(ch.items[1].reason, "analytics/alpha/src/x.py"));
+    changes_free(&ch);
+    triggers_free(&t);
+    fx_free(&fx);
+}
+
 static void test_rename_is_followed(void **state)
 {
     (void)state;
@@ -403,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_schema_edit_selects_all),
         cmocka_unit_test(test_workflow_and_makefile_trigger),
         cmocka_unit_test(test_custom_triggers_file),
+        cmocka_unit_test(test_build_include_selects),
         cmocka_unit_test(test_rename_is_followed),
         cmocka_unit_test(test_delete_is_skipped),
         cmocka_unit_test(test_untracked_staged_unstaged),

@@ -64,7 +64,8 @@ static const struct cmd_spec spec = {
     "     request's): network, memory and timeout within its limits and approvals,\n"
     "  3. build and test --ci --repeat 2 of the selected analytics, -j at a time.\n"
     "Changes to template/, schemas/, tool/, Makefile or .github/workflows/ select every\n"
-    "analytic; a ci.triggers file at the root (one glob a line) replaces that list.\n"
+    "analytic; a ci.triggers file at the root (one glob a line) replaces that list. A\n"
+    "changed file that an analytic's build.include brings in selects that analytic.\n"
     "\n"
     "options:\n",
     options,

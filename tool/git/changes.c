@@ -1,5 +1,6 @@
 /* Change detection for the CI gate: see changes.h. */
 #include "changes.h"
+#include "manifest/yaml.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -127,6 +128,8 @@ struct collect {
     const struct triggers *triggers;
     struct touched *t;
     size_t nt, t_cap;
+    char **paths; /* every changed path, root-relative (old and new names of a rename) */
+    size_t npaths, paths_cap;
     struct changes *out;
 };
 
@@ -150,6 +153,12 @@ static const char *strip_prefix(const struct collect *c, const char *path)
     if (strncmp(path, c->prefix, c->prefix_len))
         return NULL;
     return path + c->prefix_len;
+}
+
+static void add_path(struct collect *c, const char *path)
+{
+    ARRAY_GROW(c->paths, c->npaths + 1, c->paths_cap);
+    c->paths[c->npaths++] = xstrdup(path);
 }
 
 static void add_trigger_path(struct changes *out, const char *path)
@@ -207,6 +216,10 @@ static void collect_delta(struct collect *c, const git_diff_delta *d)
     if (!newp && !oldp)
         return;
     c->out->npaths++;
+    if (newp)
+        add_path(c, newp);
+    if (oldp && (!newp || strcmp(oldp, newp)))
+        add_path(c, oldp);
     if (newp && triggers_match(c->triggers, newp))
         add_trigger_path(c->out, newp);
     if (oldp && (!newp || strcmp(oldp, newp)) && triggers_match(c->triggers, oldp))
@@ -421,6 +434,129 @@ static char *own_reason(const struct touched *t, bool is_new)
     return buf_detach(&r, NULL);
 }
 
+/* ---- analytics that build with files outside their folder ------------------------------ */
+
+/* src relative to the root, cleaned lexically ("./a//b/../c/" -> "a/c"); NULL when it is
+ * empty, absolute or leaves the root. */
+static char *clean_relative(const char *src)
+{
+    if (!src || src[0] == '/')
+        return NULL;
+    struct buf b = BUF_INIT;
+    const char *p = src;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && !strncmp(p, "..", 2)) {
+            char *slash = b.len ? strrchr(b.data, '/') : NULL;
+            if (!b.len) {
+                buf_free(&b);
+                return NULL;
+            }
+            buf_setlen(&b, slash ? (size_t)(slash - b.data) : 0);
+        } else if (n && !(n == 1 && *p == '.')) {
+            if (b.len)
+                buf_addch(&b, '/');
+            buf_add(&b, p, n);
+        }
+        p += n;
+        p += *p == '/';
+    }
+    if (!b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* path is dir or lies below it */
+static bool path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The changed path that analytic `name`'s build.include src brings into its build context,
+ * or NULL. The src is taken as written and as it resolves through links in the working tree
+ * (real_root: the root's real path), so that a link to a shared folder is followed too. */
+static const char *include_hit(const struct collect *c, const char *root, const char *real_root,
+                               const char *src)
+{
+    char *lex = clean_relative(src), *res = NULL;
+    if (!lex)
+        return NULL;
+    char *abs = path_join(root, lex);
+    char *real = real_root ? realpath(abs, NULL) : NULL;
+    size_t rl = real_root ? strlen(real_root) : 0;
+    if (real && !strncmp(real, real_root, rl) && real[rl] == '/' && strcmp(real + rl + 1, lex))
+        res = xstrdup(real + rl + 1);
+    free(real);
+    free(abs);
+    const char *hit = NULL;
+    for (size_t i = 0; i < c->npaths && !hit; i++)
+        if (path_within(c->paths[i], lex) || (res && path_within(c->paths[i], res)))
+            hit = c->paths[i];
+    free(lex);
+    free(res);
+    return hit;
+}
+
+/* Selects each analytic of the working tree whose analytic.yaml brings a changed path into
+ * its build (build.include), although none of its own files changed: a change to a shared
+ * file is tested with every analytic built from it, whatever ci.triggers says. Read from
+ * the YAML alone, so that a manifest with other errors still counts (validate reports
+ * those). */
+static int select_by_includes(struct collect *c, const char *root, git_tree *base_tree)
+{
+    struct changes *out = c->out;
+    if (!c->npaths)
+        return 0;
+    struct fs_names all = {0};
+    if (repo_list_analytics(root, &all) < 0) {
+        fs_names_free(&all);
+        return -1;
+    }
+    char *real_root = realpath(root, NULL);
+    for (size_t i = 0; i < all.count; i++) {
+        bool have = false;
+        for (size_t j = 0; j < out->count && !have; j++)
+            have = !strcmp(out->items[j].name, all.names[i]);
+        if (have)
+            continue;
+        struct buf man = BUF_INIT;
+        buf_addf(&man, "%s/analytics/%s/analytic.yaml", root, all.names[i]);
+        struct yaml_doc *doc = NULL;
+        struct diag_list ignored = DIAG_LIST_INIT;
+        if (yaml_load_file(man.data, man.data, &doc, &ignored) == 0) {
+            json_t *inc = json_object_get(json_object_get(yaml_doc_root(doc), "build"),
+                                          "include");
+            for (size_t k = 0; k < json_array_size(inc); k++) {
+                const char *src = json_string_value(json_object_get(json_array_get(inc, k), "src"));
+                const char *hit = include_hit(c, root, real_root, src);
+                if (!hit)
+                    continue;
+                ARRAY_GROW(out->items, out->count + 1, out->cap);
+                struct selected_analytic *s = &out->items[out->count++];
+                memset(s, 0, sizeof *s);
+                s->name = xstrdup(all.names[i]);
+                s->base_name = xstrdup(all.names[i]);
+                s->is_new = !analytic_in_tree(base_tree, c->prefix, s->name);
+                struct buf r = BUF_INIT;
+                buf_addf(&r, "its build.include %s", qpath(src));
+                buf_addf(&r, " holds a changed file: %s", qpath(hit));
+                s->reason = buf_detach(&r, NULL);
+                break;
+            }
+        }
+        err_clear(); /* a manifest that does not load is validate's business */
+        yaml_doc_free(doc);
+        diag_list_free(&ignored);
+        buf_free(&man);
+    }
+    free(real_root);
+    fs_names_free(&all);
+    return 0;
+}
+
 static int build_selection(struct collect *c, const char *root, git_tree *base_tree)
 {
     struct changes *out = c->out;
@@ -457,6 +593,8 @@ static int build_selection(struct collect *c, const char *root, git_tree *base_t
         t->files = NULL;
         t->nfiles = t->files_cap = 0;
     }
+    if (select_by_includes(c, root, base_tree) < 0)
+        return -1;
     if (out->ntrigger) {
         struct fs_names all = {0};
         if (repo_list_analytics(root, &all) < 0) {
@@ -552,6 +690,9 @@ static void collect_free(struct collect *c)
         free(t->renamed_to);
     }
     free(c->t);
+    for (size_t i = 0; i < c->npaths; i++)
+        free(c->paths[i]);
+    free(c->paths);
 }
 
 int changes_root_prefix(git_repository *repo, const char *root, char **out)

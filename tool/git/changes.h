@@ -4,7 +4,8 @@
  * shows: staged, unstaged and untracked files. Each path belongs to the analytic folder that
  * holds it (analytics/NAME/...); a path matching a trigger glob (template/, schemas/, tool/,
  * Makefile, .github/workflows/ by default, or the lines of ROOT/ci.triggers) selects every
- * analytic. Renamed analytics are followed to their new folder; analytics gone from the
+ * analytic; a changed path that an analytic's build.include brings in (its src, or below it)
+ * selects that analytic. Renamed analytics are followed to their new folder; analytics gone from the
  * working tree are skipped and reported as deleted (or renamed). */
 #ifndef KANALYTIC_GIT_CHANGES_H
 #define KANALYTIC_GIT_CHANGES_H
