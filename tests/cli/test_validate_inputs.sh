@@ -66,11 +66,18 @@ expect_rc 1 "0 rows with columns"
 expect_out_has "$IN: error: 0 rows but 2 column(s): Kestrel sends an empty variable as a file with 0 rows and 0 columns, and does not start the analytic when every input is empty"
 run "$KANALYTIC" fixture empty -o "$IN"
 expect_rc 0 "fixture empty"
-run "$KANALYTIC" validate --strict
+# the shape is right; but it is the only case, and Kestrel never runs the analytic on it: no case
+# shows the analytic working (a warning; an error under --strict, as in the gate)
+run "$KANALYTIC" validate
 expect_rc 0 "0x0 input"
-use empty-variable.parquet # pd.DataFrame().to_parquet(path), as Kestrel writes it
+expect_out_lacks "$IN: error"
+expect_out_has "warning: no case shows"
 run "$KANALYTIC" validate --strict
+expect_rc 1 "0x0 input, the only case, --strict"
+use empty-variable.parquet # pd.DataFrame().to_parquet(path), as Kestrel writes it
+run "$KANALYTIC" validate
 expect_rc 0 "pandas' own empty variable"
+expect_out_lacks "$IN: error"
 
 # id stored as the pandas index: read back, the analytic would see no id column
 use id-index.parquet

@@ -399,7 +399,27 @@ static void test_analytic_folder(void **state)
                     "0 rows and 0 columns"));
     diag_list_free(&diags);
     put_fixture("analytics/foo/tests/basic/input/0.parquet.gz", "empty-variable.parquet");
+    /* the input is fine, but it is the only case, and Kestrel does not run the analytic on
+     * an empty variable: no case shows it working (a warning, an error under --strict) */
+    assert_int_equal(analytic_validate(root, dir, false, &diags), 0);
+    assert_true(has(&diags, DIAG_WARNING, "no-working-case", "foo/tests", 0, 0,
+                    "no case shows foo working"));
+    assert_int_equal(diags.count, 1);
+    diag_list_free(&diags);
+    assert_int_equal(analytic_validate(root, dir, true, &diags), 1);
+    diag_list_free(&diags);
+    /* a case with rows that expects a failure does not show it working either */
+    put("analytics/foo/tests/rows/case.yaml",
+        "description: fails\nparameters: {columns: a}\nexpect: {exit_code: 1}\n");
+    put("analytics/foo/tests/rows/input/0.parquet.gz", ""); /* makes the folders */
+    put_fixture("analytics/foo/tests/rows/input/0.parquet.gz", "kestrel-shaped.parquet");
+    assert_int_equal(analytic_validate(root, dir, true, &diags), 1);
+    assert_true(has(&diags, DIAG_WARNING, "no-working-case", "foo/tests", 0, 0, "expected to fail"));
+    diag_list_free(&diags);
+    /* ... one that expects success does */
+    put("analytics/foo/tests/rows/case.yaml", "description: rows\nparameters: {columns: a}\n");
     assert_int_equal(analytic_validate(root, dir, true, &diags), 0);
+    dump(&diags);
     assert_int_equal(diags.count, 0);
 
     /* folder name, Dockerfile */

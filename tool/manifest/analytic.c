@@ -84,12 +84,14 @@ static void check_includes(const struct manifest *m, const struct yaml_doc *doc,
     }
 }
 
-/* Each input file of a case against the shape Kestrel gives its inputs. */
-static void check_input_shapes(const struct test_case *tc, struct diag_list *diags)
+/* Each input file of a case against the shape Kestrel gives its inputs. True when every input
+ * is an empty variable: Kestrel does not start the analytic then, so the case runs nothing. */
+static bool check_input_shapes(const struct test_case *tc, struct diag_list *diags)
 {
+    bool all_empty = tc->n_inputs > 0;
     for (size_t i = 0; i < tc->n_inputs; i++)
-        if (fs_is_file(tc->inputs[i]))
-            kestrel_shape_check(tc->inputs[i], diags);
+        all_empty &= fs_is_file(tc->inputs[i]) && kestrel_shape_check(tc->inputs[i], diags);
+    return all_empty;
 }
 
 /* Links (and anything but files and folders) under tests/ that test_case_load does not see:
@@ -251,6 +253,9 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
             adopt_check_markers_text(path, text, len, diags);
         else
             adopt_check_markers(path, diags);
+        /* cases that loaded, and whether one of them runs the analytic and expects success */
+        size_t loaded = 0;
+        bool shows_working = false;
         for (size_t i = 0; i < cases.count && r >= 0; i++) {
             char *tests = path_join(dir, "tests");
             char *cdir = path_join(tests, cases.items[i]);
@@ -267,10 +272,23 @@ static int validate_one(const char *root, const char *analytic_dir, bool strict,
             if (test_case_load_text(cdir, have ? ctext.data : NULL, ctext.len, m, &tc, diags) < 0)
                 r = -1;
             buf_free(&ctext);
-            if (tc)
-                check_input_shapes(tc, diags);
+            if (tc) {
+                loaded++;
+                bool runs = !check_input_shapes(tc, diags);
+                shows_working |= runs && tc->exit_code == 0;
+            }
             test_case_free(tc);
             free(cdir);
+            free(tests);
+        }
+        if (r >= 0 && cases.count && loaded == cases.count && !shows_working) {
+            char *tests = path_join(dir, "tests");
+            diag_add(diags, DIAG_WARNING, tests, 0, 0, "no-working-case",
+                     "no case shows %s working: in every case all inputs are empty variables "
+                     "(0 rows, 0 columns: Kestrel does not start the analytic, so the case is "
+                     "skipped) or the analytic is expected to fail; add a case with rows in "
+                     "which it succeeds, or a passing test run proves nothing",
+                     m->name);
             free(tests);
         }
         strlist_free(&cases);
