@@ -252,6 +252,84 @@ static void test_trigger_only_is_not_policed(void **state)
     fx_free(&fx);
 }
 
+/* What a pull request stops checking in an existing case: warnings for the reviewer, on the
+ * line that loosened; a removed case; nothing for an unchanged or stricter case. */
+static void test_loosened_cases_warned(void **state)
+{
+    (void)state;
+    struct gitfx fx;
+    fx_init(&fx);
+    fx_analytic(&fx, "alpha", "1.0.0", true);
+    const char *basic = "analytics/alpha/tests/basic/case.yaml";
+    fx_write(&fx, basic,
+             "description: basic\n"
+             "compare:\n"
+             "  ignore_columns: [a]\n"
+             "  tolerance: {rtol: 0.01, columns: {x_score: {atol: 0.5}}}\n"
+             "  display: {masked: ['[0-9]+']}\n");
+    fx_write(&fx, "analytics/alpha/tests/gone/case.yaml", "description: gone\n");
+    fx_commit(&fx, "initial");
+    fx_branch(&fx, "pr");
+    set_version(&fx, "alpha", "1.1.0");
+    fx_write(&fx, basic,
+             "description: basic\n"
+             "expect: {exit_code: 2}\n"
+             "compare:\n"
+             "  ignore_columns: [a, x_score]\n"
+             "  tolerance: {rtol: 0.1, columns: {x_score: {atol: 0.5}, other: {atol: 1}}}\n"
+             "  display: {masked: ['[0-9]+', x]}\n"
+             "  column_order: ignore\n"
+             "  key: [id]\n"
+             "  nan_equal: true\n");
+    fx_remove(&fx, "analytics/alpha/tests/gone/case.yaml");
+    struct diag_list d;
+    check(&fx, &d);
+    for (size_t i = 0; i < d.count; i++)
+        assert_int_equal(d.items[i].severity, DIAG_WARNING);
+    const struct {
+        const char *rule, *file, *text;
+        int line;
+    } want[] = {
+        {"test-loosened", basic, "expects alpha to fail (expect.exit_code: 2)", 2},
+        {"test-loosened", basic, "column x_score is no longer compared", 4},
+        {"test-loosened", basic, "compare.tolerance.rtol went up from 0.01 to 0.1", 5},
+        {"test-loosened", basic, "the tolerance of column other: atol went up from 0 to 1", 5},
+        {"test-loosened", basic, "the display masks one more pattern: x", 6},
+        {"test-loosened", basic, "the order of columns is no longer checked", 7},
+        {"test-loosened", basic, "rows are now matched by key", 8},
+        {"test-loosened", basic, "NaN now equals NaN", 9},
+        {"case-removed", "analytics/alpha/tests/gone/case.yaml", "case gone of alpha was removed", 0},
+    };
+    size_t nwant = sizeof want / sizeof want[0];
+    for (size_t k = 0; k < nwant; k++) {
+        bool found = false;
+        for (size_t i = 0; i < d.count && !found; i++)
+            found = !strcmp(d.items[i].rule, want[k].rule) &&
+                    !strcmp(d.items[i].file, want[k].file) &&
+                    strstr(d.items[i].message, want[k].text) && d.items[i].line == want[k].line;
+        if (!found) {
+            for (size_t i = 0; i < d.count; i++)
+                print_message("  %s:%d [%s] %s\n", d.items[i].file, d.items[i].line,
+                              d.items[i].rule, d.items[i].message);
+            fail_msg("missing: %s:%d %s", want[k].file, want[k].line, want[k].text);
+        }
+    }
+    assert_int_equal(d.count, nwant);
+    diag_list_free(&d);
+
+    /* stricter than the base (fewer ignored columns, a smaller tolerance, exact display):
+     * nothing to say */
+    fx_write(&fx, basic,
+             "description: basic, stricter\n"
+             "compare:\n"
+             "  tolerance: {rtol: 0.001, columns: {x_score: {atol: 0.1}}}\n");
+    fx_write(&fx, "analytics/alpha/tests/gone/case.yaml", "description: back\n");
+    check(&fx, &d);
+    assert_int_equal(d.count, 0);
+    diag_list_free(&d);
+    fx_free(&fx);
+}
+
 static void test_semver_order(void **state)
 {
     (void)state;
@@ -306,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_new_analytic_needs_tests),
         cmocka_unit_test(test_rename_compares_with_old_name),
         cmocka_unit_test(test_trigger_only_is_not_policed),
+        cmocka_unit_test(test_loosened_cases_warned),
         cmocka_unit_test(test_semver_order),
         cmocka_unit_test(test_is_golden),
     };

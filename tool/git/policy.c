@@ -1,5 +1,6 @@
 /* The pull-request policy: see policy.h. */
 #include "policy.h"
+#include "loosened.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -486,6 +487,8 @@ int policy_check(git_repository *repo, const char *root, const struct changes *c
         if (!root_tree && !s->is_new)
             continue;
         r = check_one(repo, root_tree ? root_tree : tree, root, base_short, s, diags);
+        if (r == 0)
+            loosened_check(repo, root_tree, root, s, diags);
     }
     if (r == 0)
         r = check_tests_links(repo, prefix, changes, diags);

@@ -5,7 +5,8 @@
  *   golden-changed         a golden (tests/CASE/expected/...) was modified or deleted while the
  *                          version stayed the same.
  * Findings are diagnostics (errors) on the `version:` line of analytic.yaml, or on the golden
- * file; paths are relative to the analytics root. */
+ * file; paths are relative to the analytics root. Warnings for the reviewer say what the pull
+ * request stops checking (loosened.h: case-removed, test-loosened). */
 #ifndef KANALYTIC_GIT_POLICY_H
 #define KANALYTIC_GIT_POLICY_H
 

@@ -80,9 +80,14 @@ void ci_report_text(const struct ci_result *r, FILE *out)
     }
     if (r->policy_error)
         fprintf(out, "  %-28s error: %s\n", "policy", r->policy_error);
-    else
-        fprintf(out, "  %-28s %zu finding%s\n", "policy", diag_count(&r->findings, DIAG_ERROR),
-                diag_count(&r->findings, DIAG_ERROR) == 1 ? "" : "s");
+    else {
+        size_t nerr = diag_count(&r->findings, DIAG_ERROR);
+        size_t nwarn = diag_count(&r->findings, DIAG_WARNING);
+        fprintf(out, "  %-28s %zu finding%s", "policy", nerr, nerr == 1 ? "" : "s");
+        if (nwarn)
+            fprintf(out, ", %zu warning%s for the reviewer", nwarn, nwarn == 1 ? "" : "s");
+        fputc('\n', out);
+    }
     for (size_t i = 0; i < r->changes->count; i++) {
         const char *name = r->changes->items[i].name;
         fprintf(out, "  %-28s", qpath(name));
