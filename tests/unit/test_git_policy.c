@@ -266,7 +266,9 @@ static void test_loosened_cases_warned(void **state)
              "compare:\n"
              "  ignore_columns: [a]\n"
              "  tolerance: {rtol: 0.01, columns: {x_score: {atol: 0.5}}}\n"
-             "  display: {masked: ['[0-9]+']}\n");
+             "  display: {masked: ['[0-9]+']}\n"
+             "  column_order: strict\n"
+             "  nan_equal: false\n");
     fx_write(&fx, "analytics/alpha/tests/gone/case.yaml", "description: gone\n");
     fx_commit(&fx, "initial");
     fx_branch(&fx, "pr");
@@ -317,12 +319,15 @@ static void test_loosened_cases_warned(void **state)
     assert_int_equal(d.count, nwant);
     diag_list_free(&d);
 
-    /* stricter than the base (fewer ignored columns, a smaller tolerance, exact display):
-     * nothing to say */
+    /* stricter than the base (fewer ignored columns, a smaller tolerance, exact display),
+     * and the defaults written out (order ignored, NaN equal where the base said so): nothing
+     * to say */
     fx_write(&fx, basic,
              "description: basic, stricter\n"
              "compare:\n"
-             "  tolerance: {rtol: 0.001, columns: {x_score: {atol: 0.1}}}\n");
+             "  tolerance: {rtol: 0.001, columns: {x_score: {atol: 0.1}}}\n"
+             "  column_order: strict\n"
+             "  nan_equal: false\n");
     fx_write(&fx, "analytics/alpha/tests/gone/case.yaml", "description: back\n");
     check(&fx, &d);
     assert_int_equal(d.count, 0);

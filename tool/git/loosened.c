@@ -159,15 +159,16 @@ void loosened_compare(const json_t *b, const struct yaml_doc *now_doc, const cha
         }
     }
 
+    /* column_order is ignored and NaN equals NaN unless the case says otherwise */
     const char *bo = json_string_value(get(b, "compare", "column_order", NULL));
     const char *no = json_string_value(get(n, "compare", "column_order", NULL));
-    if (no && !strcmp(no, "ignore") && !(bo && !strcmp(bo, "ignore")))
+    if (bo && !strcmp(bo, "strict") && !(no && !strcmp(no, "strict")))
         warn(diags, doc, file, "/compare/column_order", "the order of columns is no longer checked");
     if (get(n, "compare", "key", NULL) && !get(b, "compare", "key", NULL))
         warn(diags, doc, file, "/compare/key",
              "rows are now matched by key, so their order is no longer checked");
-    if (json_is_true(get(n, "compare", "nan_equal", NULL)) &&
-        !json_is_true(get(b, "compare", "nan_equal", NULL)))
+    if (json_is_false(get(b, "compare", "nan_equal", NULL)) &&
+        !json_is_false(get(n, "compare", "nan_equal", NULL)))
         warn(diags, doc, file, "/compare/nan_equal", "NaN now equals NaN in the comparison");
 }
 
