@@ -13,7 +13,10 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
+#include "docker/context.h"
 #include "tree_fixture.h"
+
+#include <git2.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,11 +131,88 @@ static void test_prepare_all(void **state)
     buf_free(&h.names);
 }
 
+static bool has_entry(const struct context *c, const char *name)
+{
+    for (size_t i = 0; i < context_file_count(c); i++) {
+        const char *e = context_entry_name(c, i);
+        size_t n = strlen(name);
+        if (!strncmp(e, name, n) && (e[n] == '\0' || (e[n] == '/' && e[n + 1] == '\0')))
+            return true;
+    }
+    return false;
+}
+
+/* build.include never sends what a pull request cannot bring: .git, and files git ignores
+ * without tracking them (a .env, __pycache__); tracked and new files go as usual. */
+static void test_include_leaves_out_local_files(void **state)
+{
+    (void)state;
+    char r[64];
+    snprintf(r, sizeof r, "/tmp/kanalytic-builder-git.XXXXXX");
+    assert_non_null(mkdtemp(r));
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    assert_int_equal(git_repository_init(&repo, r, 0), 0);
+    tree_analytic(r, "gamma");
+    struct buf man = BUF_INIT;
+    char *mp = path_join(r, "analytics/gamma/analytic.yaml");
+    assert_int_equal(fs_read_file(mp, 1 << 16, &man), 0);
+    buf_addstr(&man, "build:\n  include:\n    - {src: lib, dest: lib}\n"
+                     "    - {src: vendor, dest: vendor}\n    - {src: ., dest: repo}\n"
+                     "    - {src: lib/secret.env, dest: env}\n");
+    assert_int_equal(fs_write_atomic(mp, man.data, man.len), 0);
+    tree_put(r, ".gitignore", "secret.env\n__pycache__/\nvendor/\n");
+    tree_put(r, "lib/a.py", "a = 1\n");
+    tree_put(r, "lib/secret.env", "TOKEN=hunter2\n");
+    tree_put(r, "lib/__pycache__/a.pyc", "bytecode\n");
+    tree_put(r, "lib/new.py", "new = 1\n");
+    tree_put(r, "vendor/kept.py", "tracked though ignored\n");
+    tree_put(r, "vendor/junk.py", "ignored\n");
+    git_index *index = NULL;
+    assert_int_equal(git_repository_index(&index, repo), 0);
+    const char *tracked[] = {".gitignore", "lib/a.py", "vendor/kept.py",
+                             "analytics/gamma/analytic.yaml", "analytics/gamma/Dockerfile"};
+    for (size_t i = 0; i < sizeof tracked / sizeof *tracked; i++)
+        assert_int_equal(git_index_add_bypath(index, tracked[i]), 0);
+    assert_int_equal(git_index_write(index), 0);
+    git_index_free(index);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+
+    struct builder_job *jobs;
+    size_t n;
+    char *names[] = {"gamma"};
+    assert_int_equal(builder_prepare_all(r, names, 1, NULL, 0, false, &jobs, &n, NULL, NULL), 0);
+    assert_int_equal(n, 1);
+    if (jobs[0].invalid)
+        fail_msg("gamma: %s", jobs[0].error);
+    const struct context *c = jobs[0].ctx;
+    const char *sent[] = {"lib/a.py", "lib/new.py", "vendor/kept.py", "repo/lib/a.py",
+                          "repo/.gitignore", "repo/analytics/gamma/Dockerfile"};
+    for (size_t i = 0; i < sizeof sent / sizeof *sent; i++)
+        if (!has_entry(c, sent[i]))
+        {
+            for (size_t k = 0; k < context_file_count(c); k++)
+                print_message("  %s\n", context_entry_name(c, k));
+            fail_msg("%s is not in the context", sent[i]);
+        }
+    const char *left_out[] = {"lib/secret.env", "lib/__pycache__", "vendor/junk.py", "repo/.git",
+                              "repo/lib/secret.env", "repo/vendor/junk.py", "env"};
+    for (size_t i = 0; i < sizeof left_out / sizeof *left_out; i++)
+        if (has_entry(c, left_out[i]))
+            fail_msg("%s was sent", left_out[i]);
+    free_jobs(jobs, n);
+    free(mp);
+    buf_free(&man);
+    assert_int_equal(fs_remove_tree(r), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_arg),
         cmocka_unit_test_setup_teardown(test_prepare_all, setup, teardown),
+        cmocka_unit_test(test_include_leaves_out_local_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * `test` and `run` need. */
 #include "builder.h"
 #include "docker/context.h"
+#include "git/local_files.h"
 #include "git/revision.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -61,6 +62,11 @@ void builder_args_free(struct builder_arg *args, size_t n)
     free(args);
 }
 
+static bool skip_local(void *ctx, const char *path, bool is_dir)
+{
+    return local_files_is_local(ctx, path, is_dir);
+}
+
 int builder_prepare(const char *root, const char *arg, const struct builder_arg *args, size_t nargs,
                     struct builder_job *j, struct diag_list *diags)
 {
@@ -101,8 +107,18 @@ int builder_prepare(const char *root, const char *arg, const struct builder_arg 
         inc[i].src = srcs[i];
         inc[i].dest = j->m->includes[i].dest;
     }
-    struct context_opts co = {.dir = j->dir, .includes = inc, .n_includes = j->m->n_includes};
-    int cr = context_scan(&co, &j->ctx);
+    /* nothing a pull request cannot bring: no .git, no file git ignores (git/local_files.h) */
+    struct local_files *lf = NULL;
+    struct context_opts co = {.dir = j->dir,
+                              .includes = inc,
+                              .n_includes = j->m->n_includes,
+                              .include_skip = skip_local};
+    int cr = -1;
+    if (!root || !j->m->n_includes || local_files_open(root, &lf) == 0) {
+        co.include_skip_ctx = lf;
+        cr = context_scan(&co, &j->ctx);
+    }
+    local_files_close(lf);
     for (size_t i = 0; i < j->m->n_includes; i++)
         free(srcs[i]);
     free(srcs);

@@ -49,6 +49,9 @@ struct context {
     bool done, failed;
     char *piece;
     locale_t utf8; /* names are UTF-8 whatever the process locale (see context_read) */
+    /* while scanning an include: context_opts.include_skip */
+    bool (*skip)(void *ctx, const char *path, bool is_dir);
+    void *skip_ctx;
 };
 
 /* ---- scanning ------------------------------------------------------------------------------ */
@@ -186,6 +189,8 @@ static int walk(struct context *c, const char *src, const char *prefix, const ch
         bool *info = npat ? xcalloc(npat, sizeof *info) : NULL;
         if (lstat(path, &st) < 0) {
             r = err_errno(path);
+        } else if (c->skip && c->skip(c->skip_ctx, path, S_ISDIR(st.st_mode))) {
+            /* left out, with what it holds */
         } else if (ig && ignore_match_walk(ig, rel, parent_info, info, &excluded) < 0) {
             r = -1;
         } else if (excluded) {
@@ -289,7 +294,9 @@ static int add_include(struct context *c, const struct context_include *inc)
         *p = '/';
     }
     int r = 0;
-    if (S_ISDIR(st.st_mode)) {
+    if (c->skip && c->skip(c->skip_ctx, inc->src, S_ISDIR(st.st_mode))) {
+        /* left out whole */
+    } else if (S_ISDIR(st.st_mode)) {
         add_entry(c, dest, inc->src, &st, NULL, false);
         r = walk(c, inc->src, dest, inc->src, NULL, "", NULL);
     } else if (S_ISREG(st.st_mode)) {
@@ -394,8 +401,11 @@ int context_scan(const struct context_opts *o, struct context **out)
     buf_init(&c->pending);
     int r = walk(c, o->dir, "", "the build context", ig, "", NULL);
     ignore_free(ig);
+    c->skip = o->include_skip;
+    c->skip_ctx = o->include_skip_ctx;
     for (size_t i = 0; r == 0 && i < o->n_includes; i++)
         r = add_include(c, &o->includes[i]);
+    c->skip = NULL;
     if (r == 0) {
         if (c->n > 1)
             qsort(c->e, c->n, sizeof *c->e, entry_cmp);

@@ -6,6 +6,7 @@
 #ifndef KANALYTIC_DOCKER_CONTEXT_H
 #define KANALYTIC_DOCKER_CONTEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,10 @@ struct context_opts {
     const char *dockerfile; /* NULL = "Dockerfile" */
     const struct context_include *includes;
     size_t n_includes;
+    /* when set, each file and folder of the includes (a folder with its contents) for which
+     * it returns true is left out: the builder leaves out what git ignores */
+    bool (*include_skip)(void *ctx, const char *path, bool is_dir);
+    void *include_skip_ctx;
 };
 
 struct context;
