@@ -434,6 +434,27 @@ static char *own_reason(const struct touched *t, bool is_new)
     return buf_detach(&r, NULL);
 }
 
+static bool is_selected(const struct changes *out, const char *name)
+{
+    for (size_t j = 0; j < out->count; j++)
+        if (!strcmp(out->items[j].name, name))
+            return true;
+    return false;
+}
+
+/* Selects an analytic none of whose own files changed; takes reason. */
+static void select_other(struct collect *c, git_tree *base_tree, const char *name, char *reason)
+{
+    struct changes *out = c->out;
+    ARRAY_GROW(out->items, out->count + 1, out->cap);
+    struct selected_analytic *s = &out->items[out->count++];
+    memset(s, 0, sizeof *s);
+    s->name = xstrdup(name);
+    s->base_name = xstrdup(name);
+    s->is_new = !analytic_in_tree(base_tree, c->prefix, name);
+    s->reason = reason;
+}
+
 /* ---- analytics that build with files outside their folder ------------------------------ */
 
 /* src relative to the root, cleaned lexically ("./a//b/../c/" -> "a/c"); NULL when it is
@@ -517,10 +538,7 @@ static int select_by_includes(struct collect *c, const char *root, git_tree *bas
     }
     char *real_root = realpath(root, NULL);
     for (size_t i = 0; i < all.count; i++) {
-        bool have = false;
-        for (size_t j = 0; j < out->count && !have; j++)
-            have = !strcmp(out->items[j].name, all.names[i]);
-        if (have)
+        if (is_selected(out, all.names[i]))
             continue;
         struct buf man = BUF_INIT;
         buf_addf(&man, "%s/analytics/%s/analytic.yaml", root, all.names[i]);
@@ -534,16 +552,10 @@ static int select_by_includes(struct collect *c, const char *root, git_tree *bas
                 const char *hit = include_hit(c, root, real_root, src);
                 if (!hit)
                     continue;
-                ARRAY_GROW(out->items, out->count + 1, out->cap);
-                struct selected_analytic *s = &out->items[out->count++];
-                memset(s, 0, sizeof *s);
-                s->name = xstrdup(all.names[i]);
-                s->base_name = xstrdup(all.names[i]);
-                s->is_new = !analytic_in_tree(base_tree, c->prefix, s->name);
                 struct buf r = BUF_INIT;
                 buf_addf(&r, "its build.include %s", qpath(src));
                 buf_addf(&r, " holds a changed file: %s", qpath(hit));
-                s->reason = buf_detach(&r, NULL);
+                select_other(c, base_tree, all.names[i], buf_detach(&r, NULL));
                 break;
             }
         }
@@ -606,20 +618,9 @@ static int build_selection(struct collect *c, const char *root, git_tree *base_t
         if (out->ntrigger > 1)
             buf_addf(&r, " (and %zu more trigger path%s)", out->ntrigger - 1,
                      out->ntrigger == 2 ? "" : "s");
-        for (size_t i = 0; i < all.count; i++) {
-            bool have = false;
-            for (size_t j = 0; j < out->count && !have; j++)
-                have = !strcmp(out->items[j].name, all.names[i]);
-            if (have)
-                continue;
-            ARRAY_GROW(out->items, out->count + 1, out->cap);
-            struct selected_analytic *s = &out->items[out->count++];
-            memset(s, 0, sizeof *s);
-            s->name = xstrdup(all.names[i]);
-            s->base_name = xstrdup(all.names[i]);
-            s->is_new = !analytic_in_tree(base_tree, c->prefix, s->name);
-            s->reason = xstrdup(r.data);
-        }
+        for (size_t i = 0; i < all.count; i++)
+            if (!is_selected(out, all.names[i]))
+                select_other(c, base_tree, all.names[i], xstrdup(r.data));
         buf_free(&r);
         fs_names_free(&all);
     }

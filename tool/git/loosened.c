@@ -56,6 +56,24 @@ static bool list_has_string(const json_t *list, const char *s)
     return false;
 }
 
+/* One warning for each string of now that was not in was (at pointer/INDEX): before, the
+ * string quoted, after. */
+static void warn_added(const json_t *was, const json_t *now, const char *pointer,
+                       const char *before, const char *after, const struct yaml_doc *doc,
+                       const char *file, struct diag_list *diags)
+{
+    for (size_t i = 0; i < json_array_size(now); i++) {
+        const char *s = json_string_value(json_array_get(now, i));
+        if (!s || list_has_string(was, s))
+            continue;
+        struct buf ptr = BUF_INIT;
+        buf_addstr(&ptr, pointer);
+        json_pointer_add_index(&ptr, i);
+        warn(diags, doc, file, ptr.data, "%s%s%s", before, qpath(s), after);
+        buf_free(&ptr);
+    }
+}
+
 /* exact 0, masked 1, exists 2 */
 static int display_rank(const json_t *d)
 {
@@ -121,19 +139,9 @@ void loosened_compare(const json_t *b, const struct yaml_doc *now_doc, const cha
              "); at the base it checked a successful run",
              analytic, now_exit);
 
-    const json_t *bi = get(b, "compare", "ignore_columns", NULL);
-    const json_t *ni = get(n, "compare", "ignore_columns", NULL);
-    for (size_t i = 0; i < json_array_size(ni); i++) {
-        const char *c = json_string_value(json_array_get(ni, i));
-        if (c && !list_has_string(bi, c)) {
-            struct buf ptr = BUF_INIT;
-            buf_addstr(&ptr, "/compare/ignore_columns");
-            json_pointer_add_index(&ptr, i);
-            warn(diags, doc, file, ptr.data, "column %s is no longer compared (ignore_columns)",
-                 qpath(c));
-            buf_free(&ptr);
-        }
-    }
+    warn_added(get(b, "compare", "ignore_columns", NULL),
+               get(n, "compare", "ignore_columns", NULL), "/compare/ignore_columns",
+               "column ", " is no longer compared (ignore_columns)", doc, file, diags);
 
     compare_tolerance(b, n, doc, file, diags);
 
@@ -145,18 +153,9 @@ void loosened_compare(const json_t *b, const struct yaml_doc *now_doc, const cha
         warn(diags, doc, file, "/compare/display", "the display is compared %s, not %s",
              nr == 2 ? "only for existence" : "with masks", dnames[br]);
     } else if (nr == 1 && br == 1) {
-        const json_t *bm = json_object_get(bd, "masked"), *nm = json_object_get(nd, "masked");
-        for (size_t i = 0; i < json_array_size(nm); i++) {
-            const char *re = json_string_value(json_array_get(nm, i));
-            if (re && !list_has_string(bm, re)) {
-                struct buf ptr = BUF_INIT;
-                buf_addstr(&ptr, "/compare/display/masked");
-                json_pointer_add_index(&ptr, i);
-                warn(diags, doc, file, ptr.data, "the display masks one more pattern: %s",
-                     qpath(re));
-                buf_free(&ptr);
-            }
-        }
+        warn_added(json_object_get(bd, "masked"), json_object_get(nd, "masked"),
+                   "/compare/display/masked", "the display masks one more pattern: ", "", doc,
+                   file, diags);
     }
 
     /* column_order is ignored and NaN equals NaN unless the case says otherwise */
