@@ -1,5 +1,6 @@
 /* What a pull request stops checking: see loosened.h. */
 #include "loosened.h"
+#include "tree_blob.h"
 #include "manifest/manifest.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -171,25 +172,6 @@ void loosened_compare(const json_t *b, const struct yaml_doc *now_doc, const cha
         warn(diags, doc, file, "/compare/nan_equal", "NaN now equals NaN in the comparison");
 }
 
-/* The blob at path in tree into *out (capped); false when there is none or it cannot be read. */
-static bool blob_at(git_repository *repo, git_tree *tree, const char *path, struct buf *out)
-{
-    git_tree_entry *e = NULL;
-    git_blob *blob = NULL;
-    bool ok = false;
-    if (git_tree_entry_bypath(&e, tree, path) == 0 && git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-        git_tree_entry_filemode(e) != GIT_FILEMODE_LINK &&
-        git_blob_lookup(&blob, repo, git_tree_entry_id(e)) == 0 &&
-        git_blob_rawsize(blob) <= YAML_MAX_BYTES) {
-        buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-        ok = true;
-    }
-    git_error_clear();
-    git_blob_free(blob);
-    git_tree_entry_free(e);
-    return ok;
-}
-
 /* analytics/NAME/tests/CASE/case.yaml: the CASE, or NULL */
 static char *case_of(const char *path, const char *name)
 {
@@ -228,7 +210,10 @@ void loosened_check(git_repository *repo, git_tree *base_tree, const char *root,
         free(old_case);
         struct yaml_doc *bdoc = NULL, *ndoc = NULL;
         struct diag_list ignored = DIAG_LIST_INIT;
-        if (blob_at(repo, base_tree, base_path.data, &base_text) &&
+        bool found = false;
+        if (tree_blob_read(repo, base_tree, base_path.data, YAML_MAX_BYTES, &base_text, &found) ==
+                0 &&
+            found &&
             yaml_parse(base_text.data ? base_text.data : "", base_text.len, base_path.data, &bdoc,
                        &ignored) == 0) {
             if (f->status == 'D') {

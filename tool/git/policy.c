@@ -1,6 +1,7 @@
 /* The pull-request policy: see policy.h. */
 #include "policy.h"
 #include "loosened.h"
+#include "tree_blob.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -223,33 +224,6 @@ bool policy_is_golden(const char *path)
     return p && p[-1] != '/' && !strncmp(p, "/expected/", 10) && p[10];
 }
 
-static int read_base_manifest(git_repository *repo, git_tree *tree, const char *path,
-                              struct buf *out, bool *found)
-{
-    git_tree_entry *e = NULL;
-    *found = false;
-    if (git_tree_entry_bypath(&e, tree, path) < 0) {
-        git_error_clear();
-        return 0;
-    }
-    git_blob *blob = NULL;
-    int r = 0;
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-        r = err_set("%s at the base is not a file", path);
-    } else if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
-        const git_error *ge = git_error_last();
-        r = err_set("%s at the base: %s", path, ge ? ge->message : "unreadable blob");
-    } else if (git_blob_rawsize(blob) > MANIFEST_MAX_BYTES) {
-        r = err_set("%s at the base is larger than %d bytes", path, MANIFEST_MAX_BYTES);
-    } else {
-        buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-        *found = true;
-    }
-    git_blob_free(blob);
-    git_tree_entry_free(e);
-    return r;
-}
-
 static size_t count_test_cases(const char *root, const char *name)
 {
     struct buf dir = BUF_INIT;
@@ -310,7 +284,7 @@ static int check_one(git_repository *repo, git_tree *base_tree, const char *root
 
     buf_addf(&base_path, "analytics/%s/analytic.yaml", s->base_name);
     bool found;
-    if (read_base_manifest(repo, base_tree, base_path.data, &base, &found) < 0)
+    if (tree_blob_read(repo, base_tree, base_path.data, MANIFEST_MAX_BYTES, &base, &found) < 0)
         goto cleanup;
     if (!found) {
         r = 0; /* changes.c saw it at the base; a race with the repository, nothing to compare */
